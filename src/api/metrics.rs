@@ -1,0 +1,28 @@
+//! Prometheus metrics: request counts and latency histograms by route and status, recorded by
+//! `actix-web-prom` and exposed here.
+
+use actix_web::{HttpResponse, get, web};
+use prometheus::{Encoder, Registry, TextEncoder};
+
+use crate::error::ApiError;
+
+/// Metrics in the Prometheus text format: `tiengdan_http_requests_total` and
+/// `tiengdan_http_requests_duration_seconds`, labelled by endpoint (route pattern), method
+/// and status.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4"))
+)]
+#[get("/metrics")]
+pub async fn metrics(registry: web::Data<Registry>) -> Result<HttpResponse, ApiError> {
+    let mut buffer = Vec::new();
+    TextEncoder::new()
+        .encode(&registry.gather(), &mut buffer)
+        .map_err(|e| {
+            tracing::error!(error = %e, "encoding metrics");
+            ApiError::Internal
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(buffer))
+}

@@ -1,0 +1,118 @@
+//! Configuration: environment variables, overridden by command-line flags, with defaults that
+//! make `cargo run --release` work on a fresh machine (SQLite file beside the working directory,
+//! loopback address).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use crate::db::DatabaseUrl;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tiengdan",
+    version,
+    about = "Tiếng Dân: citizens' petitions to local government, with the legal clock kept"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default when no sub-command is given).
+    Serve,
+    /// Apply pending database migrations and load the reference data, then exit.
+    Migrate {
+        /// Print the outcome as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the OpenAPI document (as committed in openapi/openapi.json).
+    Openapi {
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database: sqlite://FILE (created if missing) or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://tiengdan.db",
+        global = true
+    )]
+    pub database_url: DatabaseUrl,
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "WORKERS", global = true)]
+    pub workers: Option<usize>,
+    /// Database connections in the pool.
+    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 10, global = true)]
+    pub db_pool_size: u32,
+    #[command(flatten)]
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogSettings {
+    /// Log filter: a level (error, warn, info, debug, trace) or tracing directives
+    /// such as `info,tiengdan=debug`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    pub log_level: String,
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_defaults_and_serve_is_implied() {
+        let cli = Cli::try_parse_from(["tiengdan"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.settings.bind, "127.0.0.1:8080");
+        let cli = Cli::try_parse_from([
+            "tiengdan",
+            "migrate",
+            "--json",
+            "--database-url",
+            "sqlite:///tmp/x.db",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Some(Command::Migrate { json: true })));
+        assert_eq!(
+            cli.settings.database_url,
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(cli.settings.log.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn refuses_unknown_database_schemes() {
+        assert!(Cli::try_parse_from(["tiengdan", "--database-url", "mysql://x"]).is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

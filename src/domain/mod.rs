@@ -1,0 +1,9 @@
+//! The rules of the domain, free of I/O: no database, no HTTP, no clock reads.
+//!
+//! This is where the law lives. Every other layer depends on it; it depends on nothing.
+
+pub mod admin_units;
+pub mod category;
+pub mod lang;
+pub mod office;
+pub mod pagination;

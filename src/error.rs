@@ -1,0 +1,450 @@
+//! The API's one error type, rendered once as RFC 9457 `application/problem+json`.
+//!
+//! Every failure a client can see is an [`ApiError`]: handlers return it, the extractor
+//! configurations convert parse failures into it, and [`crate::api::middleware::problems`]
+//! renders it in the caller's language with the request id. A `code` never changes once
+//! published; titles and details may be reworded.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbError;
+use crate::domain::lang::Lang;
+
+/// The error body: RFC 9457 members plus a stable `code`, the request id and per-field errors.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:tiengdan:problem:<code>`.
+    #[serde(rename = "type")]
+    #[schema(example = "urn:tiengdan:problem:commune_not_found")]
+    pub problem_type: String,
+    /// Short summary, the same for every occurrence of this kind.
+    #[schema(example = "Không tìm thấy xã")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 404)]
+    pub status: u16,
+    /// What went wrong this time, and what to do about it.
+    #[schema(example = "Không có xã, phường, đặc khu nào mang mã 99999.")]
+    pub detail: String,
+    /// Stable machine-readable code: branch on this, not on the text.
+    #[schema(example = "commune_not_found")]
+    pub code: String,
+    /// The path of the request that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/v1/communes/99999")]
+    pub instance: Option<String>,
+    /// The request id, also sent as the `X-Request-Id` header: quote it when asking for help.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The fields at fault, when the problem is with particular inputs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One input at fault.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Where the input is: a path or query parameter name, or a JSON pointer-like path
+    /// into the body (`citizen.phone`).
+    #[schema(example = "code")]
+    pub field: String,
+    /// Stable code of what is wrong with it.
+    #[schema(example = "invalid_format")]
+    pub code: String,
+    #[schema(example = "Mã xã gồm đúng 5 chữ số, ví dụ 00004.")]
+    pub message: String,
+}
+
+/// Something named in the request that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Route,
+    Province(String),
+    Commune(String),
+    Office(i64),
+}
+
+/// A request the service cannot understand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadInput {
+    ProvinceCode {
+        field: &'static str,
+        given: String,
+    },
+    CommuneCode {
+        field: &'static str,
+        given: String,
+    },
+    OfficeId(String),
+    /// The query string did not parse: unknown parameter, wrong type.
+    Query(String),
+    Limit,
+    Cursor,
+    /// The body is not JSON at all.
+    MalformedJson(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("not found: {0:?}")]
+    NotFound(Missing),
+    #[error("bad request: {0:?}")]
+    BadRequest(BadInput),
+    /// The body is JSON but not of the expected shape (unknown field, wrong type).
+    #[error("unprocessable body: {0}")]
+    InvalidBody(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+}
+
+/// What a problem says, before it is tied to a request.
+struct Text {
+    code: String,
+    title: String,
+    detail: String,
+    errors: Vec<FieldProblem>,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem for an error raised by actix itself (not by our code), by its status.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::NOT_FOUND => Self::NotFound(Missing::Route),
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge { limit: 0 },
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
+            StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable,
+            s if s.is_client_error() => Self::BadRequest(BadInput::Query(s.to_string())),
+            _ => Self::Internal,
+        }
+    }
+
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let text = self.text(lang);
+        Problem {
+            problem_type: format!("urn:tiengdan:problem:{}", text.code),
+            title: text.title,
+            status: self.status().as_u16(),
+            detail: text.detail,
+            code: text.code,
+            instance: None,
+            request_id: None,
+            errors: text.errors,
+        }
+    }
+
+    fn text(&self, lang: Lang) -> Text {
+        let t = |vi: &str, en: &str| lang.pick(vi, en).to_owned();
+        let plain = |code: &str, title: String, detail: String| Text {
+            code: code.to_owned(),
+            title,
+            detail,
+            errors: Vec::new(),
+        };
+        let field = |code: &str, title: String, detail: String, name: &str, what: &str| Text {
+            code: code.to_owned(),
+            title,
+            errors: vec![FieldProblem {
+                field: name.to_owned(),
+                code: what.to_owned(),
+                message: detail.clone(),
+            }],
+            detail,
+        };
+        match self {
+            Self::NotFound(Missing::Route) => plain(
+                "route_not_found",
+                t("Không có đường dẫn này", "No such route"),
+                t(
+                    "Đường dẫn hoặc phương thức không có trong API. Xem tài liệu tại /docs.",
+                    "The path or method is not part of the API. See the documentation at /docs.",
+                ),
+            ),
+            Self::NotFound(Missing::Province(code)) => plain(
+                "province_not_found",
+                t("Không tìm thấy tỉnh, thành phố", "Province not found"),
+                match lang {
+                    Lang::Vi => format!("Không có tỉnh, thành phố nào mang mã {code}."),
+                    Lang::En => format!("No province or centrally-run city has the code {code}."),
+                },
+            ),
+            Self::NotFound(Missing::Commune(code)) => plain(
+                "commune_not_found",
+                t("Không tìm thấy xã", "Commune not found"),
+                match lang {
+                    Lang::Vi => format!("Không có xã, phường, đặc khu nào mang mã {code}."),
+                    Lang::En => format!("No commune, ward or special zone has the code {code}."),
+                },
+            ),
+            Self::NotFound(Missing::Office(id)) => plain(
+                "office_not_found",
+                t("Không tìm thấy cơ quan", "Office not found"),
+                match lang {
+                    Lang::Vi => format!("Không có cơ quan nào mang số {id}."),
+                    Lang::En => format!("No office has the id {id}."),
+                },
+            ),
+            Self::BadRequest(BadInput::ProvinceCode { field: name, .. }) => field(
+                "invalid_province_code",
+                t("Mã tỉnh không hợp lệ", "Invalid province code"),
+                t(
+                    "Mã tỉnh, thành phố gồm đúng 2 chữ số theo danh mục của Tổng cục Thống kê, ví dụ 01.",
+                    "A province code is exactly 2 digits from the General Statistics Office list, such as 01.",
+                ),
+                name,
+                "invalid_format",
+            ),
+            Self::BadRequest(BadInput::CommuneCode { field: name, .. }) => field(
+                "invalid_commune_code",
+                t("Mã xã không hợp lệ", "Invalid commune code"),
+                t(
+                    "Mã xã, phường, đặc khu gồm đúng 5 chữ số theo danh mục của Tổng cục Thống kê, ví dụ 00004.",
+                    "A commune code is exactly 5 digits from the General Statistics Office list, such as 00004.",
+                ),
+                name,
+                "invalid_format",
+            ),
+            Self::BadRequest(BadInput::OfficeId(_)) => field(
+                "invalid_office_id",
+                t("Số hiệu cơ quan không hợp lệ", "Invalid office id"),
+                t(
+                    "Số hiệu cơ quan là một số nguyên dương.",
+                    "An office id is a positive whole number.",
+                ),
+                "id",
+                "invalid_format",
+            ),
+            Self::BadRequest(BadInput::Query(reason)) => plain(
+                "invalid_query",
+                t("Tham số truy vấn không hợp lệ", "Invalid query parameters"),
+                match lang {
+                    Lang::Vi => format!("Không đọc được tham số truy vấn: {reason}."),
+                    Lang::En => format!("The query parameters could not be read: {reason}."),
+                },
+            ),
+            Self::BadRequest(BadInput::Limit) => field(
+                "invalid_limit",
+                t("Giới hạn không hợp lệ", "Invalid limit"),
+                match lang {
+                    Lang::Vi => format!(
+                        "limit phải từ 1 đến {}.",
+                        crate::domain::pagination::MAX_LIMIT
+                    ),
+                    Lang::En => format!(
+                        "limit must be between 1 and {}.",
+                        crate::domain::pagination::MAX_LIMIT
+                    ),
+                },
+                "limit",
+                "out_of_range",
+            ),
+            Self::BadRequest(BadInput::Cursor) => field(
+                "invalid_cursor",
+                t("Con trỏ phân trang không hợp lệ", "Invalid cursor"),
+                t(
+                    "cursor phải là giá trị next_cursor mà chính danh sách này đã trả về.",
+                    "cursor must be a next_cursor value returned by this same list.",
+                ),
+                "cursor",
+                "invalid_format",
+            ),
+            Self::BadRequest(BadInput::MalformedJson(reason)) => plain(
+                "malformed_json",
+                t("Nội dung không phải JSON hợp lệ", "Malformed JSON"),
+                match lang {
+                    Lang::Vi => format!("Không đọc được nội dung JSON: {reason}."),
+                    Lang::En => format!("The body is not valid JSON: {reason}."),
+                },
+            ),
+            Self::InvalidBody(reason) => plain(
+                "invalid_body",
+                t("Nội dung không đúng cấu trúc", "Invalid body"),
+                match lang {
+                    Lang::Vi => format!("Nội dung JSON không đúng cấu trúc yêu cầu: {reason}."),
+                    Lang::En => {
+                        format!("The JSON body does not have the expected shape: {reason}.")
+                    }
+                },
+            ),
+            Self::MethodNotAllowed => plain(
+                "method_not_allowed",
+                t("Phương thức không được hỗ trợ", "Method not allowed"),
+                t(
+                    "Đường dẫn này không nhận phương thức HTTP đã dùng.",
+                    "This path does not accept the HTTP method used.",
+                ),
+            ),
+            Self::PayloadTooLarge { limit } => plain(
+                "payload_too_large",
+                t("Nội dung quá lớn", "Payload too large"),
+                match (lang, limit) {
+                    (Lang::Vi, 0) => "Nội dung yêu cầu vượt quá giới hạn cho phép.".to_owned(),
+                    (Lang::En, 0) => "The request body is larger than allowed.".to_owned(),
+                    (Lang::Vi, n) => format!("Nội dung yêu cầu vượt quá giới hạn {n} byte."),
+                    (Lang::En, n) => {
+                        format!("The request body is larger than the limit of {n} bytes.")
+                    }
+                },
+            ),
+            Self::UnsupportedMediaType => plain(
+                "unsupported_media_type",
+                t("Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
+                t(
+                    "Gửi nội dung với Content-Type: application/json.",
+                    "Send the body with Content-Type: application/json.",
+                ),
+            ),
+            Self::Unavailable => plain(
+                "service_unavailable",
+                t("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
+                t(
+                    "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.",
+                    "The database cannot be reached right now. Please try again later.",
+                ),
+            ),
+            Self::Internal => plain(
+                "internal_error",
+                t("Lỗi hệ thống", "Internal error"),
+                t(
+                    "Đã xảy ra lỗi ngoài dự kiến. Lỗi đã được ghi lại; khi liên hệ hỗ trợ, hãy gửi kèm request_id.",
+                    "Something unexpected went wrong. It has been logged; quote the request_id when asking for help.",
+                ),
+            ),
+        }
+    }
+
+    /// The full response for this error in a language, tied to a request.
+    pub fn render(
+        &self,
+        lang: Lang,
+        instance: Option<&str>,
+        request_id: Option<&str>,
+    ) -> HttpResponse {
+        let mut problem = self.problem(lang);
+        problem.instance = instance.map(str::to_owned);
+        problem.request_id = request_id.map(str::to_owned);
+        let mut response = HttpResponse::build(self.status());
+        response.content_type("application/problem+json");
+        response.insert_header(("Content-Language", lang.code()));
+        if matches!(self, Self::Unavailable) {
+            response.insert_header(("Retry-After", "5"));
+        }
+        response.json(problem)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    /// The Vietnamese rendering; the problems middleware re-renders it for the request.
+    fn error_response(&self) -> HttpResponse {
+        self.render(Lang::default(), None, None)
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unavailable(_) => {
+                tracing::warn!(error = %e, "database unavailable");
+                Self::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %e, "database error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<ApiError> {
+        vec![
+            ApiError::NotFound(Missing::Route),
+            ApiError::NotFound(Missing::Province("99".into())),
+            ApiError::NotFound(Missing::Commune("99999".into())),
+            ApiError::NotFound(Missing::Office(7)),
+            ApiError::BadRequest(BadInput::ProvinceCode {
+                field: "code",
+                given: "x".into(),
+            }),
+            ApiError::BadRequest(BadInput::CommuneCode {
+                field: "code",
+                given: "x".into(),
+            }),
+            ApiError::BadRequest(BadInput::OfficeId("x".into())),
+            ApiError::BadRequest(BadInput::Query("x".into())),
+            ApiError::BadRequest(BadInput::Limit),
+            ApiError::BadRequest(BadInput::Cursor),
+            ApiError::BadRequest(BadInput::MalformedJson("x".into())),
+            ApiError::InvalidBody("x".into()),
+            ApiError::MethodNotAllowed,
+            ApiError::PayloadTooLarge { limit: 10 },
+            ApiError::UnsupportedMediaType,
+            ApiError::Unavailable,
+            ApiError::Internal,
+        ]
+    }
+
+    #[test]
+    fn every_problem_has_a_stable_code_and_both_languages() {
+        for error in all() {
+            let vi = error.problem(Lang::Vi);
+            let en = error.problem(Lang::En);
+            assert_eq!(vi.code, en.code);
+            assert_eq!(vi.status, error.status().as_u16());
+            assert!(
+                vi.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{}",
+                vi.code
+            );
+            assert_ne!(vi.title, en.title, "{} is not translated", vi.code);
+            assert!(vi.problem_type.ends_with(&vi.code));
+        }
+    }
+
+    #[test]
+    fn actix_statuses_map_to_problems() {
+        assert_eq!(
+            ApiError::from_status(StatusCode::NOT_FOUND),
+            ApiError::NotFound(Missing::Route)
+        );
+        assert_eq!(
+            ApiError::from_status(StatusCode::BAD_GATEWAY),
+            ApiError::Internal
+        );
+        assert_eq!(
+            ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Tiếng Dân: citizens' petitions to Vietnam's local government, with the legal clock kept.
+//!
+//! The library builds the whole service; `main.rs` only parses the command line. Tests start
+//! the same application through [`startup::Application`].
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod startup;
+pub mod telemetry;

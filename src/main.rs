@@ -1,0 +1,76 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use tiengdan::config::{Cli, Command, Settings};
+use tiengdan::db::{Db, PoolOptions};
+use tiengdan::startup::{self, Application};
+use tiengdan::{api, telemetry};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = telemetry::init(&cli.settings.log) {
+        eprintln!("tiengdan: {e}");
+        return ExitCode::from(2);
+    }
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&cli.settings),
+        Command::Migrate { json } => migrate(&cli.settings, json),
+        Command::Openapi { output } => openapi(output),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("tiengdan: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: &Settings) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async {
+        let app = Application::build(settings)
+            .await
+            .map_err(|e| e.to_string())?;
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}
+
+fn migrate(settings: &Settings, json: bool) -> Result<(), String> {
+    let db = Db::connect(
+        &settings.database_url,
+        PoolOptions {
+            max_size: 1,
+            ..PoolOptions::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let prepared = startup::prepare(&db).map_err(|e| e.to_string())?;
+    if json {
+        let text = serde_json::to_string_pretty(&prepared).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        println!(
+            "{}: {} migration(s) applied; admin units {:?}; {} provinces, {} communes, {} offices, {} categories",
+            settings.database_url,
+            prepared.migrations_applied.len(),
+            prepared.admin_units,
+            prepared.counts.provinces,
+            prepared.counts.communes,
+            prepared.counts.offices,
+            prepared.counts.categories,
+        );
+    }
+    Ok(())
+}
+
+fn openapi(output: Option<std::path::PathBuf>) -> Result<(), String> {
+    let text = api::openapi_json();
+    match output {
+        Some(path) => std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Builds and runs the application: shared by `main` and the tests.
+
+use std::io;
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web_prom::PrometheusMetricsBuilder;
+use serde::Serialize;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::{self, middleware};
+use crate::config::Settings;
+use crate::db::reference::{self, ReferenceCounts};
+use crate::db::seed::{self, SeedOutcome};
+use crate::db::{Db, DbError, PoolOptions, migrate};
+use crate::error::{ApiError, Missing};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+    #[error("cannot listen on {bind}: {source}")]
+    Bind { bind: String, source: io::Error },
+    #[error("starting the HTTP server: {0}")]
+    Server(io::Error),
+}
+
+/// What preparing the database did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prepared {
+    pub backend: &'static str,
+    pub migrations_applied: Vec<String>,
+    pub admin_units: SeedOutcome,
+    pub counts: ReferenceCounts,
+}
+
+/// Brings the database up to date: pending migrations, then the reference data. Idempotent.
+pub fn prepare(db: &Db) -> Result<Prepared, DbError> {
+    let migrations_applied = db.blocking_write(migrate::run_pending)?;
+    let admin_units = db.blocking_write(seed::load_admin_units)?;
+    let counts = db.blocking_write(reference::counts)?;
+    Ok(Prepared {
+        backend: db.url().backend(),
+        migrations_applied,
+        admin_units,
+        counts,
+    })
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, prepares the database, binds and starts serving (the returned server must be
+    /// awaited or spawned).
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let started = Instant::now();
+        let options = PoolOptions {
+            max_size: settings.db_pool_size,
+            ..PoolOptions::default()
+        };
+        let url = settings.database_url.clone();
+        let (db, prepared) = actix_web::rt::task::spawn_blocking(move || {
+            let db = Db::connect(&url, options)?;
+            let prepared = prepare(&db)?;
+            Ok::<_, DbError>((db, prepared))
+        })
+        .await
+        .map_err(|_| DbError::Blocking)??;
+        let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
+            bind: settings.bind.clone(),
+            source,
+        })?;
+        let address = listener.local_addr().map_err(StartupError::Server)?;
+        let server = run(listener, db, settings.workers).map_err(StartupError::Server)?;
+        tracing::info!(
+            database = %settings.database_url,
+            %address,
+            migrations_applied = prepared.migrations_applied.len(),
+            admin_units = ?prepared.admin_units,
+            provinces = prepared.counts.provinces,
+            communes = prepared.counts.communes,
+            offices = prepared.counts.offices,
+            startup_ms = started.elapsed().as_millis() as u64,
+            "serving"
+        );
+        Ok(Self {
+            port: address.port(),
+            server,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        self.server.await
+    }
+}
+
+/// No route took the request: a known path asked with another method is a 405, anything
+/// else a 404.
+async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    match req.match_pattern() {
+        Some(_) => Err(ApiError::MethodNotAllowed),
+        None => Err(ApiError::NotFound(Missing::Route)),
+    }
+}
+
+/// `/docs` without the slash: Swagger UI's relative asset paths need it.
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/docs/"))
+        .finish()
+}
+
+/// Serves the API on a bound listener.
+pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> io::Result<Server> {
+    let registry = prometheus::Registry::new();
+    let prometheus = PrometheusMetricsBuilder::new("tiengdan")
+        .registry(registry.clone())
+        .mask_unmatched_patterns("unmatched")
+        .build()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let db = web::Data::new(db);
+    let registry = web::Data::new(registry);
+    let doc = api::openapi();
+    let mut server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .app_data(db.clone())
+            .app_data(registry.clone())
+            .configure(api::extractors)
+            .default_service(web::to(unknown_route))
+            .into_utoipa_app()
+            .configure(api::routes)
+            .split_for_parts();
+        app.route("/docs", web::get().to(docs_redirect))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+            .wrap(from_fn(middleware::problems))
+            .wrap(from_fn(middleware::trace_requests))
+            .wrap(prometheus.clone())
+    })
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.run())
+}
