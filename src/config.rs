@@ -2,10 +2,14 @@
 //! make `cargo run --release` work on a fresh machine (SQLite file beside the working directory,
 //! loopback address).
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
-use crate::db::DatabaseUrl;
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
+use clap::{Arg, Args, Parser, Subcommand, ValueEnum};
+
+use crate::db::{DatabaseUrl, UrlError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,7 +49,8 @@ pub struct Settings {
         long,
         env = "DATABASE_URL",
         default_value = "sqlite://tiengdan.db",
-        global = true
+        global = true,
+        value_parser = DatabaseUrlParser
     )]
     pub database_url: DatabaseUrl,
     /// Address to listen on.
@@ -76,6 +81,30 @@ pub struct LogSettings {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Parses `DATABASE_URL` without echoing it back on error: it may hold a password, and clap's
+/// stock message quotes the value.
+#[derive(Debug, Clone, Copy)]
+struct DatabaseUrlParser;
+
+impl TypedValueParser for DatabaseUrlParser {
+    type Value = DatabaseUrl;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<DatabaseUrl, clap::Error> {
+        let refuse = |message: String| {
+            clap::Error::raw(ErrorKind::ValueValidation, format!("{message}\n")).with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refuse("DATABASE_URL is not valid UTF-8".into()))?;
+        text.parse().map_err(|e: UrlError| refuse(e.to_string()))
+    }
 }
 
 #[cfg(test)]

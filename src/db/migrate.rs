@@ -14,10 +14,13 @@ const MIGRATION_LOCK: i64 = 0x7469_656e_6764_616e; // "tiengdan"
 /// Applies every pending migration and returns the versions applied, oldest first.
 pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     let applied = match conn {
-        DbConnection::Sqlite(c) => c
-            .run_pending_migrations(SQLITE)
-            .map(|versions| versions.iter().map(ToString::to_string).collect())
-            .map_err(|e| DbError::Migration(e.to_string())),
+        // One migrator at a time: the check for pending migrations and their application
+        // happen under SQLite's write lock.
+        DbConnection::Sqlite(c) => c.immediate_transaction(|c| {
+            c.run_pending_migrations(SQLITE)
+                .map(|versions| versions.iter().map(ToString::to_string).collect())
+                .map_err(|e| DbError::Migration(e.to_string()))
+        }),
         DbConnection::Postgres(c) => {
             diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(c)?;
             let result = c

@@ -9,15 +9,16 @@ pub mod migrate;
 pub mod reference;
 pub mod schema;
 pub mod seed;
+mod transaction;
 mod url;
 
 use std::time::Duration;
 
 use actix_web::web;
-use diesel::Connection;
 
 pub use connection::{ConnectError, DbConnection, Manager};
 pub use error::DbError;
+pub use transaction::write_transaction;
 pub use url::{DatabaseUrl, UrlError};
 
 type Pool = r2d2::Pool<Manager>;
@@ -96,7 +97,7 @@ impl Db {
         let pool = self.writer.clone();
         web::block(move || {
             let mut conn = pool.get()?;
-            (*conn).transaction(work)
+            write_transaction(&mut conn, work)
         })
         .await
         .map_err(|_| DbError::Blocking)?

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::schema::{communes, offices, provinces, seed_runs};
-use super::{DbConnection, DbError};
+use super::{DbConnection, DbError, write_transaction};
 use crate::domain::admin_units::{AdminUnits, DATASET_2025_NAME};
 use crate::domain::office::OfficeSpec;
 use crate::on_backend;
@@ -55,7 +55,7 @@ const CHUNK: usize = 500;
 /// transaction, so a second loader waits and then finds it taken.
 pub fn load_admin_units(conn: &mut DbConnection) -> Result<SeedOutcome, DbError> {
     let units = AdminUnits::official_2025().map_err(|e| DbError::ReferenceData(e.to_string()))?;
-    let outcome = conn.transaction(|conn| load(conn, &units));
+    let outcome = write_transaction(conn, |conn| load(conn, &units));
     match outcome {
         Err(e) if e.is_unique_violation() => Ok(SeedOutcome::AlreadyLoaded),
         other => other,

@@ -362,7 +362,8 @@ mod tests {
         #[test]
         fn valid_codes_round_trip(n in 0u32..100_000) {
             let s = format!("{n:05}");
-            prop_assert_eq!(CommuneCode::parse(&s).unwrap().as_str(), s.as_str());
+            let code = CommuneCode::parse(&s).unwrap();
+            prop_assert_eq!(code.as_str(), s.as_str());
         }
     }
 }

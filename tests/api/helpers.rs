@@ -1,0 +1,314 @@
+//! `spawn_app`: a running Tiếng Dân on a database of its own, and a client for it.
+
+use std::path::PathBuf;
+use std::sync::Once;
+
+use actix_web::dev::ServerHandle;
+use awc::http::StatusCode;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::Value;
+use tiengdan::config::{LogFormat, LogSettings, Settings};
+use tiengdan::db::DatabaseUrl;
+use tiengdan::startup::Application;
+
+/// The backend the suite runs against: `TEST_DATABASE_URL=postgres://…` for PostgreSQL
+/// (a server URL whose user may create databases), SQLite otherwise.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+}
+
+/// A database that exists for one test.
+pub enum TestDatabase {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+    },
+    Postgres {
+        server: String,
+        name: String,
+    },
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        match postgres_server() {
+            Some(server) => {
+                let name = format!("tiengdan_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&server)
+                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL unreachable: {e}"));
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                Self::Postgres { server, name }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("tiengdan.db");
+                Self::Sqlite { _dir: dir, path }
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Self::Sqlite { path, .. } => format!("sqlite://{}", path.display()),
+            Self::Postgres { server, name } => with_database(server, name),
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite { .. } => "sqlite",
+            Self::Postgres { .. } => "postgres",
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres { server, name } = self
+            && let Ok(mut admin) = PgConnection::establish(server)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
+        }
+    }
+}
+
+/// The server URL with its database name replaced.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (server, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{name}", &base[..host_end]);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub settings: Settings,
+    handle: ServerHandle,
+    pub client: awc::Client,
+    // Dropped last: the server must let go of it first.
+    pub database: TestDatabase,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts this is a problem+json with the status and code given, and returns it.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "status; body: {}",
+            self.text()
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "content type; body: {}",
+            self.text()
+        );
+        let body = self.json();
+        assert_eq!(body["code"], code, "{body}");
+        assert_eq!(body["status"], status, "{body}");
+        assert_eq!(body["type"], format!("urn:tiengdan:problem:{code}"));
+        assert!(
+            body["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{body}"
+        );
+        assert!(
+            body["detail"].as_str().is_some_and(|t| !t.is_empty()),
+            "{body}"
+        );
+        assert_eq!(
+            body["request_id"].as_str(),
+            self.header("x-request-id"),
+            "{body}"
+        );
+        body
+    }
+}
+
+fn init_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Quiet unless TEST_LOG asks (e.g. TEST_LOG=debug cargo test -- --nocapture).
+        let level = std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into());
+        let _ = tiengdan::telemetry::init(&LogSettings {
+            log_level: level,
+            log_format: LogFormat::Text,
+        });
+    });
+}
+
+pub fn settings_for(database: &TestDatabase) -> Settings {
+    Settings {
+        database_url: database
+            .url()
+            .parse::<DatabaseUrl>()
+            .expect("test database URL"),
+        bind: "127.0.0.1:0".into(),
+        workers: Some(1),
+        db_pool_size: 4,
+        log: LogSettings {
+            log_level: "off".into(),
+            log_format: LogFormat::Text,
+        },
+    }
+}
+
+/// Starts the application on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    init_logs();
+    let database = TestDatabase::create();
+    let settings = settings_for(&database);
+    start(settings, database).await
+}
+
+async fn start(settings: Settings, database: TestDatabase) -> TestApp {
+    let app = Application::build(&settings)
+        .await
+        .expect("application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = awc::Client::builder()
+        .disable_redirects()
+        .timeout(std::time::Duration::from_secs(30))
+        .finish();
+    TestApp {
+        address,
+        settings,
+        handle,
+        client,
+        database,
+    }
+}
+
+impl TestApp {
+    /// Stops the server and starts a new one on the same database, as an operator restarting
+    /// the service would.
+    pub async fn restart(self) -> TestApp {
+        self.handle.stop(true).await;
+        let TestApp {
+            settings, database, ..
+        } = self;
+        start(settings, database).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.send(awc::http::Method::GET, path, headers, None).await
+    }
+
+    pub async fn send(
+        &self,
+        method: awc::http::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{}", self.address, path));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let sent = match body {
+            Some(body) => request.send_body(body).await,
+            None => request.send().await,
+        };
+        let mut response = sent.unwrap_or_else(|e| panic!("{path}: request failed: {e}"));
+        let body = response
+            .body()
+            .limit(32 * 1024 * 1024)
+            .await
+            .unwrap_or_else(|e| panic!("{path}: reading body: {e}"))
+            .to_vec();
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body,
+        }
+    }
+
+    /// GET that must answer 200 with JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let reply = self.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+        reply.json()
+    }
+
+    /// Follows `next_cursor` from `path` to the end, returning every item.
+    pub async fn collect_pages(&self, path: &str) -> Vec<Value> {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        let mut next = path.to_owned();
+        for _ in 0..1000 {
+            let page = self.get_json(&next).await;
+            items.extend(page["items"].as_array().expect("items").iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(cursor) => next = format!("{path}{separator}cursor={cursor}"),
+                None => return items,
+            }
+        }
+        panic!("{path}: more than 1000 pages");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_the_database_name() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/postgres", "x"),
+            "postgres://u:p@h:5432/x"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+        assert_eq!(
+            with_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
+}

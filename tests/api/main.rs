@@ -1,0 +1,15 @@
+//! HTTP-level tests: each test starts the real application on a fresh database and talks to
+//! it over TCP. The backend is SQLite unless `TEST_DATABASE_URL` names a PostgreSQL server, in
+//! which case every test gets its own database there (created, then dropped).
+
+mod helpers;
+
+mod admin_units;
+mod categories;
+mod cli;
+mod docs;
+mod errors;
+mod health;
+mod metrics;
+mod offices;
+mod openapi;
