@@ -96,8 +96,9 @@ pub enum ApiError {
     /// The body is JSON but not of the expected shape (unknown field, wrong type).
     #[error("unprocessable body: {0}")]
     InvalidBody(String),
+    /// The path exists but not with this method; `allow` lists the methods it takes.
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed { allow: String },
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
@@ -122,7 +123,7 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -134,7 +135,9 @@ impl ApiError {
     pub fn from_status(status: StatusCode) -> Self {
         match status {
             StatusCode::NOT_FOUND => Self::NotFound(Missing::Route),
-            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed {
+                allow: "GET".into(),
+            },
             StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge { limit: 0 },
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
             StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable,
@@ -290,7 +293,7 @@ impl ApiError {
                     }
                 },
             ),
-            Self::MethodNotAllowed => plain(
+            Self::MethodNotAllowed { .. } => plain(
                 "method_not_allowed",
                 t("Phương thức không được hỗ trợ", "Method not allowed"),
                 t(
@@ -350,8 +353,14 @@ impl ApiError {
         let mut response = HttpResponse::build(self.status());
         response.content_type("application/problem+json");
         response.insert_header(("Content-Language", lang.code()));
-        if matches!(self, Self::Unavailable) {
-            response.insert_header(("Retry-After", "5"));
+        match self {
+            Self::Unavailable => {
+                response.insert_header(("Retry-After", "5"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header(("Allow", allow.as_str()));
+            }
+            _ => {}
         }
         response.json(problem)
     }
@@ -407,7 +416,9 @@ mod tests {
             ApiError::BadRequest(BadInput::Cursor),
             ApiError::BadRequest(BadInput::MalformedJson("x".into())),
             ApiError::InvalidBody("x".into()),
-            ApiError::MethodNotAllowed,
+            ApiError::MethodNotAllowed {
+                allow: "GET".into(),
+            },
             ApiError::PayloadTooLarge { limit: 10 },
             ApiError::UnsupportedMediaType,
             ApiError::Unavailable,

@@ -1,5 +1,6 @@
 //! Builds and runs the application: shared by `main` and the tests.
 
+use std::collections::HashMap;
 use std::io;
 use std::net::TcpListener;
 use std::time::Instant;
@@ -109,11 +110,52 @@ impl Application {
     }
 }
 
-/// No route took the request: a known path asked with another method is a 405, anything
-/// else a 404.
-async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// The methods each route pattern takes, read from the OpenAPI document so that the two
+/// cannot disagree. Undocumented routes (the docs themselves) take GET.
+#[derive(Debug, Clone, Default)]
+struct AllowedMethods(HashMap<String, String>);
+
+impl AllowedMethods {
+    fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
+        let methods = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut allowed: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                if allowed.is_empty() {
+                    allowed.push("GET");
+                }
+                (path.clone(), allowed.join(", "))
+            })
+            .collect();
+        Self(methods)
+    }
+
+    fn for_pattern(&self, pattern: &str) -> String {
+        self.0.get(pattern).cloned().unwrap_or_else(|| "GET".into())
+    }
+}
+
+/// No route took the request: a known path asked with another method is a 405 naming the
+/// methods it takes, anything else a 404.
+async fn unknown_route(
+    req: HttpRequest,
+    allowed: web::Data<AllowedMethods>,
+) -> Result<HttpResponse, ApiError> {
     match req.match_pattern() {
-        Some(_) => Err(ApiError::MethodNotAllowed),
+        Some(pattern) => Err(ApiError::MethodNotAllowed {
+            allow: allowed.for_pattern(&pattern),
+        }),
         None => Err(ApiError::NotFound(Missing::Route)),
     }
 }
@@ -136,10 +178,12 @@ pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> io::Result<
     let db = web::Data::new(db);
     let registry = web::Data::new(registry);
     let doc = api::openapi();
+    let allowed = web::Data::new(AllowedMethods::from_doc(&doc));
     let mut server = HttpServer::new(move || {
         let (app, _) = App::new()
             .app_data(db.clone())
             .app_data(registry.clone())
+            .app_data(allowed.clone())
             .configure(api::extractors)
             .default_service(web::to(unknown_route))
             .into_utoipa_app()

@@ -71,7 +71,7 @@ pub async fn list_offices(
 /// One office, with the office above it.
 #[utoipa::path(
     tag = "offices",
-    params(("id" = i64, Path, description = "Office id", example = 1)),
+    params(("id" = i64, Path, description = "Office id", example = 1, minimum = 1)),
     responses(
         (status = 200, description = "The office", body = OfficeDetailView),
         (status = 400, description = "The id is not a positive whole number (`invalid_office_id`)", body = crate::error::Problem, content_type = "application/problem+json"),

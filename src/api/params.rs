@@ -29,7 +29,7 @@ pub struct OfficeListParams {
     /// Only offices of this tier.
     pub level: Option<OfficeLevel>,
     /// Only offices in this province (two-digit GSO code).
-    #[param(example = "01")]
+    #[param(example = "01", pattern = "^[0-9]{2}$")]
     pub province: Option<String>,
     /// `next_cursor` from the previous page; omit for the first page.
     pub cursor: Option<String>,
@@ -51,7 +51,9 @@ impl PageRequest {
         limit: Option<u32>,
     ) -> Result<Self, ApiError> {
         let limit = Limit::new(limit).map_err(page_error)?;
+        // An empty cursor is the first page, as if it were absent.
         let after = cursor
+            .filter(|token| !token.is_empty())
             .map(|token| Cursor::decode(list, token).map(|c| c.after))
             .transpose()
             .map_err(page_error)?;

@@ -40,7 +40,7 @@ pub async fn list_provinces(
 #[utoipa::path(
     tag = "admin units",
     params(
-        ("code" = String, Path, description = "Two-digit GSO province code", example = "01"),
+        ("code" = String, Path, description = "Two-digit GSO province code", example = "01", pattern = "^[0-9]{2}$"),
         PageParams,
     ),
     responses(
@@ -80,7 +80,7 @@ pub async fn list_communes(
 /// One commune, ward or special zone, with its province and the office that answers for it.
 #[utoipa::path(
     tag = "admin units",
-    params(("code" = String, Path, description = "Five-digit GSO commune code", example = "00004")),
+    params(("code" = String, Path, description = "Five-digit GSO commune code", example = "00004", pattern = "^[0-9]{5}$")),
     responses(
         (status = 200, description = "The commune", body = CommuneDetailView),
         (status = 400, description = "Malformed commune code (`invalid_commune_code`)", body = crate::error::Problem, content_type = "application/problem+json"),

@@ -139,6 +139,11 @@ async fn the_communes_cursor_is_bound_to_its_list() {
     app.get(&format!("/v1/provinces?cursor={cursor}"))
         .await
         .problem(400, "invalid_cursor");
+    // An empty cursor is the first page.
+    let first = app
+        .get_json("/v1/provinces/01/communes?limit=10&cursor=")
+        .await;
+    assert_eq!(first["items"], page["items"]);
 }
 
 #[actix_web::test]

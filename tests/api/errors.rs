@@ -26,9 +26,9 @@ async fn unknown_routes_and_methods() {
         .await
         .problem(404, "route_not_found");
     app.get("/").await.problem(404, "route_not_found");
-    app.send(Method::DELETE, "/v1/provinces", &[], None)
-        .await
-        .problem(405, "method_not_allowed");
+    let reply = app.send(Method::DELETE, "/v1/provinces", &[], None).await;
+    reply.problem(405, "method_not_allowed");
+    assert_eq!(reply.header("allow"), Some("GET"));
     app.send(
         Method::POST,
         "/v1/communes/00004",

@@ -10,6 +10,7 @@ mod cli;
 mod docs;
 mod errors;
 mod health;
+mod logs;
 mod metrics;
 mod offices;
 mod openapi;
