@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, middleware};
 use crate::config::Settings;
+use crate::db::admin_units_cache::{AdminUnitsCache, AdminUnitsSnapshot};
 use crate::db::reference::{self, ReferenceCounts};
 use crate::db::seed::{self, SeedOutcome};
 use crate::db::{Db, DbError, PoolOptions, migrate};
@@ -67,10 +68,11 @@ impl Application {
             ..PoolOptions::default()
         };
         let url = settings.database_url.clone();
-        let (db, prepared) = actix_web::rt::task::spawn_blocking(move || {
+        let (db, prepared, units) = actix_web::rt::task::spawn_blocking(move || {
             let db = Db::connect(&url, options)?;
             let prepared = prepare(&db)?;
-            Ok::<_, DbError>((db, prepared))
+            let units = db.blocking_write(AdminUnitsSnapshot::load)?;
+            Ok::<_, DbError>((db, prepared, units))
         })
         .await
         .map_err(|_| DbError::Blocking)??;
@@ -79,7 +81,8 @@ impl Application {
             source,
         })?;
         let address = listener.local_addr().map_err(StartupError::Server)?;
-        let server = run(listener, db, settings.workers).map_err(StartupError::Server)?;
+        let server = run(listener, db, AdminUnitsCache::new(units), settings.workers)
+            .map_err(StartupError::Server)?;
         tracing::info!(
             database = %settings.database_url,
             %address,
@@ -168,7 +171,12 @@ async fn docs_redirect() -> HttpResponse {
 }
 
 /// Serves the API on a bound listener.
-pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> io::Result<Server> {
+pub fn run(
+    listener: TcpListener,
+    db: Db,
+    units: AdminUnitsCache,
+    workers: Option<usize>,
+) -> io::Result<Server> {
     let registry = prometheus::Registry::new();
     let prometheus = PrometheusMetricsBuilder::new("tiengdan")
         .registry(registry.clone())
@@ -176,12 +184,14 @@ pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> io::Result<
         .build()
         .map_err(|e| io::Error::other(e.to_string()))?;
     let db = web::Data::new(db);
+    let units = web::Data::new(units);
     let registry = web::Data::new(registry);
     let doc = api::openapi();
     let allowed = web::Data::new(AllowedMethods::from_doc(&doc));
     let mut server = HttpServer::new(move || {
         let (app, _) = App::new()
             .app_data(db.clone())
+            .app_data(units.clone())
             .app_data(registry.clone())
             .app_data(allowed.clone())
             .configure(api::extractors)

@@ -5,6 +5,7 @@ use actix_web::{get, web};
 use super::params::{self, NoParams, OfficeListParams, PageRequest};
 use super::views::{OfficeDetailView, OfficeView, Page};
 use crate::db::Db;
+use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::db::reference::{self, OfficeFilter};
 use crate::domain::pagination::paginate;
 use crate::error::{ApiError, BadInput, Missing};
@@ -23,6 +24,7 @@ use crate::error::{ApiError, BadInput, Missing};
 #[get("/offices")]
 pub async fn list_offices(
     db: web::Data<Db>,
+    units: web::Data<AdminUnitsCache>,
     query: web::Query<OfficeListParams>,
 ) -> Result<web::Json<Page<OfficeView>>, ApiError> {
     let query = query.into_inner();
@@ -45,21 +47,14 @@ pub async fn list_offices(
         province: province.as_ref().map(|p| p.as_str().to_owned()),
     };
     let take = page.limit.probe();
+    if let Some(code) = &province
+        && units.current().province(code.as_str()).is_none()
+    {
+        return Err(ApiError::NotFound(Missing::Province(code.to_string())));
+    }
     let rows = db
-        .read(move |conn| {
-            if let Some(code) = &filter.province
-                && reference::find_province(conn, code)?.is_none()
-            {
-                return Ok(None);
-            }
-            reference::list_offices(conn, &filter, after, take).map(Some)
-        })
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(Missing::Province(
-                province.map(|p| p.to_string()).unwrap_or_default(),
-            ))
-        })?;
+        .read(move |conn| reference::list_offices(conn, &filter, after, take))
+        .await?;
     let (rows, next_cursor) = paginate(rows, page.limit, "offices", |o| o.id.to_string());
     let items = rows
         .into_iter()

@@ -1,10 +1,11 @@
-//! Provinces and communes: Vietnam's administrative units with their offices.
+//! Provinces and communes: Vietnam's administrative units with their offices, answered from
+//! memory (see `db::admin_units_cache`).
 
 use actix_web::{get, web};
 
 use super::params::{self, NoParams, PageParams, PageRequest};
 use super::views::{CommuneDetailView, CommuneView, Page, ProvinceView};
-use crate::db::{Db, reference};
+use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::domain::pagination::paginate;
 use crate::error::{ApiError, Missing};
 
@@ -15,19 +16,16 @@ use crate::error::{ApiError, Missing};
     responses(
         (status = 200, description = "Provinces, each with its People's Committee office and number of communes", body = Page<ProvinceView>),
         (status = 400, description = "Unknown query parameter, bad `limit` or `cursor` (`invalid_query`, `invalid_limit`, `invalid_cursor`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/provinces")]
 pub async fn list_provinces(
-    db: web::Data<Db>,
+    units: web::Data<AdminUnitsCache>,
     query: web::Query<PageParams>,
 ) -> Result<web::Json<Page<ProvinceView>>, ApiError> {
     let page = PageRequest::parse("provinces", query.cursor.as_deref(), query.limit)?;
-    let take = page.limit.probe();
-    let rows = db
-        .read(move |conn| reference::list_provinces(conn, page.after.as_deref(), take))
-        .await?;
+    let units = units.current();
+    let rows = units.provinces(page.after.as_deref(), page.limit.probe_len());
     let (rows, next_cursor) = paginate(rows, page.limit, "provinces", |p| p.province.code.clone());
     let items = rows
         .into_iter()
@@ -47,29 +45,25 @@ pub async fn list_provinces(
         (status = 200, description = "Communes of the province, each with its office", body = Page<CommuneView>),
         (status = 400, description = "Malformed province code (`invalid_province_code`), unknown query parameter, bad `limit` or `cursor`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No province has this code (`province_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/provinces/{code}/communes")]
 pub async fn list_communes(
-    db: web::Data<Db>,
+    units: web::Data<AdminUnitsCache>,
     path: web::Path<String>,
     query: web::Query<PageParams>,
 ) -> Result<web::Json<Page<CommuneView>>, ApiError> {
     let province = params::province_code("code", &path)?;
     let page = PageRequest::parse("communes", query.cursor.as_deref(), query.limit)?;
-    let take = page.limit.probe();
-    let code = province.as_str().to_owned();
-    let rows = db
-        .read(move |conn| {
-            if reference::find_province(conn, &code)?.is_none() {
-                return Ok(None);
-            }
-            reference::list_communes(conn, &code, page.after.as_deref(), take).map(Some)
-        })
-        .await?
+    let units = units.current();
+    let rows = units
+        .communes_of(
+            province.as_str(),
+            page.after.as_deref(),
+            page.limit.probe_len(),
+        )
         .ok_or_else(|| ApiError::NotFound(Missing::Province(province.to_string())))?;
-    let (rows, next_cursor) = paginate(rows, page.limit, "communes", |(c, _)| c.code.clone());
+    let (rows, next_cursor) = paginate(rows, page.limit, "communes", |c| c.commune.code.clone());
     let items = rows
         .into_iter()
         .map(TryInto::try_into)
@@ -85,20 +79,18 @@ pub async fn list_communes(
         (status = 200, description = "The commune", body = CommuneDetailView),
         (status = 400, description = "Malformed commune code (`invalid_commune_code`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No commune has this code (`commune_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/communes/{code}")]
 pub async fn get_commune(
-    db: web::Data<Db>,
+    units: web::Data<AdminUnitsCache>,
     path: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> Result<web::Json<CommuneDetailView>, ApiError> {
     let code = params::commune_code("code", &path)?;
-    let key = code.as_str().to_owned();
-    let found = db
-        .read(move |conn| reference::find_commune(conn, &key))
-        .await?;
-    let detail = found.ok_or_else(|| ApiError::NotFound(Missing::Commune(code.to_string())))?;
+    let units = units.current();
+    let detail = units
+        .commune(code.as_str())
+        .ok_or_else(|| ApiError::NotFound(Missing::Commune(code.to_string())))?;
     Ok(web::Json(detail.try_into()?))
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::reference::{
-    CategoryRow, CommuneDetail, CommuneRow, OfficeDetail, OfficeRef, OfficeRow, ProvinceSummary,
+    CategoryRow, CommuneDetail, OfficeDetail, OfficeRef, OfficeRow, ProvinceSummary,
 };
 use crate::domain::admin_units::{CommuneKind, ProvinceKind};
 use crate::domain::lang::Lang;
@@ -163,50 +163,50 @@ fn commune_kind(code: &str) -> Result<CommuneKind, ApiError> {
     CommuneKind::from_code(code).ok_or_else(|| corrupt("commune kind", code))
 }
 
-impl TryFrom<ProvinceSummary> for ProvinceView {
+impl TryFrom<&ProvinceSummary> for ProvinceView {
     type Error = ApiError;
-    fn try_from(p: ProvinceSummary) -> Result<Self, ApiError> {
+    fn try_from(p: &ProvinceSummary) -> Result<Self, ApiError> {
         let kind = province_kind(&p.province.kind)?;
         Ok(Self {
-            code: p.province.code,
-            name: p.province.name,
+            code: p.province.code.clone(),
+            name: p.province.name.clone(),
             kind,
             kind_name: kind.name_vi().to_owned(),
             commune_count: p.commune_count,
-            office: p.office.map(Into::into),
+            office: p.office.clone().map(Into::into),
         })
     }
 }
 
-impl TryFrom<(CommuneRow, OfficeRef)> for CommuneView {
+impl TryFrom<&CommuneDetail> for CommuneView {
     type Error = ApiError;
-    fn try_from((c, office): (CommuneRow, OfficeRef)) -> Result<Self, ApiError> {
-        let kind = commune_kind(&c.kind)?;
-        Ok(Self {
-            code: c.code,
-            name: c.name,
-            kind,
-            kind_name: kind.name_vi().to_owned(),
-            province_code: c.province_code,
-            office: office.into(),
-        })
-    }
-}
-
-impl TryFrom<CommuneDetail> for CommuneDetailView {
-    type Error = ApiError;
-    fn try_from(d: CommuneDetail) -> Result<Self, ApiError> {
+    fn try_from(d: &CommuneDetail) -> Result<Self, ApiError> {
         let kind = commune_kind(&d.commune.kind)?;
         Ok(Self {
-            code: d.commune.code,
-            name: d.commune.name,
+            code: d.commune.code.clone(),
+            name: d.commune.name.clone(),
+            kind,
+            kind_name: kind.name_vi().to_owned(),
+            province_code: d.commune.province_code.clone(),
+            office: d.office.clone().into(),
+        })
+    }
+}
+
+impl TryFrom<&CommuneDetail> for CommuneDetailView {
+    type Error = ApiError;
+    fn try_from(d: &CommuneDetail) -> Result<Self, ApiError> {
+        let kind = commune_kind(&d.commune.kind)?;
+        Ok(Self {
+            code: d.commune.code.clone(),
+            name: d.commune.name.clone(),
             kind,
             kind_name: kind.name_vi().to_owned(),
             province: ProvinceRef {
-                code: d.province.code,
-                name: d.province.name,
+                code: d.province.code.clone(),
+                name: d.province.name.clone(),
             },
-            office: d.office.into(),
+            office: d.office.clone().into(),
         })
     }
 }

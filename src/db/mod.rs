@@ -3,6 +3,7 @@
 //! Diesel is synchronous; every call runs on actix's blocking pool (`web::block`) so that
 //! the HTTP workers never wait on the database.
 
+pub mod admin_units_cache;
 mod connection;
 mod error;
 pub mod migrate;

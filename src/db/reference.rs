@@ -119,60 +119,30 @@ pub fn list_provinces(
         .collect())
 }
 
-pub fn find_province(conn: &mut DbConnection, code: &str) -> Result<Option<ProvinceRow>, DbError> {
-    Ok(provinces::table
-        .find(code)
-        .select(ProvinceRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// Communes of a province in code order after `after`, each with its committee office.
-pub fn list_communes(
-    conn: &mut DbConnection,
-    province: &str,
-    after: Option<&str>,
-    take: i64,
-) -> Result<Vec<(CommuneRow, OfficeRef)>, DbError> {
-    let mut query = communes::table
-        .inner_join(
-            offices::table.on(offices::commune_code
-                .eq(communes::code.nullable())
-                .and(offices::level.eq("commune"))),
-        )
-        .filter(communes::province_code.eq(province.to_owned()))
-        .order(communes::code)
-        .limit(take)
-        .select((CommuneRow::as_select(), OfficeRef::as_select()))
-        .into_boxed::<Backend>();
-    if let Some(after) = after {
-        query = query.filter(communes::code.gt(after.to_owned()));
-    }
-    Ok(query.load(conn)?)
-}
-
-/// One commune with its province and its People's Committee office, in one round trip.
-pub fn find_commune(conn: &mut DbConnection, code: &str) -> Result<Option<CommuneDetail>, DbError> {
-    let found = communes::table
+/// Every commune with its province and its People's Committee office, in code order.
+pub fn all_communes(conn: &mut DbConnection) -> Result<Vec<CommuneDetail>, DbError> {
+    let rows = communes::table
         .inner_join(provinces::table)
         .inner_join(
             offices::table.on(offices::commune_code
                 .eq(communes::code.nullable())
                 .and(offices::level.eq("commune"))),
         )
-        .filter(communes::code.eq(code))
+        .order(communes::code)
         .select((
             CommuneRow::as_select(),
             ProvinceRow::as_select(),
             OfficeRef::as_select(),
         ))
-        .first::<(CommuneRow, ProvinceRow, OfficeRef)>(conn)
-        .optional()?;
-    Ok(found.map(|(commune, province, office)| CommuneDetail {
-        commune,
-        province,
-        office,
-    }))
+        .load::<(CommuneRow, ProvinceRow, OfficeRef)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(commune, province, office)| CommuneDetail {
+            commune,
+            province,
+            office,
+        })
+        .collect())
 }
 
 /// Filters of the office list; `None` means any.

@@ -33,6 +33,11 @@ impl Limit {
     pub fn probe(self) -> i64 {
         i64::from(self.0) + 1
     }
+
+    /// [`Limit::probe`] as a length.
+    pub fn probe_len(self) -> usize {
+        self.0 as usize + 1
+    }
 }
 
 /// An opaque position in a list ordered by a key, tied to the list it came from so that a
