@@ -34,11 +34,42 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage partner apps and their API keys.
+    Partner {
+        #[command(subcommand)]
+        action: PartnerCommand,
+    },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi {
         /// Write to this file instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Create a partner and print its API key, once: it cannot be shown again.
+    Create {
+        /// The partner's name, as officials will see it.
+        #[arg(long)]
+        name: String,
+        /// Print JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a partner's API key: its requests are refused from now on.
+    Revoke {
+        /// The partner's id.
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List partners (never their keys).
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -62,8 +93,44 @@ pub struct Settings {
     /// Database connections in the pool.
     #[arg(long, env = "DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub db_pool_size: u32,
+    /// Key that seals citizens' personal data: 64 hex digits or base64 of 32 bytes. Required
+    /// with PostgreSQL; with SQLite, generated on first start beside the database if unset.
+    #[arg(long, env = "TIENGDAN_DATA_KEY", global = true, hide_env_values = true)]
+    pub data_key: Option<Secret>,
+    /// Requests per minute each partner key may make.
+    #[arg(long, env = "PARTNER_RATE_LIMIT", default_value_t = 600, global = true)]
+    pub partner_rate_limit: u32,
+    /// Tracking look-ups per minute from one client address.
+    #[arg(long, env = "TRACK_RATE_LIMIT", default_value_t = 30, global = true)]
+    pub track_rate_limit: u32,
     #[command(flatten)]
     pub log: LogSettings,
+}
+
+/// A configured secret: never printed, not even in debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,9 +4,12 @@
 //! the same application through [`startup::Application`].
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod startup;
 pub mod telemetry;
+pub mod vault;

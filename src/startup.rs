@@ -14,12 +14,14 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, middleware};
+use crate::auth::rate_limit::RateLimits;
 use crate::config::Settings;
 use crate::db::admin_units_cache::{AdminUnitsCache, AdminUnitsSnapshot};
 use crate::db::reference::{self, ReferenceCounts};
 use crate::db::seed::{self, SeedOutcome};
 use crate::db::{Db, DbError, PoolOptions, migrate};
 use crate::error::{ApiError, Missing};
+use crate::vault::{KeySource, Vault, VaultError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -29,6 +31,17 @@ pub enum StartupError {
     Bind { bind: String, source: io::Error },
     #[error("starting the HTTP server: {0}")]
     Server(io::Error),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+/// What the server shares with every worker.
+#[derive(Clone)]
+pub struct Shared {
+    pub db: Db,
+    pub units: web::Data<AdminUnitsCache>,
+    pub vault: Vault,
+    pub limits: web::Data<RateLimits>,
 }
 
 /// What preparing the database did.
@@ -67,6 +80,23 @@ impl Application {
             max_size: settings.db_pool_size,
             ..PoolOptions::default()
         };
+        let (vault, key_source) = Vault::load(
+            settings.data_key.as_ref().map(|k| k.expose()),
+            &settings.database_url,
+        )?;
+        match &key_source {
+            KeySource::Generated(path) => tracing::warn!(
+                path = %path.display(),
+                key_id = vault.key_id(),
+                "generated a data key for personal data: back this file up with the database; without it sealed identities cannot be read"
+            ),
+            KeySource::File(path) => {
+                tracing::info!(path = %path.display(), key_id = vault.key_id(), "data key from file")
+            }
+            KeySource::Configured => {
+                tracing::info!(key_id = vault.key_id(), "data key from TIENGDAN_DATA_KEY")
+            }
+        }
         let url = settings.database_url.clone();
         let (db, prepared, units) = actix_web::rt::task::spawn_blocking(move || {
             let db = Db::connect(&url, options)?;
@@ -81,8 +111,17 @@ impl Application {
             source,
         })?;
         let address = listener.local_addr().map_err(StartupError::Server)?;
-        let server = run(listener, db, AdminUnitsCache::new(units), settings.workers)
-            .map_err(StartupError::Server)?;
+        let shared = Shared {
+            db,
+            units: web::Data::new(AdminUnitsCache::new(units)),
+            vault,
+            limits: web::Data::new(RateLimits::new(
+                settings.partner_rate_limit,
+                settings.track_rate_limit,
+            )),
+        };
+        crate::jobs::spawn_housekeeping(shared.db.clone(), shared.limits.clone());
+        let server = run(listener, shared, settings.workers).map_err(StartupError::Server)?;
         tracing::info!(
             database = %settings.database_url,
             %address,
@@ -171,20 +210,17 @@ async fn docs_redirect() -> HttpResponse {
 }
 
 /// Serves the API on a bound listener.
-pub fn run(
-    listener: TcpListener,
-    db: Db,
-    units: AdminUnitsCache,
-    workers: Option<usize>,
-) -> io::Result<Server> {
+pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io::Result<Server> {
     let registry = prometheus::Registry::new();
     let prometheus = PrometheusMetricsBuilder::new("tiengdan")
         .registry(registry.clone())
         .mask_unmatched_patterns("unmatched")
         .build()
         .map_err(|e| io::Error::other(e.to_string()))?;
-    let db = web::Data::new(db);
-    let units = web::Data::new(units);
+    let db = web::Data::new(shared.db);
+    let units = shared.units;
+    let vault = web::Data::new(shared.vault);
+    let limits = shared.limits;
     let registry = web::Data::new(registry);
     let doc = api::openapi();
     let allowed = web::Data::new(AllowedMethods::from_doc(&doc));
@@ -192,6 +228,8 @@ pub fn run(
         let (app, _) = App::new()
             .app_data(db.clone())
             .app_data(units.clone())
+            .app_data(vault.clone())
+            .app_data(limits.clone())
             .app_data(registry.clone())
             .app_data(allowed.clone())
             .configure(api::extractors)

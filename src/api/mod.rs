@@ -2,12 +2,17 @@
 //!
 //! Handlers are thin: parse, authorise, call one function, map the result.
 
+mod body;
 mod categories;
 mod health;
+pub mod idempotency;
 mod metrics;
 pub mod middleware;
 mod offices;
 mod params;
+pub mod petition_views;
+mod petitions;
+mod track;
 mod units;
 pub mod views;
 
@@ -43,7 +48,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(units::get_commune)
                 .service(offices::list_offices)
                 .service(offices::get_office)
-                .service(categories::list_categories),
+                .service(categories::list_categories)
+                .service(petitions::submit)
+                .service(petitions::list_petitions)
+                .service(petitions::get_petition)
+                .service(petitions::withdraw)
+                .service(track::track),
         );
 }
 
@@ -111,6 +121,8 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "admin units", description = "Provinces and communes (GSO codes) with their offices"),
         (name = "offices", description = "Offices that receive and answer petitions"),
         (name = "categories", description = "Categories of commune matters"),
+        (name = "petitions", description = "Complaints, denunciations, recommendations and feedback, as partner apps submit and follow them"),
+        (name = "tracking", description = "A citizen following one petition with its tracking code and receipt secret"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem))
@@ -122,6 +134,23 @@ struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut OpenApiDoc) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A partner API key (`tdk_…`) as `Authorization: Bearer <key>`; `X-Api-Key: <key>` works too"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key_header",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
+        );
         let problem = || {
             Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
                 "Problem",

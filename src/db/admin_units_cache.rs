@@ -6,7 +6,7 @@
 //! Whatever later changes units or their committee offices must swap in a fresh snapshot
 //! after committing (and, with several nodes, tell the others to).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 
 use super::reference::{self, CommuneDetail, ProvinceSummary};
@@ -19,6 +19,8 @@ pub struct AdminUnitsSnapshot {
     communes: BTreeMap<String, CommuneDetail>,
     /// Commune codes of each province, in code order.
     by_province: HashMap<String, Vec<String>>,
+    /// Category codes, which partners file under.
+    categories: BTreeSet<String>,
 }
 
 impl AdminUnitsSnapshot {
@@ -35,10 +37,15 @@ impl AdminUnitsSnapshot {
                 (detail.commune.code.clone(), detail)
             })
             .collect();
+        let categories = reference::list_categories(conn)?
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
         Ok(Self {
             provinces,
             communes,
             by_province,
+            categories,
         })
     }
 
@@ -83,6 +90,19 @@ impl AdminUnitsSnapshot {
 
     pub fn commune(&self, code: &str) -> Option<&CommuneDetail> {
         self.communes.get(code)
+    }
+
+    pub fn category_exists(&self, code: &str) -> bool {
+        self.categories.contains(code)
+    }
+}
+
+impl crate::domain::petition::Registry for AdminUnitsSnapshot {
+    fn commune_exists(&self, code: &str) -> bool {
+        self.communes.contains_key(code)
+    }
+    fn category_exists(&self, code: &str) -> bool {
+        AdminUnitsSnapshot::category_exists(self, code)
     }
 }
 

@@ -11,6 +11,9 @@ pub enum DbError {
     Migration(String),
     #[error("reference data: {0}")]
     ReferenceData(String),
+    /// A stored value the service could not have written.
+    #[error("unexpected data in the database: {0}")]
+    Corrupt(String),
     #[error("blocking task failed")]
     Blocking,
 }

@@ -6,8 +6,13 @@
 pub mod admin_units_cache;
 mod connection;
 mod error;
+pub mod events;
+pub mod idempotency;
 pub mod migrate;
+pub mod partners;
+pub mod petitions;
 pub mod reference;
+pub mod routing;
 pub mod schema;
 pub mod seed;
 mod transaction;
@@ -90,18 +95,19 @@ impl Db {
 
     /// Runs work in one transaction on the writer, off the HTTP workers. It has committed
     /// when this returns `Ok`: a 2xx built from it means the change is stored.
-    pub async fn write<T, F>(&self, work: F) -> Result<T, DbError>
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let pool = self.writer.clone();
         web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(DbError::from)?;
             write_transaction(&mut conn, work)
         })
         .await
-        .map_err(|_| DbError::Blocking)?
+        .map_err(|_| E::from(DbError::Blocking))?
     }
 
     /// Synchronous access for start-up and command-line tasks.

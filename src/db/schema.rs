@@ -49,7 +49,149 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partners (id) {
+        id -> BigInt,
+        name -> Text,
+        key_prefix -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> BigInt,
+        code -> Text,
+        province_code -> Nullable<Text>,
+        commune_code -> Nullable<Text>,
+        kind -> Nullable<Text>,
+        category_code -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        second_time -> Nullable<Bool>,
+        target -> Text,
+        office_id -> Nullable<BigInt>,
+        priority -> Integer,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    petitions (id) {
+        id -> BigInt,
+        public_id -> Text,
+        tracking_code -> Text,
+        receipt_secret_hash -> Text,
+        partner_id -> Nullable<BigInt>,
+        channel -> Text,
+        kind -> Text,
+        filed_kind -> Text,
+        category_code -> Text,
+        commune_code -> Text,
+        province_code -> Text,
+        office_id -> BigInt,
+        routing_rule_id -> BigInt,
+        routing_reason -> Text,
+        status -> Text,
+        title -> Text,
+        description -> Text,
+        subject -> Nullable<Text>,
+        occurred_at -> Nullable<Timestamp>,
+        decision_date -> Nullable<Date>,
+        late_filing -> Bool,
+        location_lat -> Nullable<Double>,
+        location_lon -> Nullable<Double>,
+        location_address -> Nullable<Text>,
+        second_time_of -> Nullable<BigInt>,
+        is_public -> Bool,
+        anonymous -> Bool,
+        received_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    petition_attachments (petition_id, position) {
+        petition_id -> BigInt,
+        position -> Integer,
+        url -> Text,
+        media_type -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    petition_identities (petition_id) {
+        petition_id -> BigInt,
+        key_id -> Text,
+        nonce -> Binary,
+        ciphertext -> Binary,
+    }
+}
+
+diesel::table! {
+    petition_clocks (id) {
+        id -> BigInt,
+        petition_id -> BigInt,
+        name -> Text,
+        started_at -> Timestamp,
+        length_days -> Integer,
+        day_type -> Text,
+        due_at -> Timestamp,
+        status -> Text,
+        legal_basis -> Text,
+        rule_version -> Text,
+        calendar_version -> Text,
+    }
+}
+
+diesel::table! {
+    idempotent_replies (scope, idempotency_key) {
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        location -> Nullable<Text>,
+        key_id -> Text,
+        nonce -> Binary,
+        body -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        petition_id -> Nullable<BigInt>,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(communes -> provinces (province_code));
 diesel::joinable!(offices -> provinces (province_code));
+diesel::joinable!(petitions -> offices (office_id));
+diesel::joinable!(petitions -> routing_rules (routing_rule_id));
+diesel::joinable!(petition_attachments -> petitions (petition_id));
+diesel::joinable!(petition_identities -> petitions (petition_id));
+diesel::joinable!(petition_clocks -> petitions (petition_id));
 
-diesel::allow_tables_to_appear_in_same_query!(provinces, communes, offices, categories, seed_runs);
+diesel::allow_tables_to_appear_in_same_query!(
+    provinces,
+    communes,
+    offices,
+    categories,
+    seed_runs,
+    partners,
+    routing_rules,
+    petitions,
+    petition_attachments,
+    petition_identities,
+    petition_clocks,
+    idempotent_replies,
+    events,
+);

@@ -15,21 +15,22 @@ type Manager = <DbConnection as Connection>::TransactionManager;
 
 /// Runs `work` in one transaction that holds the write lock from its first statement, commits
 /// on `Ok` and rolls back on `Err`.
-pub fn write_transaction<T>(
+pub fn write_transaction<T, E: From<DbError>>(
     conn: &mut DbConnection,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
-) -> Result<T, DbError> {
-    match conn {
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    let begun = match conn {
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
         }
-        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c),
+    };
+    begun.map_err(|e| E::from(e.into()))?;
     match work(conn) {
         Ok(value) => {
             if let Err(commit) = Manager::commit_transaction(conn) {
                 let _ = Manager::rollback_transaction(conn);
-                return Err(commit.into());
+                return Err(E::from(commit.into()));
             }
             Ok(value)
         }

@@ -4,6 +4,11 @@
 
 pub mod admin_units;
 pub mod category;
+pub mod clock;
 pub mod lang;
 pub mod office;
 pub mod pagination;
+pub mod petition;
+pub mod routing;
+pub mod tracking;
+pub mod workflow;

@@ -7,7 +7,7 @@ use actix_web::dev::ServerHandle;
 use awc::http::StatusCode;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::Value;
-use tiengdan::config::{LogFormat, LogSettings, Settings};
+use tiengdan::config::{LogFormat, LogSettings, Secret, Settings};
 use tiengdan::db::DatabaseUrl;
 use tiengdan::startup::Application;
 
@@ -178,7 +178,13 @@ fn init_logs() {
 }
 
 pub fn settings_for(database: &TestDatabase) -> Settings {
+    // PostgreSQL needs a configured data key; SQLite makes one beside the test database.
+    let data_key = matches!(database, TestDatabase::Postgres { .. })
+        .then(|| Secret::new(uuid::Uuid::new_v4().simple().to_string().repeat(2)));
     Settings {
+        data_key,
+        partner_rate_limit: 10_000,
+        track_rate_limit: 10_000,
         database_url: database
             .url()
             .parse::<DatabaseUrl>()
@@ -195,9 +201,15 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
 
 /// Starts the application on a fresh database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application on a fresh database, with settings adjusted.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     init_logs();
     let database = TestDatabase::create();
-    let settings = settings_for(&database);
+    let mut settings = settings_for(&database);
+    adjust(&mut settings);
     start(settings, database).await
 }
 
@@ -269,6 +281,33 @@ impl TestApp {
             headers: response.headers().clone(),
             body,
         }
+    }
+
+    /// A direct connection to the app's database, for checking what was stored.
+    pub fn db(&self) -> tiengdan::db::DbConnection {
+        let url = self.database.url().parse().expect("test database URL");
+        tiengdan::db::Manager::connect_once(&url).expect("connect to the test database")
+    }
+
+    /// Creates a partner directly in the database and returns its id and API key.
+    pub fn create_partner(&self, name: &str) -> (i64, String) {
+        let key = tiengdan::auth::api_key::generate().expect("random");
+        let mut conn = self.db();
+        let row = tiengdan::db::partners::create(&mut conn, name, &key).expect("create partner");
+        (row.id, key.key)
+    }
+
+    /// POSTs JSON with the headers given.
+    pub async fn post_json(&self, path: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        self.send(
+            awc::http::Method::POST,
+            path,
+            &all,
+            Some(serde_json::to_vec(body).expect("serialise")),
+        )
+        .await
     }
 
     /// GET that must answer 200 with JSON.

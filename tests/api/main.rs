@@ -14,3 +14,6 @@ mod logs;
 mod metrics;
 mod offices;
 mod openapi;
+mod petitions;
+mod petitions_bad_input;
+mod tracking;

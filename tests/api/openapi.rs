@@ -34,7 +34,10 @@ fn every_operation_documents_its_errors_as_problems() {
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
-            assert!(responses.contains_key("200"), "{method} {path}");
+            assert!(
+                responses.keys().any(|status| status.starts_with('2')),
+                "{method} {path}"
+            );
             for (status, response) in responses {
                 assert!(
                     response["description"]

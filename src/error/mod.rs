@@ -12,6 +12,10 @@ use utoipa::ToSchema;
 
 use crate::db::DbError;
 use crate::domain::lang::Lang;
+use crate::domain::petition::Violation;
+use crate::domain::workflow::{Action, WrongState};
+
+mod faults;
 
 /// The error body: RFC 9457 members plus a stable `code`, the request id and per-field errors.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -42,6 +46,12 @@ pub struct Problem {
     /// The fields at fault, when the problem is with particular inputs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// For `wrong_state`: the actions the petition's current state allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<Action>>,
+    /// For `rate_limited`: seconds until a retry can succeed (also the `Retry-After` header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// One input at fault.
@@ -65,6 +75,19 @@ pub enum Missing {
     Province(String),
     Commune(String),
     Office(i64),
+    Petition,
+    Partner(i64),
+}
+
+/// Why a caller was not recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unrecognised {
+    /// No `Authorization: Bearer` or `X-Api-Key` header.
+    MissingKey,
+    /// A key we never issued, or one that was revoked.
+    InvalidKey,
+    /// No `X-Receipt-Secret` header where the citizen's receipt secret is needed.
+    MissingReceiptSecret,
 }
 
 /// A request the service cannot understand.
@@ -85,6 +108,10 @@ pub enum BadInput {
     Cursor,
     /// The body is not JSON at all.
     MalformedJson(String),
+    /// The `Idempotency-Key` header is empty, too long or not printable ASCII.
+    IdempotencyKey,
+    TrackingCode(crate::domain::tracking::TrackingCodeError),
+    PetitionId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -105,6 +132,19 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("service unavailable")]
     Unavailable,
+    #[error("unauthenticated: {0:?}")]
+    Unauthenticated(Unrecognised),
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
+    /// The body is well-formed but breaks the rules: every field at fault.
+    #[error("validation failed")]
+    Invalid(Vec<Violation>),
+    /// An `Idempotency-Key` reused with another request.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// The action is not allowed in the petition's state.
+    #[error("wrong state: {0}")]
+    WrongState(WrongState),
     #[error("internal error")]
     Internal,
 }
@@ -127,6 +167,10 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Invalid(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::WrongState(_) => StatusCode::CONFLICT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -157,6 +201,14 @@ impl ApiError {
             instance: None,
             request_id: None,
             errors: text.errors,
+            allowed_actions: match self {
+                Self::WrongState(w) => Some(w.allowed.clone()),
+                _ => None,
+            },
+            retry_after: match self {
+                Self::RateLimited { retry_after } => Some(*retry_after),
+                _ => None,
+            },
         }
     }
 
@@ -329,6 +381,135 @@ impl ApiError {
                     "The database cannot be reached right now. Please try again later.",
                 ),
             ),
+            Self::NotFound(Missing::Petition) => plain(
+                "petition_not_found",
+                t("Không tìm thấy đơn", "Petition not found"),
+                t(
+                    "Không có đơn nào với mã này mà bạn được phép xem.",
+                    "No petition with this id or code is visible to you.",
+                ),
+            ),
+            Self::NotFound(Missing::Partner(id)) => plain(
+                "partner_not_found",
+                t("Không tìm thấy đối tác", "Partner not found"),
+                match lang {
+                    Lang::Vi => format!("Không có đối tác nào mang số {id}."),
+                    Lang::En => format!("No partner has the id {id}."),
+                },
+            ),
+            Self::BadRequest(BadInput::IdempotencyKey) => field(
+                "invalid_idempotency_key",
+                t("Idempotency-Key không hợp lệ", "Invalid Idempotency-Key"),
+                t(
+                    "Idempotency-Key gồm 1–255 ký tự ASCII in được, ví dụ một UUID.",
+                    "An Idempotency-Key is 1–255 printable ASCII characters, such as a UUID.",
+                ),
+                "Idempotency-Key",
+                "invalid_format",
+            ),
+            Self::BadRequest(BadInput::TrackingCode(e)) => field(
+                "invalid_tracking_code",
+                t("Mã theo dõi không hợp lệ", "Invalid tracking code"),
+                match (lang, e) {
+                    (Lang::Vi, crate::domain::tracking::TrackingCodeError::Check) => {
+                        "Mã theo dõi có ký tự gõ sai: hãy kiểm tra lại từng ký tự.".to_owned()
+                    }
+                    (Lang::Vi, _) => "Mã theo dõi gồm 10 chữ và số, ví dụ 7KQ2M-X9F3C.".to_owned(),
+                    (Lang::En, e) => e.to_string(),
+                },
+                "tracking_code",
+                match e {
+                    crate::domain::tracking::TrackingCodeError::Check => "check_failed",
+                    crate::domain::tracking::TrackingCodeError::Format => "invalid_format",
+                },
+            ),
+            Self::BadRequest(BadInput::PetitionId) => field(
+                "invalid_petition_id",
+                t("Mã đơn không hợp lệ", "Invalid petition id"),
+                t(
+                    "Mã đơn là giá trị id mà API đã trả về khi nhận đơn.",
+                    "A petition id is the id the API returned when the petition was submitted.",
+                ),
+                "id",
+                "invalid_format",
+            ),
+            Self::Unauthenticated(Unrecognised::MissingKey) => plain(
+                "unauthenticated",
+                t("Chưa xác thực", "Authentication required"),
+                t(
+                    "Gửi khóa API trong tiêu đề Authorization: Bearer <khóa> hoặc X-Api-Key.",
+                    "Send your API key as Authorization: Bearer <key> or in X-Api-Key.",
+                ),
+            ),
+            Self::Unauthenticated(Unrecognised::MissingReceiptSecret) => plain(
+                "receipt_secret_required",
+                t("Thiếu mã bí mật biên nhận", "Receipt secret required"),
+                t(
+                    "Gửi mã bí mật biên nhận (nhận được khi gửi đơn) trong tiêu đề X-Receipt-Secret.",
+                    "Send the receipt secret given at submission in the X-Receipt-Secret header.",
+                ),
+            ),
+            Self::Unauthenticated(Unrecognised::InvalidKey) => plain(
+                "invalid_api_key",
+                t("Khóa API không hợp lệ", "Invalid API key"),
+                t(
+                    "Khóa API không đúng hoặc đã bị thu hồi.",
+                    "The API key is wrong or has been revoked.",
+                ),
+            ),
+            Self::RateLimited { retry_after } => plain(
+                "rate_limited",
+                t("Quá nhiều yêu cầu", "Too many requests"),
+                match lang {
+                    Lang::Vi => {
+                        format!("Đã vượt giới hạn số yêu cầu. Thử lại sau {retry_after} giây.")
+                    }
+                    Lang::En => {
+                        format!("The rate limit is exceeded. Retry in {retry_after} seconds.")
+                    }
+                },
+            ),
+            Self::Invalid(violations) => Text {
+                code: "validation_failed".to_owned(),
+                title: t("Dữ liệu không hợp lệ", "Validation failed"),
+                detail: match lang {
+                    Lang::Vi => format!("{} trường không hợp lệ; xem errors.", violations.len()),
+                    Lang::En => format!("{} field(s) are not valid; see errors.", violations.len()),
+                },
+                errors: violations
+                    .iter()
+                    .map(|v| faults::describe(v, lang))
+                    .collect(),
+            },
+            Self::IdempotencyKeyReused => field(
+                "idempotency_key_reused",
+                t("Idempotency-Key đã được dùng", "Idempotency-Key reused"),
+                t(
+                    "Idempotency-Key này đã được dùng cho một yêu cầu khác. Mỗi yêu cầu mới cần một khóa mới.",
+                    "This Idempotency-Key was already used with a different request. Use a new key for each new request.",
+                ),
+                "Idempotency-Key",
+                "reused",
+            ),
+            Self::WrongState(w) => plain(
+                "wrong_state",
+                t(
+                    "Không thực hiện được ở trạng thái hiện tại",
+                    "Not allowed in the current state",
+                ),
+                match lang {
+                    Lang::Vi => format!(
+                        "Đơn đang ở trạng thái {}: không thể {}. Xem allowed_actions.",
+                        w.status.code(),
+                        w.action.code()
+                    ),
+                    Lang::En => format!(
+                        "The petition is {}: it cannot be {}. See allowed_actions.",
+                        w.status.code(),
+                        w.action.code()
+                    ),
+                },
+            ),
             Self::Internal => plain(
                 "internal_error",
                 t("Lỗi hệ thống", "Internal error"),
@@ -359,6 +540,12 @@ impl ApiError {
             }
             Self::MethodNotAllowed { allow } => {
                 response.insert_header(("Allow", allow.as_str()));
+            }
+            Self::RateLimited { retry_after } => {
+                response.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            Self::Unauthenticated(_) => {
+                response.insert_header(("WWW-Authenticate", "Bearer realm=\"tiengdan\""));
             }
             _ => {}
         }
@@ -422,6 +609,29 @@ mod tests {
             ApiError::PayloadTooLarge { limit: 10 },
             ApiError::UnsupportedMediaType,
             ApiError::Unavailable,
+            ApiError::NotFound(Missing::Petition),
+            ApiError::NotFound(Missing::Partner(3)),
+            ApiError::BadRequest(BadInput::IdempotencyKey),
+            ApiError::BadRequest(BadInput::TrackingCode(
+                crate::domain::tracking::TrackingCodeError::Check,
+            )),
+            ApiError::BadRequest(BadInput::PetitionId),
+            ApiError::Unauthenticated(Unrecognised::MissingKey),
+            ApiError::Unauthenticated(Unrecognised::InvalidKey),
+            ApiError::Unauthenticated(Unrecognised::MissingReceiptSecret),
+            ApiError::RateLimited { retry_after: 3 },
+            ApiError::Invalid(vec![Violation::new(
+                "title",
+                crate::domain::petition::Fault::Blank,
+            )]),
+            ApiError::IdempotencyKeyReused,
+            ApiError::WrongState(
+                crate::domain::workflow::next(
+                    crate::domain::workflow::Status::Closed,
+                    Action::Withdraw,
+                )
+                .unwrap_err(),
+            ),
             ApiError::Internal,
         ]
     }

@@ -1,0 +1,9 @@
+DROP TABLE events;
+DROP FUNCTION events_append_only;
+DROP TABLE idempotent_replies;
+DROP TABLE petition_clocks;
+DROP TABLE petition_identities;
+DROP TABLE petition_attachments;
+DROP TABLE petitions;
+DROP TABLE routing_rules;
+DROP TABLE partners;

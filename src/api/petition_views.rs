@@ -1,0 +1,476 @@
+//! What the petition endpoints accept and return: the public contract, apart from storage rows.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::views::OfficeSummary;
+use crate::db::petitions::{ClockRow, PetitionDetail, PetitionRow};
+use crate::db::reference::OfficeRef;
+use crate::domain::clock::{ClockName, ClockStatus, DayType, vietnam};
+use crate::domain::lang::Lang;
+use crate::domain::petition::{self, Kind, Notice};
+use crate::domain::tracking::TrackingCode;
+use crate::domain::workflow::Status;
+use crate::error::ApiError;
+
+/// A petition as a partner app submits it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitPetition {
+    pub kind: Kind,
+    /// Category code from `GET /v1/categories`.
+    #[schema(example = "land")]
+    pub category: String,
+    /// Five-digit GSO code of the commune where the matter arises.
+    #[schema(example = "00004")]
+    pub commune_code: String,
+    /// Up to 200 characters.
+    #[schema(example = "Lấn chiếm vỉa hè trước số 12 Phố Huế")]
+    pub title: String,
+    /// Up to 10,000 characters.
+    #[schema(example = "Cửa hàng ở số 12 để xe và hàng hóa chiếm hết vỉa hè từ tháng 9.")]
+    pub description: String,
+    /// When the matter happened (RFC 3339); not in the future.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// Complaints only: the date the complainant learned of the decision complained of
+    /// (Law on Complaints art. 9: 90 days).
+    pub decision_date: Option<NaiveDate>,
+    pub location: Option<LocationInput>,
+    /// Who or what the petition is about, as a code; `commune_leadership` sends a denunciation
+    /// to the province.
+    #[schema(example = "commune_leadership")]
+    pub subject: Option<String>,
+    /// Complaints only: the `id` of this partner's earlier complaint that this second-time
+    /// complaint follows; it goes to the province.
+    pub second_time_of: Option<String>,
+    /// The citizen consents to publishing the petition without personal data.
+    #[serde(default)]
+    pub public: bool,
+    /// Links to files the partner hosts (http or https), at most 10.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentInput>,
+    /// Who the petitioner is. Required for complaints and denunciations (name, address and a
+    /// phone or email); sealed at rest and never shown to anyone but the handling office.
+    pub citizen: Option<CitizenInput>,
+    /// Recommendations and feedback may be anonymous. An anonymous denunciation is taken in as
+    /// feedback (Law on Denunciations art. 25).
+    #[serde(default)]
+    pub anonymous: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    /// Latitude, WGS 84, within Vietnam.
+    #[schema(example = 21.0285)]
+    pub lat: Option<f64>,
+    #[schema(example = 105.8542)]
+    pub lon: Option<f64>,
+    #[schema(example = "12 Phố Huế, Hai Bà Trưng, Hà Nội")]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentInput {
+    #[schema(example = "https://cdn.partner.example/p/123.jpg")]
+    pub url: String,
+    #[schema(example = "image/jpeg")]
+    pub media_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenInput {
+    /// The partner's own reference for the citizen, returned in its views.
+    #[schema(example = "user-8841")]
+    pub partner_ref: Option<String>,
+    #[schema(example = "Nguyễn Văn An")]
+    pub full_name: Option<String>,
+    #[schema(example = "0912345678")]
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    #[schema(example = "12 Phố Huế, Hà Nội")]
+    pub address: Option<String>,
+    /// Citizen identity card number (12 digits) or old identity card (9).
+    pub id_number: Option<String>,
+}
+
+impl SubmitPetition {
+    pub fn into_submission(self) -> petition::Submission {
+        petition::Submission {
+            kind: self.kind,
+            category: self.category,
+            commune_code: self.commune_code,
+            title: self.title,
+            description: self.description,
+            occurred_at: self.occurred_at,
+            decision_date: self.decision_date,
+            location: self.location.map(|l| petition::Location {
+                lat: l.lat,
+                lon: l.lon,
+                address: l.address,
+            }),
+            subject: self.subject,
+            second_time_of: self.second_time_of,
+            public: self.public,
+            attachments: self
+                .attachments
+                .into_iter()
+                .map(|a| petition::Attachment {
+                    url: a.url,
+                    media_type: a.media_type,
+                })
+                .collect(),
+            citizen: self.citizen.map(|c| petition::Citizen {
+                partner_ref: c.partner_ref,
+                full_name: c.full_name,
+                phone: c.phone,
+                email: c.email,
+                address: c.address,
+                id_number: c.id_number,
+            }),
+            anonymous: self.anonymous,
+        }
+    }
+}
+
+/// A time as the API shows it: RFC 3339 in Vietnam's time.
+pub fn local_time(at: NaiveDateTime) -> DateTime<FixedOffset> {
+    at.and_utc().with_timezone(&vietnam())
+}
+
+/// Something the partner should tell the citizen about how the petition was taken in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeView {
+    pub code: Notice,
+    #[schema(example = "Law on Denunciations 25/2018/QH14, art. 25")]
+    pub legal_basis: String,
+    /// For the citizen, in the language asked for.
+    pub message: String,
+}
+
+impl NoticeView {
+    pub fn new(notice: Notice, lang: Lang) -> Self {
+        let message = match notice {
+            Notice::DenunciationTakenAsFeedback => lang.pick(
+                "Đơn tố cáo không ghi rõ họ tên, địa chỉ và cách liên lạc của người tố cáo nên không được xử lý theo thủ tục tố cáo (Luật Tố cáo điều 25); nội dung đã được tiếp nhận dưới dạng phản ánh.",
+                "A denunciation that does not clearly give the denouncer's name, address and contact is not handled as a denunciation (Law on Denunciations art. 25); its content was taken in as feedback.",
+            ),
+            Notice::LateFiling => lang.pick(
+                "Đơn khiếu nại gửi sau 90 ngày kể từ ngày biết quyết định (Luật Khiếu nại điều 9). Đơn vẫn được tiếp nhận; cơ quan sẽ xem xét lý do chính đáng (ốm đau, thiên tai…) nếu có.",
+                "The complaint was filed more than 90 days after the complainant learned of the decision (Law on Complaints art. 9). It was taken in; the office will consider any valid excuse (illness, natural disaster…).",
+            ),
+        };
+        Self {
+            code: notice,
+            legal_basis: notice.legal_basis().to_owned(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+/// Why the petition went where it went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutingView {
+    /// The code of the routing rule that decided.
+    #[schema(example = "default")]
+    pub rule: String,
+    #[schema(example = "The People's Committee of the commune where the matter arises (default)")]
+    pub reason: String,
+}
+
+/// One legal clock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockView {
+    pub clock: ClockName,
+    pub started_at: DateTime<FixedOffset>,
+    /// Length in days of `day_type`; the start day is not counted.
+    #[schema(example = 10)]
+    pub length_days: i32,
+    pub day_type: DayType,
+    /// The end of the last day, 23:59:59 in Vietnam.
+    pub due_at: DateTime<FixedOffset>,
+    pub status: ClockStatus,
+    #[schema(example = "Law on Complaints 02/2011/QH13, art. 27")]
+    pub legal_basis: String,
+    pub rule_version: String,
+    /// The working-day calendar used.
+    pub calendar_version: String,
+}
+
+fn corrupt(what: &str, value: &str) -> ApiError {
+    tracing::error!(what, value, "unexpected value in the database");
+    ApiError::Internal
+}
+
+impl TryFrom<&ClockRow> for ClockView {
+    type Error = ApiError;
+    fn try_from(c: &ClockRow) -> Result<Self, ApiError> {
+        Ok(Self {
+            clock: ClockName::from_code(&c.name).ok_or_else(|| corrupt("clock", &c.name))?,
+            started_at: local_time(c.started_at),
+            length_days: c.length_days,
+            day_type: DayType::from_code(&c.day_type)
+                .ok_or_else(|| corrupt("day type", &c.day_type))?,
+            due_at: local_time(c.due_at),
+            status: ClockStatus::from_code(&c.status)
+                .ok_or_else(|| corrupt("clock status", &c.status))?,
+            legal_basis: c.legal_basis.clone(),
+            rule_version: c.rule_version.clone(),
+            calendar_version: c.calendar_version.clone(),
+        })
+    }
+}
+
+pub fn clocks(rows: &[ClockRow]) -> Result<Vec<ClockView>, ApiError> {
+    rows.iter().map(TryInto::try_into).collect()
+}
+
+fn status(p: &PetitionRow) -> Result<Status, ApiError> {
+    Status::from_code(&p.status).ok_or_else(|| corrupt("status", &p.status))
+}
+
+fn kind(code: &str) -> Result<Kind, ApiError> {
+    Kind::from_code(code).ok_or_else(|| corrupt("kind", code))
+}
+
+pub fn tracking_code(stored: &str) -> String {
+    TrackingCode::parse(stored).map_or_else(|_| stored.to_owned(), |c| c.to_string())
+}
+
+/// The answer to a submission. `receipt_secret` is shown here only: hand it to the citizen.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmittedView {
+    /// Opaque id of the petition in this API.
+    #[schema(example = "5f0c8a0e-2b7c-4d84-9a38-3f1f0f6c2b11")]
+    pub id: String,
+    /// For the citizen: with the receipt secret it opens `GET /v1/track/{tracking_code}`.
+    #[schema(example = "7KQ2M-X9F3C")]
+    pub tracking_code: String,
+    /// Shown once, never stored in the clear: give it to the citizen.
+    #[schema(example = "q7K0b3y9mW1uVfX2cA8dZ4eR6tY")]
+    pub receipt_secret: String,
+    pub status: Status,
+    /// The kind it is handled as.
+    pub kind: Kind,
+    /// The kind the partner filed; differs from `kind` when the law changed it.
+    pub filed_kind: Kind,
+    /// Filed after the complaint limitation period (Law on Complaints art. 9).
+    pub late_filing: bool,
+    pub notices: Vec<NoticeView>,
+    /// The office responsible for answering.
+    pub office: OfficeSummary,
+    pub routing: RoutingView,
+    /// The clocks running from receipt.
+    pub deadlines: Vec<ClockView>,
+    pub received_at: DateTime<FixedOffset>,
+}
+
+impl SubmittedView {
+    pub fn new(
+        d: &PetitionDetail,
+        receipt_secret: String,
+        notices: &[Notice],
+        lang: Lang,
+    ) -> Result<Self, ApiError> {
+        let p = &d.petition;
+        Ok(Self {
+            id: p.public_id.clone(),
+            tracking_code: tracking_code(&p.tracking_code),
+            receipt_secret,
+            status: status(p)?,
+            kind: kind(&p.kind)?,
+            filed_kind: kind(&p.filed_kind)?,
+            late_filing: p.late_filing,
+            notices: notices.iter().map(|n| NoticeView::new(*n, lang)).collect(),
+            office: d.office.clone().into(),
+            routing: RoutingView {
+                rule: d.routing_rule.clone(),
+                reason: p.routing_reason.clone(),
+            },
+            deadlines: clocks(&d.clocks)?,
+            received_at: local_time(p.received_at),
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocationView {
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub url: String,
+    pub media_type: Option<String>,
+}
+
+/// The citizen as a partner sees its own petition: its reference, nothing personal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CitizenRefView {
+    pub partner_ref: Option<String>,
+}
+
+/// A petition as the partner that submitted it sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PetitionView {
+    pub id: String,
+    #[schema(example = "7KQ2M-X9F3C")]
+    pub tracking_code: String,
+    pub status: Status,
+    pub kind: Kind,
+    pub filed_kind: Kind,
+    #[schema(example = "land")]
+    pub category: String,
+    #[schema(example = "00004")]
+    pub commune_code: String,
+    #[schema(example = "01")]
+    pub province_code: String,
+    pub title: String,
+    pub description: String,
+    pub subject: Option<String>,
+    pub occurred_at: Option<DateTime<FixedOffset>>,
+    pub decision_date: Option<NaiveDate>,
+    pub late_filing: bool,
+    pub location: Option<LocationView>,
+    /// The earlier complaint this second-time complaint follows.
+    pub second_time_of: Option<String>,
+    pub public: bool,
+    pub anonymous: bool,
+    pub attachments: Vec<AttachmentView>,
+    /// Present when the petition carries an identity; only the partner's reference is shown.
+    pub citizen: Option<CitizenRefView>,
+    pub office: OfficeSummary,
+    pub routing: RoutingView,
+    pub deadlines: Vec<ClockView>,
+    pub received_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl PetitionView {
+    pub fn new(d: &PetitionDetail, citizen: Option<CitizenRefView>) -> Result<Self, ApiError> {
+        let p = &d.petition;
+        let location =
+            (p.location_lat.is_some() || p.location_address.is_some()).then(|| LocationView {
+                lat: p.location_lat,
+                lon: p.location_lon,
+                address: p.location_address.clone(),
+            });
+        Ok(Self {
+            id: p.public_id.clone(),
+            tracking_code: tracking_code(&p.tracking_code),
+            status: status(p)?,
+            kind: kind(&p.kind)?,
+            filed_kind: kind(&p.filed_kind)?,
+            category: p.category_code.clone(),
+            commune_code: p.commune_code.clone(),
+            province_code: p.province_code.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            subject: p.subject.clone(),
+            occurred_at: p.occurred_at.map(local_time),
+            decision_date: p.decision_date,
+            late_filing: p.late_filing,
+            location,
+            second_time_of: d.second_time_of.clone(),
+            public: p.is_public,
+            anonymous: p.anonymous,
+            attachments: d
+                .attachments
+                .iter()
+                .map(|a| AttachmentView {
+                    url: a.url.clone(),
+                    media_type: a.media_type.clone(),
+                })
+                .collect(),
+            citizen,
+            office: d.office.clone().into(),
+            routing: RoutingView {
+                rule: d.routing_rule.clone(),
+                reason: p.routing_reason.clone(),
+            },
+            deadlines: clocks(&d.clocks)?,
+            received_at: local_time(p.received_at),
+            updated_at: local_time(p.updated_at),
+        })
+    }
+}
+
+/// A petition in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PetitionSummary {
+    pub id: String,
+    #[schema(example = "7KQ2M-X9F3C")]
+    pub tracking_code: String,
+    pub status: Status,
+    pub kind: Kind,
+    pub category: String,
+    pub commune_code: String,
+    pub title: String,
+    pub office: OfficeSummary,
+    pub received_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl TryFrom<(PetitionRow, OfficeRef)> for PetitionSummary {
+    type Error = ApiError;
+    fn try_from((p, office): (PetitionRow, OfficeRef)) -> Result<Self, ApiError> {
+        Ok(Self {
+            status: status(&p)?,
+            kind: kind(&p.kind)?,
+            id: p.public_id,
+            tracking_code: tracking_code(&p.tracking_code),
+            category: p.category_code,
+            commune_code: p.commune_code,
+            title: p.title,
+            office: office.into(),
+            received_at: local_time(p.received_at),
+            updated_at: local_time(p.updated_at),
+        })
+    }
+}
+
+/// What a citizen sees with the tracking code and receipt secret: where the petition is, and
+/// nothing else.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackView {
+    #[schema(example = "7KQ2M-X9F3C")]
+    pub tracking_code: String,
+    pub status: Status,
+    pub kind: Kind,
+    /// The office handling it.
+    #[schema(example = "Ủy ban nhân dân Phường Ba Đình")]
+    pub office_name: String,
+    pub deadlines: Vec<ClockView>,
+    pub received_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl TrackView {
+    pub fn new(d: &PetitionDetail, lang: Lang) -> Result<Self, ApiError> {
+        let p = &d.petition;
+        Ok(Self {
+            tracking_code: tracking_code(&p.tracking_code),
+            status: status(p)?,
+            kind: kind(&p.kind)?,
+            office_name: lang.pick(&d.office.name, &d.office.name_en).to_owned(),
+            deadlines: clocks(&d.clocks)?,
+            received_at: local_time(p.received_at),
+            updated_at: local_time(p.updated_at),
+        })
+    }
+}
+
+/// The answer to a withdrawal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithdrawnView {
+    pub id: String,
+    #[schema(example = "7KQ2M-X9F3C")]
+    pub tracking_code: String,
+    pub status: Status,
+    pub updated_at: DateTime<FixedOffset>,
+}

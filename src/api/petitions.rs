@@ -1,0 +1,384 @@
+//! Petitions from partner apps: submit, read, list, withdraw.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::body;
+use super::idempotency::{self, Reply};
+use super::params::{self, PageRequest};
+use super::petition_views::{
+    CitizenRefView, PetitionSummary, PetitionView, SubmitPetition, SubmittedView, WithdrawnView,
+    local_time, tracking_code,
+};
+use super::views::Page;
+use crate::auth::partner::{Partner, presented_key};
+use crate::auth::rate_limit::{RateLimits, RetryAfter};
+use crate::auth::{receipt, secret_matches};
+use crate::db::admin_units_cache::AdminUnitsCache;
+use crate::db::events::Actor;
+use crate::db::petitions::{self, ActError, NewIntake, PetitionFilter, SubmitError};
+use crate::db::{Db, DbConnection};
+use crate::domain::clock::{WeekdayCalendar, local_date};
+use crate::domain::lang::Lang;
+use crate::domain::pagination::paginate;
+use crate::domain::petition::{self as law, Channel, Citizen, Kind};
+use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
+use crate::domain::workflow::Status;
+use crate::error::{ApiError, BadInput, Missing, Unrecognised};
+use crate::vault::Vault;
+
+pub const RECEIPT_HEADER: &str = "x-receipt-secret";
+
+fn random_failed(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "randomness");
+    ApiError::Internal
+}
+
+/// Submit a petition for a citizen.
+///
+/// Checks it against the law (DESIGN §3.1), routes it (§3.4), seals the citizen's identity,
+/// starts its clocks and answers 201 with the tracking code and the receipt secret, which is
+/// shown only here. Send an `Idempotency-Key` and retry freely: the same key and body get the
+/// original answer.
+#[utoipa::path(
+    tag = "petitions",
+    request_body = SubmitPetition,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1–255 printable ASCII characters, unique per request (a UUID); a retry with the same key and body gets the original answer", example = "9b3c2d1e-7f4a-4b8e-a2c1-0d5e6f7a8b9c"),
+        ("Accept-Language" = Option<String>, Header, description = "`vi` (default) or `en`: the language of notices and errors"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "Taken in; `Location` names the petition. Replays carry `Idempotent-Replayed: true`", body = SubmittedView,
+            headers(("Location" = String, description = "/v1/petitions/{id}"))),
+        (status = 400, description = "Not JSON (`malformed_json`) or a bad `Idempotency-Key` (`invalid_idempotency_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No API key (`unauthenticated`), or a wrong or revoked one (`invalid_api_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 256 KiB (`payload_too_large`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json` (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Breaks a rule: `validation_failed` with every field at fault in `errors` (unknown kind, category or commune; identity the law requires; text too long; coordinates outside Vietnam; non-http(s) links; unknown fields), or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the partner's request budget (`rate_limited`); see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/petitions")]
+#[allow(clippy::too_many_arguments)]
+pub async fn submit(
+    req: HttpRequest,
+    partner: Partner,
+    payload: web::Bytes,
+    db: web::Data<Db>,
+    units: web::Data<AdminUnitsCache>,
+    vault: web::Data<Vault>,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::key(&req)?;
+    let parsed = body::parse::<SubmitPetition>(&req, &payload)?;
+    let hash = idempotency::request_hash("POST /v1/petitions", &parsed.canonical);
+    let submission = parsed.value.into_submission();
+    let units = units.current();
+    let vault = vault.get_ref().clone();
+    let scope = format!("partner:{}", partner.id);
+    let work = move |conn: &mut DbConnection| {
+        let now = Utc::now();
+        let intake = law::check(submission.clone(), units.as_ref(), local_date(now), now)
+            .map_err(ApiError::Invalid)?;
+        let commune = units
+            .commune(&intake.submission.commune_code)
+            .ok_or_else(|| ApiError::Invalid(Vec::new()))?;
+        let province_office = units
+            .province(&commune.province.code)
+            .and_then(|p| p.office.clone())
+            .ok_or(ApiError::Internal)?;
+        let public_id = uuid::Uuid::new_v4().to_string();
+        let tracking = TrackingCode::from_random(
+            crate::auth::random_bytes::<RANDOM_SYMBOLS>().map_err(random_failed)?,
+        );
+        let secret = receipt::generate().map_err(random_failed)?;
+        let identity = match &intake.submission.citizen {
+            Some(citizen) => Some(seal_identity(&vault, &public_id, citizen)?),
+            None => None,
+        };
+        let notices = intake.notices.clone();
+        let new = NewIntake {
+            public_id,
+            tracking_code: tracking.as_str().to_owned(),
+            receipt_secret_hash: secret.hash,
+            partner_id: Some(partner.id),
+            channel: Channel::Partner,
+            intake,
+            province_code: commune.province.code.clone(),
+            commune_office: commune.office.clone(),
+            province_office,
+            identity,
+            received_at: now,
+        };
+        let stored = petitions::submit(conn, new, &WeekdayCalendar).map_err(|e| match e {
+            SubmitError::Invalid(v) => ApiError::Invalid(v),
+            SubmitError::Db(e) => e.into(),
+        })?;
+        let view = SubmittedView::new(&stored, secret.secret, &notices, lang)?;
+        Ok(Reply::json(StatusCode::CREATED, &view)?
+            .at(format!("/v1/petitions/{}", stored.petition.public_id)))
+    };
+    idempotency::run(&db, vault_ref(&req)?, scope, key, hash, work).await
+}
+
+fn vault_ref(req: &HttpRequest) -> Result<&Vault, ApiError> {
+    req.app_data::<web::Data<Vault>>()
+        .map(|v| v.get_ref())
+        .ok_or(ApiError::Internal)
+}
+
+fn seal_identity(
+    vault: &Vault,
+    public_id: &str,
+    citizen: &Citizen,
+) -> Result<crate::vault::Sealed, ApiError> {
+    let plain = serde_json::to_vec(citizen).map_err(|_| ApiError::Internal)?;
+    vault.seal(public_id.as_bytes(), &plain).map_err(|e| {
+        tracing::error!(error = %e, "sealing an identity");
+        ApiError::Internal
+    })
+}
+
+/// The partner's own reference for the citizen, unsealed from the identity.
+fn citizen_ref(
+    vault: &Vault,
+    d: &petitions::PetitionDetail,
+) -> Result<Option<CitizenRefView>, ApiError> {
+    let Some(sealed) = &d.identity else {
+        return Ok(None);
+    };
+    let plain = vault
+        .open(d.petition.public_id.as_bytes(), sealed)
+        .map_err(|e| {
+            tracing::error!(error = %e, "opening an identity");
+            ApiError::Internal
+        })?;
+    let citizen: Citizen = serde_json::from_slice(&plain).map_err(|_| ApiError::Internal)?;
+    Ok(Some(CitizenRefView {
+        partner_ref: citizen.partner_ref,
+    }))
+}
+
+fn petition_id(given: &str) -> Result<String, ApiError> {
+    uuid::Uuid::parse_str(given)
+        .map(|u| u.to_string())
+        .map_err(|_| ApiError::BadRequest(BadInput::PetitionId))
+}
+
+/// Read one petition the calling partner submitted.
+#[utoipa::path(
+    tag = "petitions",
+    params(("id" = String, Path, description = "The petition's `id`")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The petition", body = PetitionView),
+        (status = 400, description = "Not a petition id (`invalid_petition_id`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No API key, or a wrong or revoked one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition among this partner's (`petition_not_found`); another partner's is a 404 too", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/petitions/{id}")]
+pub async fn get_petition(
+    partner: Partner,
+    path: web::Path<String>,
+    db: web::Data<Db>,
+    vault: web::Data<Vault>,
+    _: web::Query<params::NoParams>,
+) -> Result<web::Json<PetitionView>, ApiError> {
+    let public_id = petition_id(&path)?;
+    let detail = db
+        .read(
+            move |conn| match petitions::id_for_partner(conn, partner.id, &public_id)? {
+                Some(id) => petitions::detail(conn, id),
+                None => Ok(None),
+            },
+        )
+        .await?
+        .ok_or(ApiError::NotFound(Missing::Petition))?;
+    let citizen = citizen_ref(&vault, &detail)?;
+    Ok(web::Json(PetitionView::new(&detail, citizen)?))
+}
+
+/// Filters and paging of the partner's petition list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PetitionListParams {
+    pub status: Option<Status>,
+    pub kind: Option<Kind>,
+    /// Five-digit GSO commune code.
+    #[param(example = "00004", pattern = "^[0-9]{5}$")]
+    pub commune_code: Option<String>,
+    /// Received at or after this instant (RFC 3339).
+    pub received_from: Option<DateTime<Utc>>,
+    /// Received before this instant (RFC 3339).
+    pub received_before: Option<DateTime<Utc>>,
+    /// `next_cursor` from the previous page; omit for the first page.
+    pub cursor: Option<String>,
+    /// Items per page, 1–500 (default 100).
+    #[param(minimum = 1, maximum = 500, example = 100)]
+    pub limit: Option<u32>,
+}
+
+/// List the calling partner's petitions, newest first.
+#[utoipa::path(
+    tag = "petitions",
+    params(PetitionListParams),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of the partner's petitions", body = Page<PetitionSummary>),
+        (status = 400, description = "Unknown or malformed query parameter, bad `limit` or `cursor`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No API key, or a wrong or revoked one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/petitions")]
+pub async fn list_petitions(
+    partner: Partner,
+    query: web::Query<PetitionListParams>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Page<PetitionSummary>>, ApiError> {
+    let q = query.into_inner();
+    let page = PageRequest::parse("petitions", q.cursor.as_deref(), q.limit)?;
+    let before = page
+        .after
+        .as_deref()
+        .map(|a| {
+            a.parse::<i64>()
+                .map_err(|_| ApiError::BadRequest(BadInput::Cursor))
+        })
+        .transpose()?;
+    let commune_code = q
+        .commune_code
+        .map(|c| params::commune_code("commune_code", &c).map(|c| c.as_str().to_owned()))
+        .transpose()?;
+    let filter = PetitionFilter {
+        partner_id: Some(partner.id),
+        status: q.status,
+        kind: q.kind,
+        commune_code,
+        received_from: q.received_from.map(|t| t.naive_utc()),
+        received_before: q.received_before.map(|t| t.naive_utc()),
+    };
+    let take = page.limit.probe();
+    let rows = db
+        .read(move |conn| petitions::list(conn, &filter, before, take))
+        .await?;
+    let (rows, next_cursor) = paginate(rows, page.limit, "petitions", |(p, _)| p.id.to_string());
+    let items = rows
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect::<Result<_, _>>()?;
+    Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// Who is withdrawing: the submitting partner, or the citizen with the receipt secret.
+enum Withdrawer {
+    Partner(Partner),
+    ReceiptHolder(String),
+}
+
+/// Withdraw a petition (Law on Complaints art. 10: at any time before it is closed).
+///
+/// By the partner that submitted it (API key), or by the citizen with the receipt secret in
+/// `X-Receipt-Secret` and no API key. Stops its clocks.
+#[utoipa::path(
+    tag = "petitions",
+    params(
+        ("id" = String, Path, description = "The petition's `id`"),
+        ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen withdraws without a partner key"),
+        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+    ),
+    security(("api_key" = []), ()),
+    responses(
+        (status = 200, description = "Withdrawn", body = WithdrawnView),
+        (status = 400, description = "Not a petition id, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Neither an API key nor a receipt secret (`unauthenticated`), or a wrong key (`invalid_api_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition for this caller, or a wrong receipt secret (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already closed, rejected or withdrawn (`wrong_state`, with `allowed_actions`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`Idempotency-Key` reused with another request", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/petitions/{id}/withdraw")]
+pub async fn withdraw(
+    req: HttpRequest,
+    path: web::Path<String>,
+    db: web::Data<Db>,
+    limits: web::Data<RateLimits>,
+    _: web::Query<params::NoParams>,
+) -> Result<HttpResponse, ApiError> {
+    let public_id = petition_id(&path)?;
+    let key = idempotency::key(&req)?;
+    let withdrawer = match (presented_key(&req), receipt_secret(&req)) {
+        (Some(api_key), _) => {
+            Withdrawer::Partner(Partner::authenticate(&db, &limits, api_key).await?)
+        }
+        (None, Some(secret)) => {
+            throttle_by_address(&req, &limits)?;
+            Withdrawer::ReceiptHolder(secret)
+        }
+        (None, None) => return Err(ApiError::Unauthenticated(Unrecognised::MissingKey)),
+    };
+    let scope = match &withdrawer {
+        Withdrawer::Partner(p) => format!("partner:{}", p.id),
+        Withdrawer::ReceiptHolder(_) => format!("receipt:{public_id}"),
+    };
+    let hash = idempotency::request_hash(&format!("POST /v1/petitions/{public_id}/withdraw"), "");
+    let withdrawer = std::sync::Arc::new(withdrawer);
+    let work = move |conn: &mut DbConnection| {
+        let (id, actor) = match withdrawer.as_ref() {
+            Withdrawer::Partner(p) => (
+                petitions::id_for_partner(conn, p.id, &public_id)?,
+                Actor::Partner(p.id),
+            ),
+            Withdrawer::ReceiptHolder(secret) => (
+                petitions::receipt_of(conn, &public_id)?
+                    .filter(|(_, hash)| secret_matches(hash, secret))
+                    .map(|(id, _)| id),
+                Actor::ReceiptHolder,
+            ),
+        };
+        let id = id.ok_or(ApiError::NotFound(Missing::Petition))?;
+        petitions::withdraw(conn, id, &actor, Utc::now()).map_err(|e| match e {
+            ActError::WrongState(w) => ApiError::WrongState(w),
+            ActError::Db(e) => e.into(),
+        })?;
+        let d = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
+        let view = WithdrawnView {
+            id: d.petition.public_id.clone(),
+            tracking_code: tracking_code(&d.petition.tracking_code),
+            status: d.petition.status().map_err(ApiError::from)?,
+            updated_at: local_time(d.petition.updated_at),
+        };
+        Reply::json(StatusCode::OK, &view)
+    };
+    idempotency::run(&db, vault_ref(&req)?, scope, key, hash, work).await
+}
+
+pub fn receipt_secret(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(RECEIPT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Receipt secrets are guessable only by trying: each client address gets a small budget.
+pub fn throttle_by_address(req: &HttpRequest, limits: &RateLimits) -> Result<(), ApiError> {
+    let Some(address) = req.peer_addr().map(|a| a.ip()) else {
+        return Ok(());
+    };
+    limits
+        .tracking_client(address)
+        .map_err(|RetryAfter(retry_after)| ApiError::RateLimited { retry_after })
+}

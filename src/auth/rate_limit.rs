@@ -1,0 +1,78 @@
+//! Request budgets (DESIGN §3.10): per partner key, and per client address for the citizen's
+//! tracking view, where guessing is what there is to slow down. GCRA from `governor`: a full
+//! minute's budget can be spent at once, then it refills evenly.
+//!
+//! Budgets are per server process; with several nodes behind a load balancer each node keeps
+//! its own, so the effective limit is the per-node one times the nodes.
+
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+/// How many seconds to wait before retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub u64);
+
+pub struct RateLimits {
+    partners: DefaultKeyedRateLimiter<i64>,
+    trackers: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+fn check<K: Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> Result<(), RetryAfter> {
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        RetryAfter(wait.as_secs().max(1))
+    })
+}
+
+impl RateLimits {
+    /// Budgets in requests per minute.
+    pub fn new(per_partner: u32, per_tracking_client: u32) -> Self {
+        Self {
+            partners: DefaultKeyedRateLimiter::keyed(per_minute(per_partner)),
+            trackers: DefaultKeyedRateLimiter::keyed(per_minute(per_tracking_client)),
+        }
+    }
+
+    pub fn partner(&self, partner_id: i64) -> Result<(), RetryAfter> {
+        check(&self.partners, &partner_id)
+    }
+
+    pub fn tracking_client(&self, address: IpAddr) -> Result<(), RetryAfter> {
+        check(&self.trackers, &address)
+    }
+
+    /// Forgets keys whose budget is full again, so memory stays bounded.
+    pub fn forget_idle(&self) {
+        self.partners.retain_recent();
+        self.trackers.retain_recent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spent_budget_says_when_to_retry_and_keys_are_separate() {
+        let limits = RateLimits::new(2, 1);
+        assert!(limits.partner(1).is_ok());
+        assert!(limits.partner(1).is_ok());
+        let RetryAfter(wait) = limits.partner(1).unwrap_err();
+        assert!((1..=30).contains(&wait), "{wait}");
+        assert!(limits.partner(2).is_ok());
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        assert!(limits.tracking_client(ip).is_ok());
+        assert!(limits.tracking_client(ip).is_err());
+    }
+}

@@ -1,0 +1,74 @@
+//! The append-only event log: every change to a petition, in the transaction that makes it.
+//! Payloads are JSON without personal data. The database refuses updates and deletes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::events;
+use super::{DbConnection, DbError};
+
+/// Who did something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Partner(i64),
+    /// The citizen, proving it with the receipt secret.
+    ReceiptHolder,
+    System,
+}
+
+impl Actor {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Partner(_) => "partner",
+            Self::ReceiptHolder => "receipt_holder",
+            Self::System => "system",
+        }
+    }
+    fn id(&self) -> Option<String> {
+        match self {
+            Self::Partner(id) => Some(id.to_string()),
+            Self::ReceiptHolder | Self::System => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub petition_id: Option<i64>,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn append(
+    conn: &mut DbConnection,
+    petition_id: Option<i64>,
+    actor: &Actor,
+    action: &str,
+    payload: &serde_json::Value,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(events::table)
+        .values((
+            events::petition_id.eq(petition_id),
+            events::actor_kind.eq(actor.kind()),
+            events::actor_id.eq(actor.id()),
+            events::action.eq(action),
+            events::payload.eq(payload.to_string()),
+            events::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn for_petition(conn: &mut DbConnection, petition_id: i64) -> Result<Vec<EventRow>, DbError> {
+    Ok(events::table
+        .filter(events::petition_id.eq(petition_id))
+        .order(events::id)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}

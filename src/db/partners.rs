@@ -1,0 +1,73 @@
+//! Partner apps and their API keys.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::partners;
+use super::{DbConnection, DbError};
+use crate::auth::api_key::NewApiKey;
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = partners)]
+pub struct PartnerRow {
+    pub id: i64,
+    pub name: String,
+    pub key_prefix: String,
+    #[serde(skip)]
+    pub key_hash: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn create(conn: &mut DbConnection, name: &str, key: &NewApiKey) -> Result<PartnerRow, DbError> {
+    Ok(diesel::insert_into(partners::table)
+        .values((
+            partners::name.eq(name),
+            partners::key_prefix.eq(&key.prefix),
+            partners::key_hash.eq(&key.hash),
+            partners::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .returning(partners::all_columns)
+        .get_result(conn)?)
+}
+
+/// Revokes a partner's key; `None` when there is no such partner. Revoking twice keeps the
+/// first time.
+pub fn revoke(conn: &mut DbConnection, id: i64) -> Result<Option<PartnerRow>, DbError> {
+    diesel::update(
+        partners::table
+            .find(id)
+            .filter(partners::revoked_at.is_null()),
+    )
+    .set(partners::revoked_at.eq(Utc::now().naive_utc()))
+    .execute(conn)?;
+    find(conn, id)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<PartnerRow>, DbError> {
+    Ok(partners::table
+        .find(id)
+        .select(PartnerRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The live partner whose key starts with `prefix`.
+pub fn find_active_by_prefix(
+    conn: &mut DbConnection,
+    prefix: &str,
+) -> Result<Option<PartnerRow>, DbError> {
+    Ok(partners::table
+        .filter(partners::key_prefix.eq(prefix))
+        .filter(partners::revoked_at.is_null())
+        .select(PartnerRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(conn: &mut DbConnection) -> Result<Vec<PartnerRow>, DbError> {
+    Ok(partners::table
+        .order(partners::id)
+        .select(PartnerRow::as_select())
+        .load(conn)?)
+}

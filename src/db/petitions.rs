@@ -1,0 +1,493 @@
+//! Petitions: intake in one transaction (petition, sealed identity, attachments, clocks,
+//! event), and the reads each caller is allowed.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::events::{self, Actor};
+use super::reference::OfficeRef;
+use super::schema::{
+    offices, petition_attachments, petition_clocks, petition_identities, petitions, routing_rules,
+};
+use super::{DbConnection, DbError};
+use crate::domain::clock::{self, Calendar};
+use crate::domain::petition::{Channel, Fault, Intake, Kind, Violation};
+use crate::domain::routing::{self, Case, Target};
+use crate::domain::workflow::{self, Action, Status, WrongState};
+use crate::vault::Sealed;
+
+type Backend = <DbConnection as Connection>::Backend;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = petitions)]
+pub struct PetitionRow {
+    pub id: i64,
+    pub public_id: String,
+    pub tracking_code: String,
+    pub receipt_secret_hash: String,
+    pub partner_id: Option<i64>,
+    pub channel: String,
+    pub kind: String,
+    pub filed_kind: String,
+    pub category_code: String,
+    pub commune_code: String,
+    pub province_code: String,
+    pub office_id: i64,
+    pub routing_rule_id: i64,
+    pub routing_reason: String,
+    pub status: String,
+    pub title: String,
+    pub description: String,
+    pub subject: Option<String>,
+    pub occurred_at: Option<NaiveDateTime>,
+    pub decision_date: Option<NaiveDate>,
+    pub late_filing: bool,
+    pub location_lat: Option<f64>,
+    pub location_lon: Option<f64>,
+    pub location_address: Option<String>,
+    pub second_time_of: Option<i64>,
+    pub is_public: bool,
+    pub anonymous: bool,
+    pub received_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl PetitionRow {
+    /// The status as the domain knows it; a value outside the enum means the row was written
+    /// behind the service's back.
+    pub fn status(&self) -> Result<Status, DbError> {
+        Status::from_code(&self.status)
+            .ok_or_else(|| DbError::Corrupt(format!("petition status {:?}", self.status)))
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = petition_clocks)]
+pub struct ClockRow {
+    pub name: String,
+    pub started_at: NaiveDateTime,
+    pub length_days: i32,
+    pub day_type: String,
+    pub due_at: NaiveDateTime,
+    pub status: String,
+    pub legal_basis: String,
+    pub rule_version: String,
+    pub calendar_version: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = petition_attachments)]
+pub struct AttachmentRow {
+    pub url: String,
+    pub media_type: Option<String>,
+}
+
+/// A petition with what its views show alongside it.
+#[derive(Debug, Clone)]
+pub struct PetitionDetail {
+    pub petition: PetitionRow,
+    pub office: OfficeRef,
+    pub routing_rule: String,
+    pub clocks: Vec<ClockRow>,
+    pub attachments: Vec<AttachmentRow>,
+    pub identity: Option<Sealed>,
+    pub second_time_of: Option<String>,
+}
+
+/// Everything intake decided before the transaction.
+pub struct NewIntake {
+    pub public_id: String,
+    pub tracking_code: String,
+    pub receipt_secret_hash: String,
+    pub partner_id: Option<i64>,
+    pub channel: Channel,
+    pub intake: Intake,
+    pub province_code: String,
+    pub commune_office: OfficeRef,
+    pub province_office: OfficeRef,
+    pub identity: Option<Sealed>,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("invalid")]
+    Invalid(Vec<Violation>),
+}
+
+/// Stores a petition that passed intake, routed, with its clocks and its `received` event,
+/// in the caller's transaction. Returns its detail as stored.
+pub fn submit(
+    conn: &mut DbConnection,
+    new: NewIntake,
+    calendar: &impl Calendar,
+) -> Result<PetitionDetail, SubmitError> {
+    let s = &new.intake.submission;
+    let second_time_of = match &s.second_time_of {
+        Some(public_id) => Some(earlier_complaint(conn, new.partner_id, public_id)?),
+        None => None,
+    };
+    let case = Case {
+        province: &new.province_code,
+        commune: &s.commune_code,
+        kind: new.intake.kind,
+        category: &s.category,
+        subject: s.subject.as_deref(),
+        second_time: second_time_of.is_some(),
+    };
+    let rows = super::routing::candidates(conn, &case)?;
+    let rules: Vec<_> = rows.iter().filter_map(|r| r.to_rule()).collect();
+    let rule = routing::pick(&rules, &case)
+        .ok_or_else(|| DbError::Corrupt("no routing rule matches, not even `default`".into()))?;
+    let row = rows
+        .iter()
+        .find(|r| r.id == rule.id)
+        .ok_or_else(|| DbError::Corrupt("routing rule vanished".into()))?;
+    let office = match rule.target {
+        Target::CommuneOffice => new.commune_office.clone(),
+        Target::ProvinceOffice => new.province_office.clone(),
+        Target::Office(id) => offices::table
+            .find(id)
+            .select(OfficeRef::as_select())
+            .first(conn)?,
+    };
+
+    let at = new.received_at.naive_utc();
+    let location = s.location.as_ref();
+    let id: i64 = diesel::insert_into(petitions::table)
+        .values((
+            petitions::public_id.eq(&new.public_id),
+            petitions::tracking_code.eq(&new.tracking_code),
+            petitions::receipt_secret_hash.eq(&new.receipt_secret_hash),
+            petitions::partner_id.eq(new.partner_id),
+            petitions::channel.eq(new.channel.code()),
+            petitions::kind.eq(new.intake.kind.code()),
+            petitions::filed_kind.eq(s.kind.code()),
+            petitions::category_code.eq(&s.category),
+            petitions::commune_code.eq(&s.commune_code),
+            petitions::province_code.eq(&new.province_code),
+            petitions::office_id.eq(office.id),
+            petitions::routing_rule_id.eq(rule.id),
+            petitions::routing_reason.eq(&row.reason),
+            petitions::status.eq(Status::Received.code()),
+            petitions::title.eq(s.title.trim()),
+            petitions::description.eq(&s.description),
+            petitions::subject.eq(&s.subject),
+            petitions::occurred_at.eq(s.occurred_at.map(|t| t.naive_utc())),
+            petitions::decision_date.eq(s.decision_date),
+            petitions::late_filing.eq(new.intake.late_filing),
+            petitions::location_lat.eq(location.and_then(|l| l.lat)),
+            petitions::location_lon.eq(location.and_then(|l| l.lon)),
+            petitions::location_address.eq(location.and_then(|l| l.address.clone())),
+            petitions::second_time_of.eq(second_time_of),
+            petitions::is_public.eq(s.public),
+            petitions::anonymous.eq(s.anonymous),
+            petitions::received_at.eq(at),
+            petitions::updated_at.eq(at),
+        ))
+        .returning(petitions::id)
+        .get_result(conn)?;
+
+    if let Some(identity) = &new.identity {
+        diesel::insert_into(petition_identities::table)
+            .values((
+                petition_identities::petition_id.eq(id),
+                petition_identities::key_id.eq(&identity.key_id),
+                petition_identities::nonce.eq(&identity.nonce),
+                petition_identities::ciphertext.eq(&identity.ciphertext),
+            ))
+            .execute(conn)?;
+    }
+    for (position, a) in s.attachments.iter().enumerate() {
+        diesel::insert_into(petition_attachments::table)
+            .values((
+                petition_attachments::petition_id.eq(id),
+                petition_attachments::position.eq(position as i32),
+                petition_attachments::url.eq(&a.url),
+                petition_attachments::media_type.eq(&a.media_type),
+            ))
+            .execute(conn)?;
+    }
+    let clocks = clock::start_receipt_clocks(calendar, new.intake.kind, new.received_at);
+    for c in &clocks {
+        diesel::insert_into(petition_clocks::table)
+            .values((
+                petition_clocks::petition_id.eq(id),
+                petition_clocks::name.eq(c.rule.clock.code()),
+                petition_clocks::started_at.eq(c.started_at.naive_utc()),
+                petition_clocks::length_days.eq(c.rule.days as i32),
+                petition_clocks::day_type.eq(c.rule.day_type.code()),
+                petition_clocks::due_at.eq(c.due_at.naive_utc()),
+                petition_clocks::status.eq("running"),
+                petition_clocks::legal_basis.eq(c.rule.legal_basis),
+                petition_clocks::rule_version.eq(c.rules_version),
+                petition_clocks::calendar_version.eq(&c.calendar_version),
+            ))
+            .execute(conn)?;
+    }
+    let actor = match new.partner_id {
+        Some(partner) => Actor::Partner(partner),
+        None => Actor::System,
+    };
+    events::append(
+        conn,
+        Some(id),
+        &actor,
+        "petition.received",
+        &json!({
+            "kind": new.intake.kind,
+            "filed_kind": s.kind,
+            "channel": new.channel,
+            "category": s.category,
+            "commune_code": s.commune_code,
+            "office_id": office.id,
+            "routing_rule": row.code,
+            "late_filing": new.intake.late_filing,
+            "clocks": clocks.iter().map(|c| json!({
+                "name": c.rule.clock,
+                "due_at": c.due_at,
+            })).collect::<Vec<_>>(),
+        }),
+        at,
+    )?;
+    detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()).into())
+}
+
+/// The internal id of the partner's earlier complaint named by `public_id`.
+fn earlier_complaint(
+    conn: &mut DbConnection,
+    partner_id: Option<i64>,
+    public_id: &str,
+) -> Result<i64, SubmitError> {
+    let found = petitions::table
+        .filter(petitions::public_id.eq(public_id))
+        .filter(petitions::partner_id.eq(partner_id))
+        .select((petitions::id, petitions::kind))
+        .first::<(i64, String)>(conn)
+        .optional()?;
+    match found {
+        Some((id, kind)) if kind == Kind::Complaint.code() => Ok(id),
+        Some(_) => Err(SubmitError::Invalid(vec![Violation::new(
+            "second_time_of",
+            Fault::NotAComplaint,
+        )])),
+        None => Err(SubmitError::Invalid(vec![Violation::new(
+            "second_time_of",
+            Fault::Unknown,
+        )])),
+    }
+}
+
+/// One petition with its office, rule, clocks, attachments and sealed identity.
+pub fn detail(conn: &mut DbConnection, id: i64) -> Result<Option<PetitionDetail>, DbError> {
+    let Some((petition, office, routing_rule)) = petitions::table
+        .find(id)
+        .inner_join(offices::table)
+        .inner_join(routing_rules::table)
+        .select((
+            PetitionRow::as_select(),
+            OfficeRef::as_select(),
+            routing_rules::code,
+        ))
+        .first::<(PetitionRow, OfficeRef, String)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let clocks = petition_clocks::table
+        .filter(petition_clocks::petition_id.eq(id))
+        .order(petition_clocks::id)
+        .select(ClockRow::as_select())
+        .load(conn)?;
+    let attachments = petition_attachments::table
+        .filter(petition_attachments::petition_id.eq(id))
+        .order(petition_attachments::position)
+        .select(AttachmentRow::as_select())
+        .load(conn)?;
+    let identity = petition_identities::table
+        .find(id)
+        .select((
+            petition_identities::key_id,
+            petition_identities::nonce,
+            petition_identities::ciphertext,
+        ))
+        .first::<(String, Vec<u8>, Vec<u8>)>(conn)
+        .optional()?
+        .map(|(key_id, nonce, ciphertext)| Sealed {
+            key_id,
+            nonce,
+            ciphertext,
+        });
+    let second_time_of = match petition.second_time_of {
+        Some(earlier) => Some(
+            petitions::table
+                .find(earlier)
+                .select(petitions::public_id)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    Ok(Some(PetitionDetail {
+        petition,
+        office,
+        routing_rule,
+        clocks,
+        attachments,
+        identity,
+        second_time_of,
+    }))
+}
+
+/// The internal id of a petition by its public id, if `partner_id` submitted it.
+pub fn id_for_partner(
+    conn: &mut DbConnection,
+    partner_id: i64,
+    public_id: &str,
+) -> Result<Option<i64>, DbError> {
+    Ok(petitions::table
+        .filter(petitions::public_id.eq(public_id))
+        .filter(petitions::partner_id.eq(partner_id))
+        .select(petitions::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The internal id and receipt-secret hash of a petition by its public id.
+pub fn receipt_of(
+    conn: &mut DbConnection,
+    public_id: &str,
+) -> Result<Option<(i64, String)>, DbError> {
+    Ok(petitions::table
+        .filter(petitions::public_id.eq(public_id))
+        .select((petitions::id, petitions::receipt_secret_hash))
+        .first(conn)
+        .optional()?)
+}
+
+/// The internal id and receipt-secret hash of a petition by its tracking code.
+pub fn by_tracking_code(
+    conn: &mut DbConnection,
+    code: &str,
+) -> Result<Option<(i64, String)>, DbError> {
+    Ok(petitions::table
+        .filter(petitions::tracking_code.eq(code))
+        .select((petitions::id, petitions::receipt_secret_hash))
+        .first(conn)
+        .optional()?)
+}
+
+/// Filters of a petition list; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct PetitionFilter {
+    pub partner_id: Option<i64>,
+    pub status: Option<Status>,
+    pub kind: Option<Kind>,
+    pub commune_code: Option<String>,
+    pub received_from: Option<NaiveDateTime>,
+    pub received_before: Option<NaiveDateTime>,
+}
+
+/// Newest first, after the cursor's id, at most `take`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &PetitionFilter,
+    before_id: Option<i64>,
+    take: i64,
+) -> Result<Vec<(PetitionRow, OfficeRef)>, DbError> {
+    let mut query = petitions::table
+        .inner_join(offices::table)
+        .order(petitions::id.desc())
+        .limit(take)
+        .select((PetitionRow::as_select(), OfficeRef::as_select()))
+        .into_boxed::<Backend>();
+    if let Some(partner) = filter.partner_id {
+        query = query.filter(petitions::partner_id.eq(partner));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(petitions::status.eq(status.code()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(petitions::kind.eq(kind.code()));
+    }
+    if let Some(commune) = &filter.commune_code {
+        query = query.filter(petitions::commune_code.eq(commune.clone()));
+    }
+    if let Some(from) = filter.received_from {
+        query = query.filter(petitions::received_at.ge(from));
+    }
+    if let Some(before) = filter.received_before {
+        query = query.filter(petitions::received_at.lt(before));
+    }
+    if let Some(before_id) = before_id {
+        query = query.filter(petitions::id.lt(before_id));
+    }
+    Ok(query.load(conn)?)
+}
+
+impl From<diesel::result::Error> for SubmitError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Db(e.into())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    WrongState(#[from] WrongState),
+}
+
+/// Withdraws a petition (Law on Complaints art. 10: at any time before it is closed), stopping
+/// its running clocks.
+pub fn withdraw(
+    conn: &mut DbConnection,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ActError> {
+    let current: String = petitions::table
+        .find(id)
+        .select(petitions::status)
+        .first(conn)
+        .map_err(DbError::from)?;
+    let from = Status::from_code(&current)
+        .ok_or_else(|| DbError::Corrupt(format!("petition status {current:?}")))?;
+    let to = workflow::next(from, Action::Withdraw)?;
+    let at = now.naive_utc();
+    // Guarded by the status read above, so a concurrent change makes this touch nothing.
+    let changed = diesel::update(
+        petitions::table
+            .find(id)
+            .filter(petitions::status.eq(from.code())),
+    )
+    .set((
+        petitions::status.eq(to.code()),
+        petitions::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .map_err(DbError::from)?;
+    if changed == 0 {
+        return Err(DbError::Corrupt("petition changed during withdrawal".into()).into());
+    }
+    diesel::update(
+        petition_clocks::table
+            .filter(petition_clocks::petition_id.eq(id))
+            .filter(petition_clocks::status.eq("running")),
+    )
+    .set(petition_clocks::status.eq("stopped"))
+    .execute(conn)
+    .map_err(DbError::from)?;
+    events::append(
+        conn,
+        Some(id),
+        actor,
+        "petition.withdrawn",
+        &json!({ "from": from, "to": to }),
+        at,
+    )?;
+    Ok(())
+}

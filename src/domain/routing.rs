@@ -1,0 +1,210 @@
+//! Routing (DESIGN §3.4): which office a petition goes to.
+//!
+//! Rules are data: each may name a province, a commune, a kind, a category, a subject and
+//! whether the petition is a second-time complaint, and sends matching petitions to a fixed
+//! office or to the commune's or the province's People's Committee. The most specific
+//! matching rule wins: the one with most matchers set; among those, the highest priority;
+//! among those, the oldest. Since 1 July 2025 the district tier is gone, so what the law gave
+//! to districts goes to the province (Law on Organisation of Local Government 72/2025/QH15).
+
+use super::petition::Kind;
+
+/// Where a rule sends a petition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// A fixed office.
+    Office(i64),
+    /// The People's Committee of the petition's commune.
+    CommuneOffice,
+    /// The People's Committee of the commune's province.
+    ProvinceOffice,
+}
+
+/// One rule's matchers; `None` matches anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub id: i64,
+    pub province: Option<String>,
+    pub commune: Option<String>,
+    pub kind: Option<Kind>,
+    pub category: Option<String>,
+    pub subject: Option<String>,
+    pub second_time: Option<bool>,
+    pub priority: i32,
+    pub target: Target,
+}
+
+/// What routing looks at in a petition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case<'a> {
+    pub province: &'a str,
+    pub commune: &'a str,
+    pub kind: Kind,
+    pub category: &'a str,
+    pub subject: Option<&'a str>,
+    pub second_time: bool,
+}
+
+impl Rule {
+    pub fn matches(&self, case: &Case) -> bool {
+        fn fits<T: PartialEq + ?Sized>(want: Option<&T>, have: &T) -> bool {
+            want.is_none_or(|w| w == have)
+        }
+        fits(self.province.as_deref(), case.province)
+            && fits(self.commune.as_deref(), case.commune)
+            && fits(self.kind.as_ref(), &case.kind)
+            && fits(self.category.as_deref(), case.category)
+            && self
+                .subject
+                .as_deref()
+                .is_none_or(|s| case.subject == Some(s))
+            && fits(self.second_time.as_ref(), &case.second_time)
+    }
+
+    /// How many matchers the rule sets.
+    pub fn specificity(&self) -> usize {
+        [
+            self.province.is_some(),
+            self.commune.is_some(),
+            self.kind.is_some(),
+            self.category.is_some(),
+            self.subject.is_some(),
+            self.second_time.is_some(),
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count()
+    }
+}
+
+/// The rule that routes `case`: the most specific match, then the highest priority, then the
+/// lowest id. `None` only when no rule matches (the seeded `default` rule matches everything).
+pub fn pick<'r>(rules: &'r [Rule], case: &Case) -> Option<&'r Rule> {
+    rules.iter().filter(|r| r.matches(case)).max_by(|a, b| {
+        a.specificity()
+            .cmp(&b.specificity())
+            .then(a.priority.cmp(&b.priority))
+            .then(b.id.cmp(&a.id))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rule(id: i64) -> Rule {
+        Rule {
+            id,
+            province: None,
+            commune: None,
+            kind: None,
+            category: None,
+            subject: None,
+            second_time: None,
+            priority: 0,
+            target: Target::CommuneOffice,
+        }
+    }
+
+    /// The rules every installation starts with (migration `intake`).
+    fn seeded() -> Vec<Rule> {
+        vec![
+            rule(1),
+            Rule {
+                kind: Some(Kind::Complaint),
+                second_time: Some(true),
+                priority: 100,
+                target: Target::ProvinceOffice,
+                ..rule(2)
+            },
+            Rule {
+                kind: Some(Kind::Denunciation),
+                subject: Some("commune_leadership".into()),
+                priority: 100,
+                target: Target::ProvinceOffice,
+                ..rule(3)
+            },
+        ]
+    }
+
+    fn case(kind: Kind) -> Case<'static> {
+        Case {
+            province: "01",
+            commune: "00004",
+            kind,
+            category: "land",
+            subject: None,
+            second_time: false,
+        }
+    }
+
+    #[test]
+    fn the_law_sends_some_petitions_to_the_province() {
+        let rules = seeded();
+        assert_eq!(pick(&rules, &case(Kind::Complaint)).unwrap().id, 1);
+        let second = Case {
+            second_time: true,
+            ..case(Kind::Complaint)
+        };
+        assert_eq!(pick(&rules, &second).unwrap().id, 2);
+        let about_leaders = Case {
+            subject: Some("commune_leadership"),
+            ..case(Kind::Denunciation)
+        };
+        assert_eq!(pick(&rules, &about_leaders).unwrap().id, 3);
+        // The same subject on feedback stays at the commune.
+        let feedback = Case {
+            subject: Some("commune_leadership"),
+            ..case(Kind::Feedback)
+        };
+        assert_eq!(pick(&rules, &feedback).unwrap().id, 1);
+    }
+
+    #[test]
+    fn a_provincial_rule_beats_the_default_and_priority_breaks_ties() {
+        let mut rules = seeded();
+        rules.push(Rule {
+            province: Some("01".into()),
+            category: Some("land".into()),
+            target: Target::Office(77),
+            ..rule(4)
+        });
+        rules.push(Rule {
+            commune: Some("00004".into()),
+            kind: Some(Kind::Feedback),
+            priority: 5,
+            target: Target::Office(78),
+            ..rule(5)
+        });
+        assert_eq!(pick(&rules, &case(Kind::Complaint)).unwrap().id, 4);
+        assert_eq!(pick(&rules, &case(Kind::Feedback)).unwrap().id, 5);
+    }
+
+    proptest! {
+        /// The pick always matches, and no matching rule is more specific than it.
+        #[test]
+        fn the_pick_is_a_most_specific_match(
+            specs in prop::collection::vec((any::<bool>(), any::<bool>(), any::<bool>(), 0i32..3), 0..12),
+            kind in prop::sample::select(Kind::ALL.to_vec()),
+        ) {
+            let mut rules = seeded();
+            for (i, (province, own_kind, category, priority)) in specs.into_iter().enumerate() {
+                rules.push(Rule {
+                    province: province.then(|| "01".into()),
+                    kind: own_kind.then_some(Kind::Feedback),
+                    category: category.then(|| "traffic".into()),
+                    priority,
+                    ..rule(10 + i as i64)
+                });
+            }
+            let c = case(kind);
+            let picked = pick(&rules, &c).unwrap();
+            prop_assert!(picked.matches(&c));
+            for r in rules.iter().filter(|r| r.matches(&c)) {
+                prop_assert!(r.specificity() <= picked.specificity());
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Work the server does on its own, on a timer.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::Utc;
+
+use crate::auth::rate_limit::RateLimits;
+use crate::db::{Db, idempotency};
+
+/// How often housekeeping runs.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+
+/// Forgets idempotent replies past their retention and idle rate-limit buckets. Runs on the
+/// server's runtime; each run is one short transaction, safe on several nodes at once.
+pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>) {
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(HOUSEKEEPING_EVERY);
+        loop {
+            interval.tick().await;
+            limits.forget_idle();
+            let cutoff =
+                (Utc::now() - chrono::Duration::hours(idempotency::RETENTION_HOURS)).naive_utc();
+            match db
+                .write(move |conn| idempotency::purge_before(conn, cutoff))
+                .await
+            {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "forgot expired idempotent replies"),
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,260 @@
+//! Sealing personal data at rest (DESIGN §3.6): XChaCha20-Poly1305 with a 256-bit data key.
+//!
+//! The key comes from `TIENGDAN_DATA_KEY` (64 hex digits or base64 of 32 bytes). In the
+//! embedded SQLite default, when none is configured, one is generated on first start into a
+//! file beside the database, readable by its owner only; PostgreSQL deployments must configure
+//! one, since several nodes must share it. Every sealed value records the id of its key (the
+//! first 8 hex digits of the key's SHA-256), so a wrong key is named, not silently misread, and
+//! keys can be rotated.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
+
+use crate::auth::random_bytes;
+use crate::db::DatabaseUrl;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error(
+        "TIENGDAN_DATA_KEY must be 32 bytes, written as 64 hex digits or in base64 (generate one with `openssl rand -hex 32`)"
+    )]
+    BadKey,
+    #[error(
+        "TIENGDAN_DATA_KEY is required with PostgreSQL: every node must seal personal data with the same key (generate one with `openssl rand -hex 32`)"
+    )]
+    KeyRequired,
+    #[error("data key file {path}: {source}")]
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("sealed with key {found}, but the configured key is {configured}")]
+    WrongKey { found: String, configured: String },
+    #[error("sealed data failed authentication: altered, or sealed for another record")]
+    Tampered,
+    #[error("no randomness for a nonce")]
+    Random,
+}
+
+/// A value sealed for storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub key_id: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+}
+
+/// Where the key came from, for the start-up log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    Configured,
+    File(PathBuf),
+    Generated(PathBuf),
+}
+
+#[derive(Clone)]
+pub struct Vault {
+    key_id: String,
+    cipher: XChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    pub fn from_key(key: &[u8; 32]) -> Self {
+        let key_id = hex::encode(&Sha256::digest(key)[..4]);
+        Self {
+            key_id,
+            cipher: XChaCha20Poly1305::new(&Key::from(*key)),
+        }
+    }
+
+    /// The configured key, or for SQLite the key file beside the database (made if missing).
+    pub fn load(
+        configured: Option<&str>,
+        database: &DatabaseUrl,
+    ) -> Result<(Self, KeySource), VaultError> {
+        if let Some(text) = configured.filter(|t| !t.trim().is_empty()) {
+            return Ok((Self::from_key(&parse_key(text)?), KeySource::Configured));
+        }
+        match database {
+            DatabaseUrl::Postgres(_) => Err(VaultError::KeyRequired),
+            DatabaseUrl::Sqlite(path) => {
+                let key_path = key_file_beside(path);
+                let (key, created) = load_or_create_key_file(&key_path)?;
+                let source = if created {
+                    KeySource::Generated(key_path)
+                } else {
+                    KeySource::File(key_path)
+                };
+                Ok((Self::from_key(&key), source))
+            }
+        }
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// Seals `plaintext`, bound to `context` (the record it belongs to): opening it with
+    /// another context fails.
+    pub fn seal(&self, context: &[u8], plaintext: &[u8]) -> Result<Sealed, VaultError> {
+        let nonce = random_bytes::<24>().map_err(|_| VaultError::Random)?;
+        let ciphertext = self
+            .cipher
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: context,
+                },
+            )
+            .map_err(|_| VaultError::Tampered)?;
+        Ok(Sealed {
+            key_id: self.key_id.clone(),
+            nonce: nonce.to_vec(),
+            ciphertext,
+        })
+    }
+
+    pub fn open(&self, context: &[u8], sealed: &Sealed) -> Result<Vec<u8>, VaultError> {
+        if sealed.key_id != self.key_id {
+            return Err(VaultError::WrongKey {
+                found: sealed.key_id.clone(),
+                configured: self.key_id.clone(),
+            });
+        }
+        let nonce: [u8; 24] = sealed
+            .nonce
+            .as_slice()
+            .try_into()
+            .map_err(|_| VaultError::Tampered)?;
+        self.cipher
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: &sealed.ciphertext,
+                    aad: context,
+                },
+            )
+            .map_err(|_| VaultError::Tampered)
+    }
+}
+
+fn parse_key(text: &str) -> Result<[u8; 32], VaultError> {
+    let text = text.trim();
+    let bytes = if text.len() == 64 {
+        hex::decode(text).map_err(|_| VaultError::BadKey)?
+    } else {
+        STANDARD.decode(text).map_err(|_| VaultError::BadKey)?
+    };
+    bytes.try_into().map_err(|_| VaultError::BadKey)
+}
+
+/// `tiengdan.db` → `tiengdan.db.data-key`.
+pub fn key_file_beside(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".data-key");
+    PathBuf::from(name)
+}
+
+/// Reads a 32-byte key kept as hex in `path`, or creates the file (owner-only) with a new
+/// one. Returns the key and whether it was created. Two processes starting together agree:
+/// the file is created exclusively, and the loser reads the winner's key.
+pub fn load_or_create_key_file(path: &Path) -> Result<([u8; 32], bool), VaultError> {
+    let fail = |source| VaultError::KeyFile {
+        path: path.to_owned(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            let key = random_bytes::<32>().map_err(|_| VaultError::Random)?;
+            file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(fail)?;
+            Ok((key, true))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // A racing creator may not have written yet.
+            for _ in 0..50 {
+                let text = std::fs::read_to_string(path).map_err(fail)?;
+                if !text.trim().is_empty() {
+                    return Ok((parse_key(&text)?, false));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(VaultError::BadKey)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_data_opens_only_with_its_key_and_context() {
+        let vault = Vault::from_key(&[7; 32]);
+        let sealed = vault.seal(b"petition-1", b"Nguyen Van A").unwrap();
+        assert_ne!(sealed.ciphertext, b"Nguyen Van A");
+        assert_eq!(vault.open(b"petition-1", &sealed).unwrap(), b"Nguyen Van A");
+        assert!(matches!(
+            vault.open(b"petition-2", &sealed),
+            Err(VaultError::Tampered)
+        ));
+        let other = Vault::from_key(&[8; 32]);
+        assert!(matches!(
+            other.open(b"petition-1", &sealed),
+            Err(VaultError::WrongKey { .. })
+        ));
+        let mut flipped = sealed.clone();
+        flipped.ciphertext[0] ^= 1;
+        assert!(vault.open(b"petition-1", &flipped).is_err());
+    }
+
+    #[test]
+    fn keys_parse_from_hex_or_base64() {
+        let hex_key = "00".repeat(32);
+        assert_eq!(parse_key(&hex_key).unwrap(), [0; 32]);
+        let b64 = STANDARD.encode([1u8; 32]);
+        assert_eq!(parse_key(&b64).unwrap(), [1; 32]);
+        assert!(parse_key("short").is_err());
+    }
+
+    #[test]
+    fn the_key_file_is_made_once_and_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = key_file_beside(&dir.path().join("t.db"));
+        let (first, created) = load_or_create_key_file(&path).unwrap();
+        assert!(created);
+        let (second, created) = load_or_create_key_file(&path).unwrap();
+        assert!(!created);
+        assert_eq!(first, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
