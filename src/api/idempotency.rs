@@ -6,7 +6,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::Utc;
 use sha2::{Digest, Sha256};
 
 use crate::db::idempotency::{self, StoredReply};
@@ -167,7 +166,7 @@ where
                     location: reply.location.clone(),
                     body,
                 };
-                idempotency::store(conn, &scope, &key, &stored, Utc::now().naive_utc())?;
+                idempotency::store(conn, &scope, &key, &stored, crate::db::now().naive_utc())?;
                 Ok::<_, Retryable>(Outcome::Fresh(reply))
             })
             .await;

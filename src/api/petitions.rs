@@ -82,7 +82,7 @@ pub async fn submit(
     let vault = vault.get_ref().clone();
     let scope = format!("partner:{}", partner.id);
     let work = move |conn: &mut DbConnection| {
-        let now = Utc::now();
+        let now = crate::db::now();
         let intake = law::check(submission.clone(), units.as_ref(), local_date(now), now)
             .map_err(ApiError::Invalid)?;
         let commune = units
@@ -349,7 +349,7 @@ pub async fn withdraw(
             ),
         };
         let id = id.ok_or(ApiError::NotFound(Missing::Petition))?;
-        petitions::withdraw(conn, id, &actor, Utc::now()).map_err(|e| match e {
+        petitions::withdraw(conn, id, &actor, crate::db::now()).map_err(|e| match e {
             ActError::WrongState(w) => ApiError::WrongState(w),
             ActError::Db(e) => e.into(),
         })?;

@@ -1,6 +1,6 @@
 //! Partner apps and their API keys.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::partners;
@@ -25,7 +25,7 @@ pub fn create(conn: &mut DbConnection, name: &str, key: &NewApiKey) -> Result<Pa
             partners::name.eq(name),
             partners::key_prefix.eq(&key.prefix),
             partners::key_hash.eq(&key.hash),
-            partners::created_at.eq(Utc::now().naive_utc()),
+            partners::created_at.eq(crate::db::now().naive_utc()),
         ))
         .returning(partners::all_columns)
         .get_result(conn)?)
@@ -39,7 +39,7 @@ pub fn revoke(conn: &mut DbConnection, id: i64) -> Result<Option<PartnerRow>, Db
             .find(id)
             .filter(partners::revoked_at.is_null()),
     )
-    .set(partners::revoked_at.eq(Utc::now().naive_utc()))
+    .set(partners::revoked_at.eq(crate::db::now().naive_utc()))
     .execute(conn)?;
     find(conn, id)
 }

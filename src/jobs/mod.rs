@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use actix_web::web;
-use chrono::Utc;
 
 use crate::auth::rate_limit::RateLimits;
 use crate::db::{Db, idempotency};
@@ -19,8 +18,8 @@ pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>) {
         loop {
             interval.tick().await;
             limits.forget_idle();
-            let cutoff =
-                (Utc::now() - chrono::Duration::hours(idempotency::RETENTION_HOURS)).naive_utc();
+            let cutoff = (crate::db::now() - chrono::Duration::hours(idempotency::RETENTION_HOURS))
+                .naive_utc();
             match db
                 .write(move |conn| idempotency::purge_before(conn, cutoff))
                 .await

@@ -101,3 +101,38 @@ fn concurrent_first_starts_load_the_units_once() {
         assert_eq!(outcome["counts"]["offices"], 34 + 3321, "{outcome}");
     }
 }
+
+#[test]
+fn partners_are_created_with_a_key_shown_once_and_revoked() {
+    let database = TestDatabase::create();
+    let (ok, stdout, stderr) = tiengdan(
+        &database,
+        &["partner", "create", "--name", "Zalo mini app", "--json"],
+    );
+    assert!(ok, "{stderr}");
+    let created: Value = serde_json::from_str(&stdout).unwrap();
+    let key = created["api_key"].as_str().unwrap();
+    assert!(key.starts_with("tdk_") && key.len() >= 4 + 32, "{key}");
+    let id = created["id"].as_i64().unwrap();
+
+    let (ok, stdout, _) = tiengdan(&database, &["partner", "list", "--json"]);
+    assert!(ok);
+    assert!(!stdout.contains(key), "the key is shown once, never listed");
+    let listed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(listed[0]["name"], "Zalo mini app");
+    assert_eq!(listed[0]["revoked_at"], Value::Null);
+
+    let (ok, stdout, stderr) = tiengdan(
+        &database,
+        &["partner", "revoke", "--id", &id.to_string(), "--json"],
+    );
+    assert!(ok, "{stderr}");
+    let revoked: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(revoked["revoked_at"].is_string());
+
+    let (ok, _, stderr) = tiengdan(&database, &["partner", "revoke", "--id", "999"]);
+    assert!(!ok);
+    assert!(stderr.contains("no partner"), "{stderr}");
+    let (ok, _, _) = tiengdan(&database, &["partner", "create", "--name", " "]);
+    assert!(!ok);
+}

@@ -8,6 +8,7 @@ mod admin_units;
 mod categories;
 mod cli;
 mod docs;
+mod durability;
 mod errors;
 mod health;
 mod logs;
