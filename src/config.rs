@@ -34,6 +34,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
     /// Manage partner apps and their API keys.
     Partner {
         #[command(subcommand)]
@@ -44,6 +49,32 @@ pub enum Command {
         /// Write to this file instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// At least 12 characters and hard to guess. Prefer TIENGDAN_PASSWORD in the
+        /// environment, which stays out of the shell history.
+        #[arg(long, env = "TIENGDAN_PASSWORD", hide_env_values = true)]
+        password: Secret,
+        #[arg(long, value_parser = ["official", "office_head", "supervisor", "admin"])]
+        role: String,
+        /// The office of an official or office head.
+        #[arg(long)]
+        office: Option<i64>,
+        /// What a supervisor oversees: national, province:NN or commune:NNNNN.
+        #[arg(long)]
+        scope: Option<String>,
+        /// May reveal denouncers' identities (with a reason, audited).
+        #[arg(long)]
+        can_reveal_identity: bool,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -97,6 +128,13 @@ pub struct Settings {
     /// with PostgreSQL; with SQLite, generated on first start beside the database if unset.
     #[arg(long, env = "TIENGDAN_DATA_KEY", global = true, hide_env_values = true)]
     pub data_key: Option<Secret>,
+    /// Key that signs staff access tokens: 64 hex digits or base64 of 32 bytes. Required with
+    /// PostgreSQL; with SQLite, generated on first start beside the database if unset.
+    #[arg(long, env = "JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+    /// Login attempts per minute for one username, and separately from one client address.
+    #[arg(long, env = "LOGIN_RATE_LIMIT", default_value_t = 10, global = true)]
+    pub login_rate_limit: u32,
     /// Requests per minute each partner key may make.
     #[arg(long, env = "PARTNER_RATE_LIMIT", default_value_t = 600, global = true)]
     pub partner_rate_limit: u32,

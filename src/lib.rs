@@ -3,6 +3,7 @@
 //! The library builds the whole service; `main.rs` only parses the command line. Tests start
 //! the same application through [`startup::Application`].
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod keyfile;
 pub mod startup;
 pub mod telemetry;
 pub mod vault;

@@ -33,6 +33,8 @@ pub enum StartupError {
     Server(io::Error),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    TokenKeys(#[from] crate::auth::jwt::TokenKeyError),
 }
 
 /// What the server shares with every worker.
@@ -41,6 +43,7 @@ pub struct Shared {
     pub db: Db,
     pub units: web::Data<AdminUnitsCache>,
     pub vault: Vault,
+    pub tokens: crate::auth::jwt::TokenKeys,
     pub limits: web::Data<RateLimits>,
 }
 
@@ -97,6 +100,13 @@ impl Application {
                 tracing::info!(key_id = vault.key_id(), "data key from TIENGDAN_DATA_KEY")
             }
         }
+        let (tokens, token_source) = crate::auth::jwt::TokenKeys::load(
+            settings.jwt_secret.as_ref().map(|k| k.expose()),
+            &settings.database_url,
+        )?;
+        if let KeySource::Generated(path) = &token_source {
+            tracing::warn!(path = %path.display(), "generated a key for staff tokens");
+        }
         let url = settings.database_url.clone();
         let (db, prepared, units) = actix_web::rt::task::spawn_blocking(move || {
             let db = Db::connect(&url, options)?;
@@ -115,9 +125,11 @@ impl Application {
             db,
             units: web::Data::new(AdminUnitsCache::new(units)),
             vault,
+            tokens,
             limits: web::Data::new(RateLimits::new(
                 settings.partner_rate_limit,
                 settings.track_rate_limit,
+                settings.login_rate_limit,
             )),
         };
         crate::jobs::spawn_housekeeping(shared.db.clone(), shared.limits.clone());
@@ -220,6 +232,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
     let db = web::Data::new(shared.db);
     let units = shared.units;
     let vault = web::Data::new(shared.vault);
+    let tokens = web::Data::new(shared.tokens);
     let limits = shared.limits;
     let registry = web::Data::new(registry);
     let doc = api::openapi();
@@ -229,6 +242,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
             .app_data(db.clone())
             .app_data(units.clone())
             .app_data(vault.clone())
+            .app_data(tokens.clone())
             .app_data(limits.clone())
             .app_data(registry.clone())
             .app_data(allowed.clone())

@@ -7,17 +7,15 @@
 //! first 8 hex digits of the key's SHA-256), so a wrong key is named, not silently misread, and
 //! keys can be rotated.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 
 use crate::auth::random_bytes;
 use crate::db::DatabaseUrl;
+use crate::keyfile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -92,8 +90,14 @@ impl Vault {
         match database {
             DatabaseUrl::Postgres(_) => Err(VaultError::KeyRequired),
             DatabaseUrl::Sqlite(path) => {
-                let key_path = key_file_beside(path);
-                let (key, created) = load_or_create_key_file(&key_path)?;
+                let key_path = keyfile::beside(path, "data-key");
+                let (key, created) = keyfile::load_or_create(&key_path).map_err(|e| match e {
+                    keyfile::KeyFileError::Io(source) => VaultError::KeyFile {
+                        path: key_path.clone(),
+                        source,
+                    },
+                    keyfile::KeyFileError::Malformed => VaultError::BadKey,
+                })?;
                 let source = if created {
                     KeySource::Generated(key_path)
                 } else {
@@ -154,58 +158,7 @@ impl Vault {
 }
 
 fn parse_key(text: &str) -> Result<[u8; 32], VaultError> {
-    let text = text.trim();
-    let bytes = if text.len() == 64 {
-        hex::decode(text).map_err(|_| VaultError::BadKey)?
-    } else {
-        STANDARD.decode(text).map_err(|_| VaultError::BadKey)?
-    };
-    bytes.try_into().map_err(|_| VaultError::BadKey)
-}
-
-/// `tiengdan.db` → `tiengdan.db.data-key`.
-pub fn key_file_beside(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push(".data-key");
-    PathBuf::from(name)
-}
-
-/// Reads a 32-byte key kept as hex in `path`, or creates the file (owner-only) with a new
-/// one. Returns the key and whether it was created. Two processes starting together agree:
-/// the file is created exclusively, and the loser reads the winner's key.
-pub fn load_or_create_key_file(path: &Path) -> Result<([u8; 32], bool), VaultError> {
-    let fail = |source| VaultError::KeyFile {
-        path: path.to_owned(),
-        source,
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
-        Ok(mut file) => {
-            let key = random_bytes::<32>().map_err(|_| VaultError::Random)?;
-            file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
-                .and_then(|()| file.sync_all())
-                .map_err(fail)?;
-            Ok((key, true))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            // A racing creator may not have written yet.
-            for _ in 0..50 {
-                let text = std::fs::read_to_string(path).map_err(fail)?;
-                if !text.trim().is_empty() {
-                    return Ok((parse_key(&text)?, false));
-                }
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            Err(VaultError::BadKey)
-        }
-        Err(e) => Err(fail(e)),
-    }
+    keyfile::parse(text).ok_or(VaultError::BadKey)
 }
 
 #[cfg(test)]
@@ -234,27 +187,12 @@ mod tests {
 
     #[test]
     fn keys_parse_from_hex_or_base64() {
+        use base64::Engine;
+        use base64::engine::general_purpose::STANDARD;
         let hex_key = "00".repeat(32);
         assert_eq!(parse_key(&hex_key).unwrap(), [0; 32]);
         let b64 = STANDARD.encode([1u8; 32]);
         assert_eq!(parse_key(&b64).unwrap(), [1; 32]);
         assert!(parse_key("short").is_err());
-    }
-
-    #[test]
-    fn the_key_file_is_made_once_and_private() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = key_file_beside(&dir.path().join("t.db"));
-        let (first, created) = load_or_create_key_file(&path).unwrap();
-        assert!(created);
-        let (second, created) = load_or_create_key_file(&path).unwrap();
-        assert!(!created);
-        assert_eq!(first, second);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
     }
 }

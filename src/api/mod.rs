@@ -2,6 +2,7 @@
 //!
 //! Handlers are thin: parse, authorise, call one function, map the result.
 
+mod auth;
 mod body;
 mod categories;
 mod health;
@@ -12,8 +13,10 @@ mod offices;
 mod params;
 pub mod petition_views;
 mod petitions;
+pub mod staff_views;
 mod track;
 mod units;
+mod users;
 pub mod views;
 
 use std::future::{Ready, ready};
@@ -53,7 +56,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(petitions::list_petitions)
                 .service(petitions::get_petition)
                 .service(petitions::withdraw)
-                .service(track::track),
+                .service(track::track)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(users::create_user)
+                .service(users::list_users),
         );
 }
 
@@ -122,6 +131,7 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "offices", description = "Offices that receive and answer petitions"),
         (name = "categories", description = "Categories of commune matters"),
         (name = "petitions", description = "Complaints, denunciations, recommendations and feedback, as partner apps submit and follow them"),
+        (name = "staff", description = "Officials, office heads, supervisors and admins: sign-in and accounts"),
         (name = "tracking", description = "A citizen following one petition with its tracking code and receipt secret"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),
@@ -144,6 +154,16 @@ impl Modify for CommonErrors {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("A partner API key (`tdk_…`) as `Authorization: Bearer <key>`; `X-Api-Key: <key>` works too"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "staff_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A staff access token from `POST /v1/auth/login`, as `Authorization: Bearer <token>`"))
                     .build(),
             ),
         );

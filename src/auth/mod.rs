@@ -4,10 +4,14 @@
 //! SHA-256 of each is what we keep: a slow password hash adds nothing against guessing 2^128,
 //! and the comparison is constant-time all the same.
 
+pub mod accounts;
 pub mod api_key;
+pub mod jwt;
 pub mod partner;
+pub mod password;
 pub mod rate_limit;
 pub mod receipt;
+pub mod staff;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;

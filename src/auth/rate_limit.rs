@@ -19,6 +19,8 @@ pub struct RetryAfter(pub u64);
 pub struct RateLimits {
     partners: DefaultKeyedRateLimiter<i64>,
     trackers: DefaultKeyedRateLimiter<IpAddr>,
+    login_names: DefaultKeyedRateLimiter<String>,
+    login_addresses: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -37,11 +39,22 @@ fn check<K: Hash + Eq + Clone>(
 
 impl RateLimits {
     /// Budgets in requests per minute.
-    pub fn new(per_partner: u32, per_tracking_client: u32) -> Self {
+    pub fn new(per_partner: u32, per_tracking_client: u32, logins: u32) -> Self {
         Self {
             partners: DefaultKeyedRateLimiter::keyed(per_minute(per_partner)),
             trackers: DefaultKeyedRateLimiter::keyed(per_minute(per_tracking_client)),
+            login_names: DefaultKeyedRateLimiter::keyed(per_minute(logins)),
+            login_addresses: DefaultKeyedRateLimiter::keyed(per_minute(logins.saturating_mul(3))),
         }
+    }
+
+    /// Login attempts: per username, and (more generously, for shared office networks) per
+    /// client address, so that neither one account nor many can be guessed at speed.
+    pub fn login(&self, username: &str, address: Option<IpAddr>) -> Result<(), RetryAfter> {
+        if let Some(address) = address {
+            check(&self.login_addresses, &address)?;
+        }
+        check(&self.login_names, &username.to_lowercase())
     }
 
     pub fn partner(&self, partner_id: i64) -> Result<(), RetryAfter> {
@@ -56,6 +69,8 @@ impl RateLimits {
     pub fn forget_idle(&self) {
         self.partners.retain_recent();
         self.trackers.retain_recent();
+        self.login_names.retain_recent();
+        self.login_addresses.retain_recent();
     }
 }
 
@@ -65,7 +80,7 @@ mod tests {
 
     #[test]
     fn a_spent_budget_says_when_to_retry_and_keys_are_separate() {
-        let limits = RateLimits::new(2, 1);
+        let limits = RateLimits::new(2, 1, 1);
         assert!(limits.partner(1).is_ok());
         assert!(limits.partner(1).is_ok());
         let RetryAfter(wait) = limits.partner(1).unwrap_err();

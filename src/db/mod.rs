@@ -17,6 +17,7 @@ pub mod schema;
 pub mod seed;
 mod transaction;
 mod url;
+pub mod users;
 
 use std::time::Duration;
 

@@ -172,6 +172,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        office_id -> Nullable<BigInt>,
+        scope -> Nullable<Text>,
+        can_reveal_identity -> Bool,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        spent_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(communes -> provinces (province_code));
 diesel::joinable!(offices -> provinces (province_code));
 diesel::joinable!(petitions -> offices (office_id));
@@ -179,6 +206,7 @@ diesel::joinable!(petitions -> routing_rules (routing_rule_id));
 diesel::joinable!(petition_attachments -> petitions (petition_id));
 diesel::joinable!(petition_identities -> petitions (petition_id));
 diesel::joinable!(petition_clocks -> petitions (petition_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -194,4 +222,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     petition_clocks,
     idempotent_replies,
     events,
+    users,
+    refresh_tokens,
 );

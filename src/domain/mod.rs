@@ -10,5 +10,6 @@ pub mod office;
 pub mod pagination;
 pub mod petition;
 pub mod routing;
+pub mod staff;
 pub mod tracking;
 pub mod workflow;

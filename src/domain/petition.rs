@@ -209,6 +209,14 @@ pub enum Fault {
     Unreadable {
         reason: String,
     },
+    /// A password too short, too long or easy to guess.
+    WeakPassword,
+    /// Already used by another record (a username).
+    Taken,
+    /// Not allowed for the caller (an office head creating a user for another office).
+    NotPermitted,
+    /// Only for another role (an office for a supervisor, a scope for an official).
+    NotForRole,
 }
 
 /// One field at fault, by its path in the request body (`citizen.phone`, `attachments[1].url`).

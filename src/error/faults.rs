@@ -104,6 +104,26 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
             "Trường này không có trong API: kiểm tra lỗi chính tả.".into(),
             "This field is not part of the API: check its spelling.".into(),
         ),
+        Fault::WeakPassword => (
+            "weak_password",
+            "Mật khẩu phải dài ít nhất 12 ký tự và khó đoán (không dùng mật khẩu phổ biến hay tên đăng nhập).".into(),
+            "A password has at least 12 characters and is hard to guess (no common passwords, not the username).".into(),
+        ),
+        Fault::Taken => (
+            "taken",
+            "Giá trị này đã được dùng.".into(),
+            "Already in use.".into(),
+        ),
+        Fault::NotForRole => (
+            "not_for_role",
+            "Không áp dụng cho vai trò này.".into(),
+            "Does not apply to this role.".into(),
+        ),
+        Fault::NotPermitted => (
+            "not_permitted",
+            "Bạn không được phép đặt giá trị này.".into(),
+            "You may not set this value.".into(),
+        ),
         Fault::Unreadable { reason } => (
             "wrong_type",
             format!("Giá trị không đúng kiểu: {reason}."),

@@ -17,6 +17,8 @@ use crate::domain::workflow::{Action, WrongState};
 
 mod faults;
 
+pub use faults::describe as describe_violation;
+
 /// The error body: RFC 9457 members plus a stable `code`, the request id and per-field errors.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
@@ -77,6 +79,7 @@ pub enum Missing {
     Office(i64),
     Petition,
     Partner(i64),
+    User,
 }
 
 /// Why a caller was not recognised.
@@ -88,6 +91,12 @@ pub enum Unrecognised {
     InvalidKey,
     /// No `X-Receipt-Secret` header where the citizen's receipt secret is needed.
     MissingReceiptSecret,
+    /// An access token that is malformed, expired, tampered with, or not ours.
+    InvalidToken,
+    /// A wrong username or password (the same answer for both).
+    InvalidCredentials,
+    /// A refresh token unknown, expired, revoked or already spent.
+    InvalidRefreshToken,
 }
 
 /// A request the service cannot understand.
@@ -136,6 +145,9 @@ pub enum ApiError {
     Unauthenticated(Unrecognised),
     #[error("rate limited")]
     RateLimited { retry_after: u64 },
+    /// Authenticated, but the role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
     /// The body is well-formed but breaks the rules: every field at fault.
     #[error("validation failed")]
     Invalid(Vec<Violation>),
@@ -169,6 +181,7 @@ impl ApiError {
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Invalid(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::WrongState(_) => StatusCode::CONFLICT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -389,6 +402,14 @@ impl ApiError {
                     "No petition with this id or code is visible to you.",
                 ),
             ),
+            Self::NotFound(Missing::User) => plain(
+                "user_not_found",
+                t("Không tìm thấy tài khoản", "User not found"),
+                t(
+                    "Tài khoản này không còn tồn tại.",
+                    "This account no longer exists.",
+                ),
+            ),
             Self::NotFound(Missing::Partner(id)) => plain(
                 "partner_not_found",
                 t("Không tìm thấy đối tác", "Partner not found"),
@@ -447,6 +468,41 @@ impl ApiError {
                 t(
                     "Gửi mã bí mật biên nhận (nhận được khi gửi đơn) trong tiêu đề X-Receipt-Secret.",
                     "Send the receipt secret given at submission in the X-Receipt-Secret header.",
+                ),
+            ),
+            Self::Unauthenticated(Unrecognised::InvalidToken) => plain(
+                "invalid_token",
+                t("Mã truy cập không hợp lệ", "Invalid access token"),
+                t(
+                    "Mã truy cập sai, đã hết hạn hoặc không do dịch vụ này cấp. Đăng nhập lại hoặc dùng /v1/auth/refresh.",
+                    "The access token is malformed, expired or not issued by this service. Log in again or use /v1/auth/refresh.",
+                ),
+            ),
+            Self::Unauthenticated(Unrecognised::InvalidCredentials) => plain(
+                "invalid_credentials",
+                t(
+                    "Sai tên đăng nhập hoặc mật khẩu",
+                    "Wrong username or password",
+                ),
+                t(
+                    "Tên đăng nhập hoặc mật khẩu không đúng.",
+                    "The username or the password is wrong.",
+                ),
+            ),
+            Self::Unauthenticated(Unrecognised::InvalidRefreshToken) => plain(
+                "invalid_refresh_token",
+                t("Mã làm mới không hợp lệ", "Invalid refresh token"),
+                t(
+                    "Mã làm mới sai, đã hết hạn, đã bị thu hồi hoặc đã được dùng. Hãy đăng nhập lại.",
+                    "The refresh token is unknown, expired, revoked or already used. Log in again.",
+                ),
+            ),
+            Self::Forbidden => plain(
+                "forbidden",
+                t("Không có quyền", "Forbidden"),
+                t(
+                    "Vai trò của bạn không được phép thực hiện việc này.",
+                    "Your role does not allow this.",
                 ),
             ),
             Self::Unauthenticated(Unrecognised::InvalidKey) => plain(
@@ -611,6 +667,7 @@ mod tests {
             ApiError::Unavailable,
             ApiError::NotFound(Missing::Petition),
             ApiError::NotFound(Missing::Partner(3)),
+            ApiError::NotFound(Missing::User),
             ApiError::BadRequest(BadInput::IdempotencyKey),
             ApiError::BadRequest(BadInput::TrackingCode(
                 crate::domain::tracking::TrackingCodeError::Check,
@@ -619,6 +676,10 @@ mod tests {
             ApiError::Unauthenticated(Unrecognised::MissingKey),
             ApiError::Unauthenticated(Unrecognised::InvalidKey),
             ApiError::Unauthenticated(Unrecognised::MissingReceiptSecret),
+            ApiError::Unauthenticated(Unrecognised::InvalidToken),
+            ApiError::Unauthenticated(Unrecognised::InvalidCredentials),
+            ApiError::Unauthenticated(Unrecognised::InvalidRefreshToken),
+            ApiError::Forbidden,
             ApiError::RateLimited { retry_after: 3 },
             ApiError::Invalid(vec![Violation::new(
                 "title",

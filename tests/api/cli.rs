@@ -136,3 +136,66 @@ fn partners_are_created_with_a_key_shown_once_and_revoked() {
     let (ok, _, _) = tiengdan(&database, &["partner", "create", "--name", " "]);
     assert!(!ok);
 }
+
+#[test]
+fn staff_accounts_are_created_from_the_command_line() {
+    let database = TestDatabase::create();
+    let run = |args: &[&str], password: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tiengdan"))
+            .args(args)
+            .env("DATABASE_URL", database.url())
+            .env("TIENGDAN_PASSWORD", password)
+            .env("LOG_LEVEL", "warn")
+            .output()
+            .expect("run tiengdan")
+    };
+    let output = run(
+        &[
+            "user",
+            "create",
+            "--username",
+            "canbo.badinh",
+            "--role",
+            "official",
+            "--office",
+            "35",
+            "--json",
+        ],
+        "mưa phùn trên phố Huế, ngõ 5",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let created: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(created["username"], "canbo.badinh");
+    assert_eq!(created["office_id"], 35);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("phùn"));
+
+    let weak = run(
+        &[
+            "user",
+            "create",
+            "--username",
+            "canbo.yeu",
+            "--role",
+            "official",
+            "--office",
+            "35",
+        ],
+        "password1234",
+    );
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("--password"));
+    let no_scope = run(
+        &[
+            "user",
+            "create",
+            "--username",
+            "mttq.x",
+            "--role",
+            "supervisor",
+        ],
+        "mưa phùn trên phố Huế, ngõ 5",
+    );
+    assert!(!no_scope.status.success());
+    assert!(String::from_utf8_lossy(&no_scope.stderr).contains("--scope"));
+}

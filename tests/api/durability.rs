@@ -25,6 +25,7 @@ fn tiengdan(database: &TestDatabase) -> Command {
     command
         .env("DATABASE_URL", database.url())
         .env("TIENGDAN_DATA_KEY", DATA_KEY)
+        .env("JWT_SECRET", DATA_KEY)
         .env("PARTNER_RATE_LIMIT", "1000000")
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::null())
@@ -33,7 +34,7 @@ fn tiengdan(database: &TestDatabase) -> Command {
 }
 
 async fn start(database: &TestDatabase, port: u16) -> Child {
-    let child = tiengdan(database)
+    let mut child = tiengdan(database)
         .env("BIND", format!("127.0.0.1:{port}"))
         .spawn()
         .expect("start tiengdan");
@@ -49,6 +50,8 @@ async fn start(database: &TestDatabase, port: u16) -> Child {
         }
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not become ready");
 }
 

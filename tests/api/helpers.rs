@@ -95,6 +95,9 @@ fn with_database(server: &str, name: &str) -> String {
     url
 }
 
+/// The password of every account tests create: long and not guessable.
+pub const STAFF_PASSWORD: &str = "mưa phùn trên phố Huế, ngõ 5";
+
 pub struct TestApp {
     pub address: String,
     pub settings: Settings,
@@ -179,10 +182,12 @@ fn init_logs() {
 
 pub fn settings_for(database: &TestDatabase) -> Settings {
     // PostgreSQL needs a configured data key; SQLite makes one beside the test database.
-    let data_key = matches!(database, TestDatabase::Postgres { .. })
-        .then(|| Secret::new(uuid::Uuid::new_v4().simple().to_string().repeat(2)));
+    let postgres = matches!(database, TestDatabase::Postgres { .. });
+    let key = || Secret::new(uuid::Uuid::new_v4().simple().to_string().repeat(2));
     Settings {
-        data_key,
+        data_key: postgres.then(key),
+        jwt_secret: postgres.then(key),
+        login_rate_limit: 1_000,
         partner_rate_limit: 10_000,
         track_rate_limit: 10_000,
         database_url: database
@@ -295,6 +300,48 @@ impl TestApp {
         let mut conn = self.db();
         let row = tiengdan::db::partners::create(&mut conn, name, &key).expect("create partner");
         (row.id, key.key)
+    }
+
+    /// Creates a staff account directly (as `tiengdan user create` does) and returns its id.
+    pub fn create_user(
+        &self,
+        username: &str,
+        role: tiengdan::domain::staff::Role,
+        office_id: Option<i64>,
+        scope: Option<&str>,
+    ) -> i64 {
+        use tiengdan::auth::accounts;
+        let request = accounts::AccountRequest {
+            username: username.into(),
+            password: STAFF_PASSWORD.into(),
+            role,
+            office_id,
+            scope: scope.map(str::to_owned),
+            can_reveal_identity: false,
+        };
+        let checked = accounts::check(&request).expect("a valid account");
+        let hash = tiengdan::auth::password::hash(STAFF_PASSWORD).expect("hash");
+        let mut conn = self.db();
+        accounts::create(&mut conn, &checked, &hash)
+            .expect("create user")
+            .id
+    }
+
+    /// Signs in and returns the token pair.
+    pub async fn login(&self, username: &str, password: &str) -> Reply {
+        self.post_json(
+            "/v1/auth/login",
+            &[],
+            &serde_json::json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// Signs in a user made with [`TestApp::create_user`] and returns its access token.
+    pub async fn access_token(&self, username: &str) -> String {
+        let reply = self.login(username, STAFF_PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()["access_token"].as_str().unwrap().to_owned()
     }
 
     /// POSTs JSON with the headers given.

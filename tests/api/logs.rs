@@ -17,6 +17,7 @@ async fn json_logs_carry_request_ids_and_nothing_personal() {
         .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
         .env("DATABASE_URL", database.url())
         .env("TIENGDAN_DATA_KEY", "11".repeat(32))
+        .env("JWT_SECRET", "22".repeat(32))
         .env("LOG_FORMAT", "json")
         .env("LOG_LEVEL", "info")
         .stderr(Stdio::piped())

@@ -17,4 +17,5 @@ mod offices;
 mod openapi;
 mod petitions;
 mod petitions_bad_input;
+mod staff;
 mod tracking;

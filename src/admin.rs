@@ -1,0 +1,147 @@
+//! Admin sub-commands: what an operator does from the shell. Each prints JSON with `--json`.
+
+use crate::auth::accounts::{self, AccountRequest, CreateError};
+use crate::auth::{api_key, password};
+use crate::config::{PartnerCommand, Settings, UserCommand};
+use crate::db::{Db, PoolOptions, partners, write_transaction};
+use crate::domain::staff::Role;
+use crate::startup;
+
+/// A database ready for an admin command: migrated, reference data loaded.
+pub fn admin_db(settings: &Settings) -> Result<Db, String> {
+    let db = Db::connect(
+        &settings.database_url,
+        PoolOptions {
+            max_size: 1,
+            ..PoolOptions::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    startup::prepare(&db).map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+fn print_json(value: &serde_json::Value) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}
+
+pub fn partner(settings: &Settings, action: PartnerCommand) -> Result<(), String> {
+    let db = admin_db(settings)?;
+    match action {
+        PartnerCommand::Create { name, json } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > 200 {
+                return Err("--name must be 1 to 200 characters".into());
+            }
+            let key = api_key::generate().map_err(|e| e.to_string())?;
+            let created = db
+                .blocking_write(|conn| {
+                    write_transaction(conn, |conn| partners::create(conn, &name, &key))
+                })
+                .map_err(|e| e.to_string())?;
+            if json {
+                print_json(&serde_json::json!({
+                    "id": created.id,
+                    "name": created.name,
+                    "api_key": key.key,
+                    "created_at": created.created_at.and_utc(),
+                }))?;
+            } else {
+                println!("partner {} created: {}", created.id, created.name);
+                println!("API key (shown once, store it now): {}", key.key);
+            }
+        }
+        PartnerCommand::Revoke { id, json } => {
+            let revoked = db
+                .blocking_write(|conn| write_transaction(conn, |conn| partners::revoke(conn, id)))
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no partner with id {id}"))?;
+            if json {
+                print_json(&serde_json::to_value(&revoked).map_err(|e| e.to_string())?)?;
+            } else {
+                println!("partner {} ({}) revoked", revoked.id, revoked.name);
+            }
+        }
+        PartnerCommand::List { json } => {
+            let all = db
+                .blocking_write(partners::list)
+                .map_err(|e| e.to_string())?;
+            if json {
+                print_json(&serde_json::to_value(&all).map_err(|e| e.to_string())?)?;
+            } else {
+                for p in all {
+                    let state = if p.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    println!("{}\t{}\t{}\ttdk_{}…", p.id, state, p.name, p.key_prefix);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
+    let UserCommand::Create {
+        username,
+        password,
+        role,
+        office,
+        scope,
+        can_reveal_identity,
+        json,
+    } = action;
+    let role = Role::from_code(&role).ok_or_else(|| format!("unknown role {role}"))?;
+    let request = AccountRequest {
+        username,
+        password: password.expose().to_owned(),
+        role,
+        office_id: office,
+        scope,
+        can_reveal_identity,
+    };
+    let explain = |violations: Vec<crate::domain::petition::Violation>| {
+        violations
+            .iter()
+            .map(|v| {
+                let p = crate::error::describe_violation(v, crate::domain::lang::Lang::En);
+                format!("--{}: {}", p.field.replace('_', "-"), p.message)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let checked = accounts::check(&request).map_err(explain)?;
+    let hash = password::hash(&request.password).map_err(|e| e.to_string())?;
+    let db = admin_db(settings)?;
+    let created = db
+        .blocking_write(|conn| {
+            write_transaction(conn, |conn| match accounts::create(conn, &checked, &hash) {
+                Ok(user) => Ok(Ok(user)),
+                Err(CreateError::Invalid(v)) => Ok(Err(v)),
+                Err(CreateError::Db(e)) => Err(e),
+                Err(CreateError::Hash(_)) => Ok(Err(Vec::new())),
+            })
+        })
+        .map_err(|e| e.to_string())?
+        .map_err(explain)?;
+    if json {
+        print_json(&serde_json::json!({
+            "id": created.id,
+            "username": created.username,
+            "role": created.role,
+            "office_id": created.office_id,
+            "scope": created.scope,
+            "can_reveal_identity": created.can_reveal_identity,
+        }))?;
+    } else {
+        println!(
+            "user {} created: {} ({})",
+            created.id, created.username, created.role
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Staff accounts: admins manage all; office heads add officials to their own office.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::body;
+use super::idempotency::{self, Reply};
+use super::params::PageRequest;
+use super::staff_views::{CreateUser, UserView};
+use super::views::Page;
+use crate::auth::accounts::{self, AccountRequest, CreateError};
+use crate::auth::password;
+use crate::auth::staff::Staff;
+use crate::db::{Db, users};
+use crate::domain::pagination::paginate;
+use crate::domain::petition::{Fault, Violation};
+use crate::domain::staff::Role;
+use crate::error::{ApiError, BadInput};
+use crate::vault::Vault;
+
+/// Create a staff account.
+///
+/// Admins create any account; an office head creates officials of their own office.
+#[utoipa::path(
+    tag = "staff",
+    request_body = CreateUser,
+    params(("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    security(("staff_token" = [])),
+    responses(
+        (status = 201, description = "Created", body = UserView, headers(("Location" = String, description = "/v1/users/{id}"))),
+        (status = 400, description = "Not JSON, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an admin nor the office's head (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: bad username, weak password (`weak_password`), username taken (`taken`), unknown office, office or scope not fitting the role", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    req: HttpRequest,
+    staff: Staff,
+    payload: web::Bytes,
+    db: web::Data<Db>,
+    vault: web::Data<Vault>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(&[Role::Admin, Role::OfficeHead])?;
+    let key = idempotency::key(&req)?;
+    let parsed = body::parse::<CreateUser>(&req, &payload)?;
+    let hash = idempotency::request_hash("POST /v1/users", &parsed.canonical);
+    let c = parsed.value;
+    if staff.role == Role::OfficeHead
+        && (c.role != Role::Official || c.office_id != staff.office_id)
+    {
+        let field = if c.role != Role::Official {
+            "role"
+        } else {
+            "office_id"
+        };
+        return Err(ApiError::Invalid(vec![Violation::new(
+            field,
+            Fault::NotPermitted,
+        )]));
+    }
+    let request = AccountRequest {
+        username: c.username,
+        password: c.password,
+        role: c.role,
+        office_id: c.office_id,
+        scope: c.scope,
+        can_reveal_identity: c.can_reveal_identity,
+    };
+    let checked = accounts::check(&request).map_err(ApiError::Invalid)?;
+    let password = request.password;
+    let password_hash = web::block(move || password::hash(&password))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| ApiError::Internal)?;
+    let work = move |conn: &mut crate::db::DbConnection| {
+        let user = accounts::create(conn, &checked, &password_hash).map_err(|e| match e {
+            CreateError::Invalid(v) => ApiError::Invalid(v),
+            CreateError::Db(e) => e.into(),
+            CreateError::Hash(_) => ApiError::Internal,
+        })?;
+        let location = format!("/v1/users/{}", user.id);
+        Ok(Reply::json(StatusCode::CREATED, &UserView::try_from(user)?)?.at(location))
+    };
+    let scope = format!("user:{}", staff.user_id);
+    idempotency::run(&db, &vault, scope, key, hash, work).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserListParams {
+    /// Only this office's staff. Office heads always see their own office only.
+    pub office_id: Option<i64>,
+    pub cursor: Option<String>,
+    #[param(minimum = 1, maximum = 500, example = 100)]
+    pub limit: Option<u32>,
+}
+
+/// List staff accounts.
+#[utoipa::path(
+    tag = "staff",
+    params(UserListParams),
+    security(("staff_token" = [])),
+    responses(
+        (status = 200, description = "A page of accounts", body = Page<UserView>),
+        (status = 400, description = "Unknown query parameter, bad `limit` or `cursor`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an admin nor an office head (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    staff: Staff,
+    query: web::Query<UserListParams>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Page<UserView>>, ApiError> {
+    staff.require(&[Role::Admin, Role::OfficeHead])?;
+    let q = query.into_inner();
+    let office = match staff.role {
+        Role::OfficeHead => staff.office_id,
+        _ => q.office_id,
+    };
+    let page = PageRequest::parse("users", q.cursor.as_deref(), q.limit)?;
+    let after = page
+        .after
+        .as_deref()
+        .map(|a| {
+            a.parse::<i64>()
+                .map_err(|_| ApiError::BadRequest(BadInput::Cursor))
+        })
+        .transpose()?;
+    let take = page.limit.probe();
+    let rows = db
+        .read(move |conn| users::list(conn, office, after, take))
+        .await?;
+    let (rows, next_cursor) = paginate(rows, page.limit, "users", |u| u.id.to_string());
+    let items = rows
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect::<Result<_, _>>()?;
+    Ok(web::Json(Page { items, next_cursor }))
+}

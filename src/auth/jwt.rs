@@ -1,0 +1,167 @@
+//! Staff access tokens: JWT, HS256 pinned on verification, 15 minutes, with issuer, audience,
+//! subject, expiry, issue time, a unique id, and the role, office and scope they grant.
+//! The signing key comes from `JWT_SECRET`; the embedded default keeps one in a file beside
+//! the SQLite database.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+pub const ISSUER: &str = "tiengdan";
+pub const AUDIENCE: &str = "tiengdan-staff";
+pub const ACCESS_TTL_SECONDS: i64 = 15 * 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's id.
+    pub sub: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    pub role: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// May reveal denouncers' identities (with a reason, audited).
+    #[serde(default)]
+    pub reveal: bool,
+}
+
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenKeys(…)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the token is not valid: {0}")]
+pub struct InvalidToken(String);
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenKeyError {
+    #[error(
+        "JWT_SECRET must be 32 bytes, written as 64 hex digits or in base64 (generate one with `openssl rand -hex 32`)"
+    )]
+    BadKey,
+    #[error(
+        "JWT_SECRET is required with PostgreSQL: every node must sign and check staff tokens with the same key (generate one with `openssl rand -hex 32`)"
+    )]
+    KeyRequired,
+    #[error("token key file {path}: {source}")]
+    KeyFile {
+        path: std::path::PathBuf,
+        source: crate::keyfile::KeyFileError,
+    },
+}
+
+impl TokenKeys {
+    /// The configured key, or for SQLite the key file beside the database (made if missing).
+    pub fn load(
+        configured: Option<&str>,
+        database: &crate::db::DatabaseUrl,
+    ) -> Result<(Self, crate::vault::KeySource), TokenKeyError> {
+        use crate::vault::KeySource;
+        if let Some(text) = configured.filter(|t| !t.trim().is_empty()) {
+            let key = crate::keyfile::parse(text).ok_or(TokenKeyError::BadKey)?;
+            return Ok((Self::new(&key), KeySource::Configured));
+        }
+        match database {
+            crate::db::DatabaseUrl::Postgres(_) => Err(TokenKeyError::KeyRequired),
+            crate::db::DatabaseUrl::Sqlite(path) => {
+                let path = crate::keyfile::beside(path, "jwt-key");
+                match crate::keyfile::load_or_create(&path) {
+                    Ok((key, true)) => Ok((Self::new(&key), KeySource::Generated(path))),
+                    Ok((key, false)) => Ok((Self::new(&key), KeySource::File(path))),
+                    Err(source) => Err(TokenKeyError::KeyFile { path, source }),
+                }
+            }
+        }
+    }
+
+    pub fn new(secret: &[u8; 32]) -> Self {
+        // Only HS256: a token naming another algorithm (`none` included) is refused.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "iat"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    pub fn issue(&self, claims: &Claims) -> Result<String, InvalidToken> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| InvalidToken(e.to_string()))
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| InvalidToken(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    fn claims(exp_in: i64) -> Claims {
+        let now = chrono::Utc::now().timestamp();
+        Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: "7".into(),
+            exp: now + exp_in,
+            iat: now,
+            jti: "j".into(),
+            role: "official".into(),
+            office: Some(35),
+            scope: None,
+            reveal: false,
+        }
+    }
+
+    #[test]
+    fn tokens_verify_only_when_untouched_current_and_ours() {
+        let keys = TokenKeys::new(&[1; 32]);
+        let token = keys.issue(&claims(900)).unwrap();
+        assert_eq!(keys.verify(&token).unwrap(), claims(900));
+        assert!(
+            TokenKeys::new(&[2; 32]).verify(&token).is_err(),
+            "other key"
+        );
+        assert!(
+            keys.verify(&keys.issue(&claims(-120)).unwrap()).is_err(),
+            "expired"
+        );
+        let mut wrong_audience = claims(900);
+        wrong_audience.aud = "someone-else".into();
+        assert!(keys.verify(&keys.issue(&wrong_audience).unwrap()).is_err());
+        // Tampered payload: the office changed.
+        let parts: Vec<&str> = token.split('.').collect();
+        let mut forged = claims(900);
+        forged.office = Some(36);
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
+        assert!(
+            keys.verify(&format!("{}.{payload}.{}", parts[0], parts[2]))
+                .is_err()
+        );
+        // alg: none, unsigned.
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        assert!(keys.verify(&format!("{header}.{}.", parts[1])).is_err());
+    }
+}

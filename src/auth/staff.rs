@@ -1,0 +1,83 @@
+//! The staff caller: `Authorization: Bearer <access token>` (a JWT from `/v1/auth/login`).
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use super::jwt::{Claims, TokenKeys};
+use crate::domain::staff::{Role, Scope};
+use crate::error::{ApiError, Unrecognised};
+
+/// A member of staff whose access token checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub user_id: i64,
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub scope: Option<Scope>,
+    pub can_reveal_identity: bool,
+}
+
+impl Staff {
+    fn from_claims(claims: Claims) -> Option<Self> {
+        let role = Role::from_code(&claims.role)?;
+        let scope = match claims.scope {
+            Some(text) => Some(text.parse().ok()?),
+            None => None,
+        };
+        Some(Self {
+            user_id: claims.sub.parse().ok()?,
+            role,
+            office_id: claims.office,
+            scope,
+            can_reveal_identity: claims.reveal,
+        })
+    }
+
+    /// Allows only the roles given; anyone else is a 403.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+/// The bearer token of a request, unless it is a partner key.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.starts_with(super::api_key::KEY_PREFIX))
+        .then(|| token.to_owned())
+}
+
+/// Checks an access token.
+pub fn authenticate(keys: &TokenKeys, token: &str) -> Result<Staff, ApiError> {
+    keys.verify(token)
+        .ok()
+        .and_then(Staff::from_claims)
+        .ok_or(ApiError::Unauthenticated(Unrecognised::InvalidToken))
+}
+
+impl FromRequest for Staff {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(keys) = req.app_data::<web::Data<TokenKeys>>() else {
+            tracing::error!("staff authentication is not configured");
+            return ready(Err(ApiError::Internal));
+        };
+        ready(match bearer_token(req) {
+            Some(token) => authenticate(keys, &token),
+            None => Err(ApiError::Unauthenticated(Unrecognised::MissingKey)),
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! 32-byte keys kept in files beside the SQLite database, for the embedded default: the data
+//! key that seals personal data and the key that signs staff tokens. Production deployments
+//! configure keys instead, since several nodes must share them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::auth::random_bytes;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("the key file does not hold 64 hex digits")]
+    Malformed,
+}
+
+/// A 32-byte key written as 64 hex digits or in base64.
+pub fn parse(text: &str) -> Option<[u8; 32]> {
+    let text = text.trim();
+    let bytes = if text.len() == 64 {
+        hex::decode(text).ok()?
+    } else {
+        STANDARD.decode(text).ok()?
+    };
+    bytes.try_into().ok()
+}
+
+/// `tiengdan.db` → `tiengdan.db.<suffix>`.
+pub fn beside(database: &Path, suffix: &str) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Reads the key in `path`, or creates the file (owner-only) with a new one. Returns the key
+/// and whether it was created. Two processes starting together agree: the file is created
+/// exclusively, and the loser reads the winner's key.
+pub fn load_or_create(path: &Path) -> Result<([u8; 32], bool), KeyFileError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            let key = random_bytes::<32>().map_err(|e| std::io::Error::other(e.to_string()))?;
+            file.write_all(format!("{}\n", hex::encode(key)).as_bytes())?;
+            file.sync_all()?;
+            Ok((key, true))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // A racing creator may not have written yet.
+            for _ in 0..50 {
+                let text = std::fs::read_to_string(path)?;
+                if !text.trim().is_empty() {
+                    return parse(&text)
+                        .map(|k| (k, false))
+                        .ok_or(KeyFileError::Malformed);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(KeyFileError::Malformed)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_file_is_made_once_and_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = beside(&dir.path().join("t.db"), "data-key");
+        assert!(path.ends_with("t.db.data-key"));
+        let (first, created) = load_or_create(&path).unwrap();
+        assert!(created);
+        let (second, created) = load_or_create(&path).unwrap();
+        assert!(!created);
+        assert_eq!(first, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
