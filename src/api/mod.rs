@@ -18,6 +18,7 @@ mod track;
 mod units;
 mod users;
 pub mod views;
+mod workflow;
 
 use std::future::{Ready, ready};
 
@@ -56,6 +57,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(petitions::list_petitions)
                 .service(petitions::get_petition)
                 .service(petitions::withdraw)
+                .service(petitions::rate)
+                .service(workflow::accept)
+                .service(workflow::reject)
+                .service(workflow::transfer)
+                .service(workflow::extend)
+                .service(workflow::answer)
+                .service(workflow::close)
                 .service(track::track)
                 .service(auth::login)
                 .service(auth::refresh)
@@ -132,6 +140,7 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "categories", description = "Categories of commune matters"),
         (name = "petitions", description = "Complaints, denunciations, recommendations and feedback, as partner apps submit and follow them"),
         (name = "staff", description = "Officials, office heads, supervisors and admins: sign-in and accounts"),
+        (name = "workflow", description = "What officials do with a petition: accept, reject, transfer, extend, answer, close"),
         (name = "tracking", description = "A citizen following one petition with its tracking code and receipt secret"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),

@@ -59,6 +59,23 @@ pub struct SubmitPetition {
     pub anonymous: bool,
 }
 
+/// A body that must be empty, or `{}`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyBody {}
+
+/// The citizen's rating of the answer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingBody {
+    pub satisfied: bool,
+    /// 1 (worst) to 5 (best).
+    #[schema(minimum = 1, maximum = 5)]
+    pub score: i32,
+    /// Up to 2,000 characters.
+    pub comment: Option<String>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocationInput {
@@ -309,10 +326,30 @@ pub struct AttachmentView {
     pub media_type: Option<String>,
 }
 
-/// The citizen as a partner sees its own petition: its reference, nothing personal.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CitizenRefView {
+/// The petitioner. A partner sees only its own `partner_ref`; officials of the handling
+/// office see the rest, except a denouncer's (see `identity_confidential`).
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct CitizenView {
     pub partner_ref: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+}
+
+/// The office's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerView {
+    pub body: String,
+    pub decision_number: Option<String>,
+    pub attachments: Vec<String>,
+    pub answered_at: DateTime<FixedOffset>,
 }
 
 /// A petition as the partner that submitted it sees it.
@@ -342,8 +379,16 @@ pub struct PetitionView {
     pub public: bool,
     pub anonymous: bool,
     pub attachments: Vec<AttachmentView>,
-    /// Present when the petition carries an identity; only the partner's reference is shown.
-    pub citizen: Option<CitizenRefView>,
+    /// Present when the petition carries an identity and the caller may see it.
+    pub citizen: Option<CitizenView>,
+    /// The petitioner's identity is confidential (a denunciation: Law on Denunciations art.
+    /// 47); officials with the permission reveal it with `POST /v1/petitions/{id}/reveal-identity`.
+    pub identity_confidential: bool,
+    /// Set when the petition is accepted.
+    pub complexity: Option<String>,
+    /// The nearest running deadline.
+    pub due_at: Option<DateTime<FixedOffset>>,
+    pub answer: Option<AnswerView>,
     pub office: OfficeSummary,
     pub routing: RoutingView,
     pub deadlines: Vec<ClockView>,
@@ -352,7 +397,7 @@ pub struct PetitionView {
 }
 
 impl PetitionView {
-    pub fn new(d: &PetitionDetail, citizen: Option<CitizenRefView>) -> Result<Self, ApiError> {
+    pub fn new(d: &PetitionDetail, citizen: Option<CitizenView>) -> Result<Self, ApiError> {
         let p = &d.petition;
         let location =
             (p.location_lat.is_some() || p.location_address.is_some()).then(|| LocationView {
@@ -388,6 +433,15 @@ impl PetitionView {
                 })
                 .collect(),
             citizen,
+            identity_confidential: p.kind == Kind::Denunciation.code() && d.identity.is_some(),
+            complexity: p.complexity.clone(),
+            due_at: p.next_due_at.map(local_time),
+            answer: d.answer.as_ref().map(|a| AnswerView {
+                body: a.body.clone(),
+                decision_number: a.decision_number.clone(),
+                attachments: serde_json::from_str(&a.attachments).unwrap_or_default(),
+                answered_at: local_time(a.answered_at),
+            }),
             office: d.office.clone().into(),
             routing: RoutingView {
                 rule: d.routing_rule.clone(),
@@ -397,6 +451,18 @@ impl PetitionView {
             received_at: local_time(p.received_at),
             updated_at: local_time(p.updated_at),
         })
+    }
+
+    /// Hides what a supervisor may not see: identities, and a denunciation's content.
+    pub fn for_supervisor(mut self) -> Self {
+        self.citizen = None;
+        if self.kind == Kind::Denunciation {
+            self.title = String::new();
+            self.description = String::new();
+            self.attachments.clear();
+            self.location = None;
+        }
+        self
     }
 }
 
@@ -412,8 +478,20 @@ pub struct PetitionSummary {
     pub commune_code: String,
     pub title: String,
     pub office: OfficeSummary,
+    /// The nearest running deadline; null when no clock runs.
+    pub due_at: Option<DateTime<FixedOffset>>,
     pub received_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A page of petitions; for an office's inbox, with its counts per status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PetitionPage {
+    pub items: Vec<PetitionSummary>,
+    pub next_cursor: Option<String>,
+    /// Officials: how many of the office's petitions are in each state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<std::collections::BTreeMap<String, i64>>,
 }
 
 impl TryFrom<(PetitionRow, OfficeRef)> for PetitionSummary {
@@ -428,6 +506,7 @@ impl TryFrom<(PetitionRow, OfficeRef)> for PetitionSummary {
             commune_code: p.commune_code,
             title: p.title,
             office: office.into(),
+            due_at: p.next_due_at.map(local_time),
             received_at: local_time(p.received_at),
             updated_at: local_time(p.updated_at),
         })
@@ -465,9 +544,9 @@ impl TrackView {
     }
 }
 
-/// The answer to a withdrawal.
+/// Where a petition stands after a citizen's action (withdrawal, rating).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct WithdrawnView {
+pub struct StatusView {
     pub id: String,
     #[schema(example = "7KQ2M-X9F3C")]
     pub tracking_code: String,

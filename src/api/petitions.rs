@@ -10,21 +10,24 @@ use super::body;
 use super::idempotency::{self, Reply};
 use super::params::{self, PageRequest};
 use super::petition_views::{
-    CitizenRefView, PetitionSummary, PetitionView, SubmitPetition, SubmittedView, WithdrawnView,
-    local_time, tracking_code,
+    CitizenView, EmptyBody, PetitionPage, PetitionView, RatingBody, StatusView, SubmitPetition,
+    SubmittedView, local_time, tracking_code,
 };
-use super::views::Page;
+use crate::auth::caller::Caller;
 use crate::auth::partner::{Partner, presented_key};
 use crate::auth::rate_limit::{RateLimits, RetryAfter};
+use crate::auth::staff::Staff;
 use crate::auth::{receipt, secret_matches};
 use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::db::events::Actor;
+use crate::db::inbox::{self, InboxCursor, InboxFilter};
 use crate::db::petitions::{self, ActError, NewIntake, PetitionFilter, SubmitError};
 use crate::db::{Db, DbConnection};
 use crate::domain::clock::{WeekdayCalendar, local_date};
 use crate::domain::lang::Lang;
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{self as law, Channel, Citizen, Kind};
+use crate::domain::staff::Role;
 use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 use crate::domain::workflow::Status;
 use crate::error::{ApiError, BadInput, Missing, Unrecognised};
@@ -144,11 +147,8 @@ fn seal_identity(
     })
 }
 
-/// The partner's own reference for the citizen, unsealed from the identity.
-fn citizen_ref(
-    vault: &Vault,
-    d: &petitions::PetitionDetail,
-) -> Result<Option<CitizenRefView>, ApiError> {
+/// The identity sealed with a petition, opened.
+fn unseal(vault: &Vault, d: &petitions::PetitionDetail) -> Result<Option<Citizen>, ApiError> {
     let Some(sealed) = &d.identity else {
         return Ok(None);
     };
@@ -158,61 +158,152 @@ fn citizen_ref(
             tracing::error!(error = %e, "opening an identity");
             ApiError::Internal
         })?;
-    let citizen: Citizen = serde_json::from_slice(&plain).map_err(|_| ApiError::Internal)?;
-    Ok(Some(CitizenRefView {
-        partner_ref: citizen.partner_ref,
-    }))
+    serde_json::from_slice(&plain)
+        .map(Some)
+        .map_err(|_| ApiError::Internal)
 }
 
-fn petition_id(given: &str) -> Result<String, ApiError> {
+/// How much of a petition a member of staff may see.
+enum Sight {
+    /// An official of the handling office: everything but a denouncer's identity.
+    HandlingOffice,
+    /// A supervisor in scope: no identity, no denunciation content.
+    Supervisor,
+}
+
+/// Whether `staff` may see the petition: another office's is a 404, like a missing one.
+fn sight(staff: &Staff, p: &petitions::PetitionRow) -> Result<Sight, ApiError> {
+    match staff.role {
+        Role::Official | Role::OfficeHead if staff.office_id == Some(p.office_id) => {
+            Ok(Sight::HandlingOffice)
+        }
+        Role::Supervisor
+            if staff
+                .scope
+                .as_ref()
+                .is_some_and(|s| s.covers(&p.province_code, &p.commune_code)) =>
+        {
+            Ok(Sight::Supervisor)
+        }
+        Role::Admin => Err(ApiError::Forbidden),
+        _ => Err(ApiError::NotFound(Missing::Petition)),
+    }
+}
+
+/// A petition as `caller` may see it.
+pub fn view_for(
+    caller: &Caller,
+    vault: &Vault,
+    detail: &petitions::PetitionDetail,
+) -> Result<PetitionView, ApiError> {
+    let citizen = unseal(vault, detail)?;
+    match caller {
+        Caller::Partner(_) => PetitionView::new(
+            detail,
+            citizen.map(|c| CitizenView {
+                partner_ref: c.partner_ref,
+                ..CitizenView::default()
+            }),
+        ),
+        Caller::Staff(staff) => match sight(staff, &detail.petition)? {
+            Sight::HandlingOffice => {
+                let confidential = detail.petition.kind == Kind::Denunciation.code();
+                let citizen = citizen.filter(|_| !confidential).map(|c| CitizenView {
+                    partner_ref: c.partner_ref,
+                    full_name: c.full_name,
+                    phone: c.phone,
+                    email: c.email,
+                    address: c.address,
+                    id_number: c.id_number,
+                });
+                PetitionView::new(detail, citizen)
+            }
+            Sight::Supervisor => Ok(PetitionView::new(detail, None)?.for_supervisor()),
+        },
+    }
+}
+
+/// Loads a petition that `caller` may act on or read, or the 404/403 that says why not.
+pub async fn visible(
+    db: &Db,
+    caller: &Caller,
+    public_id: String,
+) -> Result<petitions::PetitionDetail, ApiError> {
+    let partner = match caller {
+        Caller::Partner(p) => Some(p.id),
+        Caller::Staff(_) => None,
+    };
+    let detail = db
+        .read(move |conn| {
+            let id = match partner {
+                Some(partner) => petitions::id_for_partner(conn, partner, &public_id)?,
+                None => petitions::id_of(conn, &public_id)?,
+            };
+            match id {
+                Some(id) => petitions::detail(conn, id),
+                None => Ok(None),
+            }
+        })
+        .await?
+        .ok_or(ApiError::NotFound(Missing::Petition))?;
+    if let Caller::Staff(staff) = caller {
+        sight(staff, &detail.petition)?;
+    }
+    Ok(detail)
+}
+
+pub fn petition_id(given: &str) -> Result<String, ApiError> {
     uuid::Uuid::parse_str(given)
         .map(|u| u.to_string())
         .map_err(|_| ApiError::BadRequest(BadInput::PetitionId))
 }
 
-/// Read one petition the calling partner submitted.
+/// Read one petition.
+///
+/// A partner reads what it submitted; an official, their office's petitions (with the
+/// petitioner's identity, except a denouncer's); a supervisor, petitions in scope without
+/// identities or a denunciation's content.
 #[utoipa::path(
     tag = "petitions",
     params(("id" = String, Path, description = "The petition's `id`")),
-    security(("api_key" = [])),
+    security(("api_key" = []), ("staff_token" = [])),
     responses(
         (status = 200, description = "The petition", body = PetitionView),
         (status = 400, description = "Not a petition id (`invalid_petition_id`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No API key, or a wrong or revoked one", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such petition among this partner's (`petition_not_found`); another partner's is a 404 too", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or wrong ones", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An admin: petitions are not theirs to read (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition visible to the caller (`petition_not_found`): another partner's, another office's, or out of scope", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/petitions/{id}")]
 pub async fn get_petition(
-    partner: Partner,
+    caller: Caller,
     path: web::Path<String>,
     db: web::Data<Db>,
     vault: web::Data<Vault>,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<PetitionView>, ApiError> {
     let public_id = petition_id(&path)?;
-    let detail = db
-        .read(
-            move |conn| match petitions::id_for_partner(conn, partner.id, &public_id)? {
-                Some(id) => petitions::detail(conn, id),
-                None => Ok(None),
-            },
-        )
-        .await?
-        .ok_or(ApiError::NotFound(Missing::Petition))?;
-    let citizen = citizen_ref(&vault, &detail)?;
-    Ok(web::Json(PetitionView::new(&detail, citizen)?))
+    let detail = visible(&db, &caller, public_id).await?;
+    Ok(web::Json(view_for(&caller, &vault, &detail)?))
 }
 
-/// Filters and paging of the partner's petition list.
+/// Filters and paging of a petition list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PetitionListParams {
     pub status: Option<Status>,
     pub kind: Option<Kind>,
+    /// Officials: only this category.
+    #[param(example = "land")]
+    pub category: Option<String>,
+    /// Officials: only petitions whose nearest deadline has passed.
+    pub overdue: Option<bool>,
+    /// Officials: only petitions whose nearest deadline is before this instant (RFC 3339).
+    pub due_before: Option<DateTime<Utc>>,
     /// Five-digit GSO commune code.
     #[param(example = "00004", pattern = "^[0-9]{5}$")]
     pub commune_code: Option<String>,
@@ -227,26 +318,53 @@ pub struct PetitionListParams {
     pub limit: Option<u32>,
 }
 
-/// List the calling partner's petitions, newest first.
+/// List petitions.
+///
+/// A partner: what it submitted, newest first (filters `status`, `kind`, `commune_code`,
+/// `received_from`, `received_before`). An official or office head: their office's inbox,
+/// nearest deadline first, then petitions with no running clock, newest first (filters
+/// `status`, `kind`, `category`, `overdue`, `due_before`), with counts per status.
 #[utoipa::path(
     tag = "petitions",
     params(PetitionListParams),
-    security(("api_key" = [])),
+    security(("api_key" = []), ("staff_token" = [])),
     responses(
-        (status = 200, description = "A page of the partner's petitions", body = Page<PetitionSummary>),
+        (status = 200, description = "A page of petitions", body = PetitionPage),
         (status = 400, description = "Unknown or malformed query parameter, bad `limit` or `cursor`", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No API key, or a wrong or revoked one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or wrong ones", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supervisor or admin (supervisors use `/v1/oversight`) (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/petitions")]
 pub async fn list_petitions(
-    partner: Partner,
+    caller: Caller,
     query: web::Query<PetitionListParams>,
     db: web::Data<Db>,
-) -> Result<web::Json<Page<PetitionSummary>>, ApiError> {
+) -> Result<web::Json<PetitionPage>, ApiError> {
     let q = query.into_inner();
+    match caller {
+        Caller::Partner(partner) => partner_list(partner, q, &db).await,
+        Caller::Staff(staff) => {
+            staff.require(&[Role::Official, Role::OfficeHead])?;
+            let office = staff.office_id.ok_or(ApiError::Forbidden)?;
+            inbox(office, q, &db).await
+        }
+    }
+}
+
+async fn partner_list(
+    partner: Partner,
+    q: PetitionListParams,
+    db: &Db,
+) -> Result<web::Json<PetitionPage>, ApiError> {
+    if q.category.is_some() || q.overdue.is_some() || q.due_before.is_some() {
+        return Err(ApiError::BadRequest(BadInput::Query(
+            "category, overdue and due_before filter an office's inbox, not a partner's list"
+                .into(),
+        )));
+    }
     let page = PageRequest::parse("petitions", q.cursor.as_deref(), q.limit)?;
     let before = page
         .after
@@ -277,7 +395,55 @@ pub async fn list_petitions(
         .into_iter()
         .map(TryInto::try_into)
         .collect::<Result<_, _>>()?;
-    Ok(web::Json(Page { items, next_cursor }))
+    Ok(web::Json(PetitionPage {
+        items,
+        next_cursor,
+        counts: None,
+    }))
+}
+
+async fn inbox(
+    office: i64,
+    q: PetitionListParams,
+    db: &Db,
+) -> Result<web::Json<PetitionPage>, ApiError> {
+    if q.commune_code.is_some() || q.received_from.is_some() || q.received_before.is_some() {
+        return Err(ApiError::BadRequest(BadInput::Query(
+            "commune_code, received_from and received_before filter a partner's list, not an inbox"
+                .into(),
+        )));
+    }
+    let page = PageRequest::parse("inbox", q.cursor.as_deref(), q.limit)?;
+    let cursor = page
+        .after
+        .as_deref()
+        .map(|a| InboxCursor::decode(a).ok_or(ApiError::BadRequest(BadInput::Cursor)))
+        .transpose()?;
+    let now = crate::db::now().naive_utc();
+    let filter = InboxFilter {
+        status: q.status,
+        kind: q.kind,
+        category: q.category,
+        overdue_at: q.overdue.filter(|o| *o).map(|_| now),
+        due_before: q.due_before.map(|t| t.naive_utc()),
+    };
+    let take = page.limit.probe();
+    let (rows, counts) = db
+        .read(move |conn| {
+            let rows = inbox::page(conn, office, &filter, cursor.as_ref(), take)?;
+            Ok((rows, inbox::counts(conn, office)?))
+        })
+        .await?;
+    let (rows, next_cursor) = paginate(rows, page.limit, "inbox", |(_, _, c)| c.encode());
+    let items = rows
+        .into_iter()
+        .map(|(p, o, _)| (p, o).try_into())
+        .collect::<Result<_, _>>()?;
+    Ok(web::Json(PetitionPage {
+        items,
+        next_cursor,
+        counts: Some(counts.into_iter().collect()),
+    }))
 }
 
 /// Who is withdrawing: the submitting partner, or the citizen with the receipt secret.
@@ -297,9 +463,11 @@ enum Withdrawer {
         ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen withdraws without a partner key"),
         ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
     ),
+    request_body(content = EmptyBody, description = "Empty, or `{}`"),
     security(("api_key" = []), ()),
     responses(
-        (status = 200, description = "Withdrawn", body = WithdrawnView),
+        (status = 200, description = "Withdrawn", body = StatusView),
+        (status = 415, description = "A body that is not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 400, description = "Not a petition id, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Neither an API key nor a receipt secret (`unauthenticated`), or a wrong key (`invalid_api_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such petition for this caller, or a wrong receipt secret (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -315,16 +483,131 @@ pub async fn withdraw(
     path: web::Path<String>,
     db: web::Data<Db>,
     limits: web::Data<RateLimits>,
-    _: web::Query<params::NoParams>,
+    payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let public_id = petition_id(&path)?;
+    if !payload.iter().all(u8::is_ascii_whitespace) {
+        body::parse::<EmptyBody>(&req, &payload)?;
+    }
+    citizen_action(
+        req,
+        &path,
+        &db,
+        &limits,
+        "withdraw",
+        String::new(),
+        |conn, id, actor| {
+            petitions::withdraw(conn, id, actor, crate::db::now()).map_err(|e| match e {
+                ActError::WrongState(w) => ApiError::WrongState(w),
+                ActError::Db(e) => e.into(),
+            })
+        },
+    )
+    .await
+}
+
+/// Rate the office's answer, within 30 days of it; the rating closes the petition.
+///
+/// By the submitting partner (API key), or by the citizen with `X-Receipt-Secret`.
+#[utoipa::path(
+    tag = "petitions",
+    params(
+        ("id" = String, Path, description = "The petition's `id`"),
+        ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen rates without a partner key"),
+        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+    ),
+    request_body = RatingBody,
+    security(("api_key" = []), ()),
+    responses(
+        (status = 200, description = "Rated; the petition is closed", body = StatusView),
+        (status = 400, description = "Not JSON, not a petition id, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Neither an API key nor a receipt secret, or a wrong key", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition for this caller, or a wrong receipt secret (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not answered, or already closed (`wrong_state`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Score outside 1–5, long comment, more than 30 days after the answer (`expired`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/petitions/{id}/rating")]
+pub async fn rate(
+    req: HttpRequest,
+    path: web::Path<String>,
+    db: web::Data<Db>,
+    limits: web::Data<RateLimits>,
+    payload: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let parsed = body::parse::<RatingBody>(&req, &payload)?;
+    let rating = parsed.value;
+    let mut faults = Vec::new();
+    if !(1..=5).contains(&rating.score) {
+        faults.push(law::Violation::new("score", law::Fault::InvalidFormat));
+    }
+    if rating
+        .comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > 2_000)
+    {
+        faults.push(law::Violation::new(
+            "comment",
+            law::Fault::TooLong { max: 2_000 },
+        ));
+    }
+    if !faults.is_empty() {
+        return Err(ApiError::Invalid(faults));
+    }
+    let rating = std::sync::Arc::new(rating);
+    citizen_action(
+        req,
+        &path,
+        &db,
+        &limits,
+        "rating",
+        parsed.canonical,
+        move |conn, id, actor| {
+            let p = crate::db::workflow::load(conn, id)?;
+            crate::db::workflow::rate(
+                conn,
+                &p,
+                actor,
+                rating.satisfied,
+                rating.score,
+                rating.comment.as_deref(),
+                crate::db::now(),
+            )
+            .map_err(|e| match e {
+                ActError::WrongState(w) => ApiError::WrongState(w),
+                ActError::Db(e) => e.into(),
+            })?
+            .map_err(|_| {
+                ApiError::Invalid(vec![law::Violation::new("rating", law::Fault::Expired)])
+            })
+        },
+    )
+    .await
+}
+
+/// The citizen's side of an action: the submitting partner, or the receipt holder.
+async fn citizen_action<F>(
+    req: HttpRequest,
+    path: &str,
+    db: &Db,
+    limits: &RateLimits,
+    name: &str,
+    canonical: String,
+    apply: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: Fn(&mut DbConnection, i64, &Actor) -> Result<(), ApiError> + Clone + Send + Sync + 'static,
+{
+    let public_id = petition_id(path)?;
     let key = idempotency::key(&req)?;
     let withdrawer = match (presented_key(&req), receipt_secret(&req)) {
         (Some(api_key), _) => {
-            Withdrawer::Partner(Partner::authenticate(&db, &limits, api_key).await?)
+            Withdrawer::Partner(Partner::authenticate(db, limits, api_key).await?)
         }
         (None, Some(secret)) => {
-            throttle_by_address(&req, &limits)?;
+            throttle_by_address(&req, limits)?;
             Withdrawer::ReceiptHolder(secret)
         }
         (None, None) => return Err(ApiError::Unauthenticated(Unrecognised::MissingKey)),
@@ -333,7 +616,10 @@ pub async fn withdraw(
         Withdrawer::Partner(p) => format!("partner:{}", p.id),
         Withdrawer::ReceiptHolder(_) => format!("receipt:{public_id}"),
     };
-    let hash = idempotency::request_hash(&format!("POST /v1/petitions/{public_id}/withdraw"), "");
+    let hash = idempotency::request_hash(
+        &format!("POST /v1/petitions/{public_id}/{name}"),
+        &canonical,
+    );
     let withdrawer = std::sync::Arc::new(withdrawer);
     let work = move |conn: &mut DbConnection| {
         let (id, actor) = match withdrawer.as_ref() {
@@ -349,12 +635,9 @@ pub async fn withdraw(
             ),
         };
         let id = id.ok_or(ApiError::NotFound(Missing::Petition))?;
-        petitions::withdraw(conn, id, &actor, crate::db::now()).map_err(|e| match e {
-            ActError::WrongState(w) => ApiError::WrongState(w),
-            ActError::Db(e) => e.into(),
-        })?;
+        apply(conn, id, &actor)?;
         let d = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
-        let view = WithdrawnView {
+        let view = StatusView {
             id: d.petition.public_id.clone(),
             tracking_code: tracking_code(&d.petition.tracking_code),
             status: d.petition.status().map_err(ApiError::from)?,
@@ -362,7 +645,7 @@ pub async fn withdraw(
         };
         Reply::json(StatusCode::OK, &view)
     };
-    idempotency::run(&db, vault_ref(&req)?, scope, key, hash, work).await
+    idempotency::run(db, vault_ref(&req)?, scope, key, hash, work).await
 }
 
 pub fn receipt_secret(req: &HttpRequest) -> Option<String> {

@@ -29,7 +29,11 @@ pub fn presented_key(req: &HttpRequest) -> Option<String> {
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         });
     let header = headers.get("x-api-key").and_then(|v| v.to_str().ok());
-    bearer.or(header).map(|k| k.trim().to_owned())
+    bearer
+        .filter(|b| b.starts_with(super::api_key::KEY_PREFIX))
+        .or(header)
+        .or(bearer)
+        .map(|k| k.trim().to_owned())
 }
 
 impl Partner {

@@ -11,6 +11,8 @@ use super::{DbConnection, DbError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Partner(i64),
+    /// A member of staff, by user id.
+    Staff(i64),
     /// The citizen, proving it with the receipt secret.
     ReceiptHolder,
     System,
@@ -20,13 +22,14 @@ impl Actor {
     fn kind(&self) -> &'static str {
         match self {
             Self::Partner(_) => "partner",
+            Self::Staff(_) => "staff",
             Self::ReceiptHolder => "receipt_holder",
             Self::System => "system",
         }
     }
     fn id(&self) -> Option<String> {
         match self {
-            Self::Partner(id) => Some(id.to_string()),
+            Self::Partner(id) | Self::Staff(id) => Some(id.to_string()),
             Self::ReceiptHolder | Self::System => None,
         }
     }

@@ -8,6 +8,7 @@ mod connection;
 mod error;
 pub mod events;
 pub mod idempotency;
+pub mod inbox;
 pub mod migrate;
 pub mod partners;
 pub mod petitions;
@@ -18,6 +19,7 @@ pub mod seed;
 mod transaction;
 mod url;
 pub mod users;
+pub mod workflow;
 
 use std::time::Duration;
 

@@ -51,6 +51,8 @@ pub struct PetitionRow {
     pub anonymous: bool,
     pub received_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub next_due_at: Option<NaiveDateTime>,
+    pub complexity: Option<String>,
 }
 
 impl PetitionRow {
@@ -93,6 +95,16 @@ pub struct PetitionDetail {
     pub attachments: Vec<AttachmentRow>,
     pub identity: Option<Sealed>,
     pub second_time_of: Option<String>,
+    pub answer: Option<AnswerRow>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::petition_answers)]
+pub struct AnswerRow {
+    pub body: String,
+    pub decision_number: Option<String>,
+    pub attachments: String,
+    pub answered_at: NaiveDateTime,
 }
 
 /// Everything intake decided before the transaction.
@@ -228,6 +240,7 @@ pub fn submit(
             ))
             .execute(conn)?;
     }
+    refresh_next_due(conn, id)?;
     let actor = match new.partner_id {
         Some(partner) => Actor::Partner(partner),
         None => Actor::System,
@@ -254,6 +267,19 @@ pub fn submit(
         at,
     )?;
     detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()).into())
+}
+
+/// Keeps `next_due_at` equal to the earliest running clock, for the inbox's order.
+pub fn refresh_next_due(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+    let next: Option<NaiveDateTime> = petition_clocks::table
+        .filter(petition_clocks::petition_id.eq(id))
+        .filter(petition_clocks::status.eq("running"))
+        .select(diesel::dsl::min(petition_clocks::due_at))
+        .first(conn)?;
+    diesel::update(petitions::table.find(id))
+        .set(petitions::next_due_at.eq(next))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The internal id of the partner's earlier complaint named by `public_id`.
@@ -330,6 +356,11 @@ pub fn detail(conn: &mut DbConnection, id: i64) -> Result<Option<PetitionDetail>
         ),
         None => None,
     };
+    let answer = super::schema::petition_answers::table
+        .find(id)
+        .select(AnswerRow::as_select())
+        .first(conn)
+        .optional()?;
     Ok(Some(PetitionDetail {
         petition,
         office,
@@ -338,6 +369,7 @@ pub fn detail(conn: &mut DbConnection, id: i64) -> Result<Option<PetitionDetail>
         attachments,
         identity,
         second_time_of,
+        answer,
     }))
 }
 
@@ -350,6 +382,15 @@ pub fn id_for_partner(
     Ok(petitions::table
         .filter(petitions::public_id.eq(public_id))
         .filter(petitions::partner_id.eq(partner_id))
+        .select(petitions::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The internal id of a petition by its public id, whoever submitted it.
+pub fn id_of(conn: &mut DbConnection, public_id: &str) -> Result<Option<i64>, DbError> {
+    Ok(petitions::table
+        .filter(petitions::public_id.eq(public_id))
         .select(petitions::id)
         .first(conn)
         .optional()?)
@@ -478,9 +519,13 @@ pub fn withdraw(
             .filter(petition_clocks::petition_id.eq(id))
             .filter(petition_clocks::status.eq("running")),
     )
-    .set(petition_clocks::status.eq("stopped"))
+    .set((
+        petition_clocks::status.eq("stopped"),
+        petition_clocks::ended_at.eq(at),
+    ))
     .execute(conn)
     .map_err(DbError::from)?;
+    refresh_next_due(conn, id)?;
     events::append(
         conn,
         Some(id),

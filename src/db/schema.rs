@@ -109,6 +109,8 @@ diesel::table! {
         anonymous -> Bool,
         received_at -> Timestamp,
         updated_at -> Timestamp,
+        next_due_at -> Nullable<Timestamp>,
+        complexity -> Nullable<Text>,
     }
 }
 
@@ -143,6 +145,29 @@ diesel::table! {
         legal_basis -> Text,
         rule_version -> Text,
         calendar_version -> Text,
+        extensions -> Integer,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    petition_answers (petition_id) {
+        petition_id -> BigInt,
+        body -> Text,
+        decision_number -> Nullable<Text>,
+        attachments -> Text,
+        answered_by -> BigInt,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    petition_ratings (petition_id) {
+        petition_id -> BigInt,
+        satisfied -> Bool,
+        score -> Integer,
+        comment -> Nullable<Text>,
+        rated_at -> Timestamp,
     }
 }
 
@@ -224,4 +249,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     users,
     refresh_tokens,
+    petition_answers,
+    petition_ratings,
 );

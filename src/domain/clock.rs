@@ -63,14 +63,20 @@ pub enum ClockName {
     Acknowledge,
     /// Recommendation, feedback: answer.
     Answer,
+    /// Complaint, denunciation: resolve, from acceptance.
+    Resolve,
+    /// Denunciation: notify the denouncer of the acceptance.
+    Notify,
 }
 
 impl ClockName {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 6] = [
         Self::Accept,
         Self::InitialProcessing,
         Self::Acknowledge,
         Self::Answer,
+        Self::Resolve,
+        Self::Notify,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -78,6 +84,8 @@ impl ClockName {
             Self::InitialProcessing => "initial_processing",
             Self::Acknowledge => "acknowledge",
             Self::Answer => "answer",
+            Self::Resolve => "resolve",
+            Self::Notify => "notify",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {
@@ -182,6 +190,96 @@ pub fn receipt_clocks(kind: Kind) -> Vec<ClockRule> {
         );
     }
     rules
+}
+
+/// How hard a case is, set when it is accepted; it lengthens the resolution clock.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Complexity {
+    Normal,
+    Complex,
+    EspeciallyComplex,
+}
+
+impl Complexity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Complex => "complex",
+            Self::EspeciallyComplex => "especially_complex",
+        }
+    }
+}
+
+/// The clocks that start when a petition is accepted (DESIGN §3.1). Recommendations and
+/// feedback keep the answer clock that started at receipt.
+pub fn acceptance_clocks(kind: Kind, complexity: Complexity, second_time: bool) -> Vec<ClockRule> {
+    let complex = complexity != Complexity::Normal;
+    match kind {
+        Kind::Complaint if second_time => vec![ClockRule {
+            kind,
+            clock: ClockName::Resolve,
+            days: if complex { 60 } else { 45 },
+            day_type: DayType::Calendar,
+            legal_basis: "Law on Complaints 02/2011/QH13, art. 37",
+        }],
+        Kind::Complaint => vec![ClockRule {
+            kind,
+            clock: ClockName::Resolve,
+            days: if complex { 45 } else { 30 },
+            day_type: DayType::Calendar,
+            legal_basis: "Law on Complaints 02/2011/QH13, art. 28",
+        }],
+        Kind::Denunciation => vec![
+            ClockRule {
+                kind,
+                clock: ClockName::Notify,
+                days: 5,
+                day_type: DayType::Working,
+                legal_basis: "Law on Denunciations 25/2018/QH14, art. 29",
+            },
+            ClockRule {
+                kind,
+                clock: ClockName::Resolve,
+                days: 30,
+                day_type: DayType::Calendar,
+                legal_basis: "Law on Denunciations 25/2018/QH14, art. 30",
+            },
+        ],
+        Kind::Recommendation | Kind::Feedback => Vec::new(),
+    }
+}
+
+/// How many days an extension adds to `clock`, given how many it already had; `None` when the
+/// law allows no (further) extension.
+///
+/// Denunciation resolution: complex cases once by 30 days, especially complex twice (Law on
+/// Denunciations art. 30(1)); initial processing once, from 7 to 10 working days (art. 24);
+/// recommendation and feedback answers once by 10 working days (provincial practice).
+/// Complaint periods are fixed at acceptance by their complexity: no extension.
+pub fn extension_days(
+    kind: Kind,
+    clock: ClockName,
+    complexity: Option<Complexity>,
+    extensions_so_far: u32,
+) -> Option<u32> {
+    let allowed = match (kind, clock, complexity) {
+        (Kind::Denunciation, ClockName::Resolve, Some(Complexity::Complex)) => 1,
+        (Kind::Denunciation, ClockName::Resolve, Some(Complexity::EspeciallyComplex)) => 2,
+        (Kind::Denunciation, ClockName::InitialProcessing, _) => 1,
+        (Kind::Recommendation | Kind::Feedback, ClockName::Answer, _) => 1,
+        _ => 0,
+    };
+    if extensions_so_far >= allowed {
+        return None;
+    }
+    Some(match clock {
+        ClockName::Resolve => 30,
+        ClockName::InitialProcessing => 3,
+        _ => 10,
+    })
 }
 
 /// Which days civil servants work.
@@ -321,6 +419,61 @@ mod tests {
         assert_eq!(clocks[0].rule.clock, ClockName::Acknowledge);
         assert_eq!(local_date(clocks[0].due_at), date(2026, 11, 26));
         assert_eq!(local_date(clocks[1].due_at), date(2026, 12, 8));
+    }
+
+    #[test]
+    fn extensions_follow_the_law() {
+        use Complexity::*;
+        let ext = |kind, clock, complexity, so_far| extension_days(kind, clock, complexity, so_far);
+        assert_eq!(
+            ext(Kind::Denunciation, ClockName::Resolve, Some(Normal), 0),
+            None
+        );
+        assert_eq!(
+            ext(Kind::Denunciation, ClockName::Resolve, Some(Complex), 0),
+            Some(30)
+        );
+        assert_eq!(
+            ext(Kind::Denunciation, ClockName::Resolve, Some(Complex), 1),
+            None
+        );
+        assert_eq!(
+            ext(
+                Kind::Denunciation,
+                ClockName::Resolve,
+                Some(EspeciallyComplex),
+                1
+            ),
+            Some(30)
+        );
+        assert_eq!(
+            ext(
+                Kind::Denunciation,
+                ClockName::Resolve,
+                Some(EspeciallyComplex),
+                2
+            ),
+            None
+        );
+        assert_eq!(
+            ext(Kind::Denunciation, ClockName::InitialProcessing, None, 0),
+            Some(3)
+        );
+        assert_eq!(ext(Kind::Feedback, ClockName::Answer, None, 0), Some(10));
+        assert_eq!(ext(Kind::Feedback, ClockName::Answer, None, 1), None);
+        assert_eq!(
+            ext(Kind::Complaint, ClockName::Resolve, Some(Complex), 0),
+            None
+        );
+        assert_eq!(
+            acceptance_clocks(Kind::Complaint, Complex, false)[0].days,
+            45
+        );
+        assert_eq!(acceptance_clocks(Kind::Complaint, Normal, true)[0].days, 45);
+        assert_eq!(
+            acceptance_clocks(Kind::Denunciation, Normal, false).len(),
+            2
+        );
     }
 
     #[test]

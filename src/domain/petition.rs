@@ -217,6 +217,12 @@ pub enum Fault {
     NotPermitted,
     /// Only for another role (an office for a supervisor, a scope for an official).
     NotForRole,
+    /// The law's limit is reached (no further extension of this clock).
+    LimitReached,
+    /// The time for this has passed (rating more than 30 days after the answer).
+    Expired,
+    /// The same as the current value (a transfer to the office that has it).
+    Unchanged,
 }
 
 /// One field at fault, by its path in the request body (`citizen.phone`, `attachments[1].url`).

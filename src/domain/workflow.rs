@@ -76,10 +76,12 @@ pub enum Action {
     Answer,
     Close,
     Withdraw,
+    /// The citizen rates the answer, which closes the petition.
+    Rate,
 }
 
 impl Action {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Accept,
         Self::Reject,
         Self::Transfer,
@@ -87,6 +89,7 @@ impl Action {
         Self::Answer,
         Self::Close,
         Self::Withdraw,
+        Self::Rate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -98,6 +101,7 @@ impl Action {
             Self::Answer => "answer",
             Self::Close => "close",
             Self::Withdraw => "withdraw",
+            Self::Rate => "rate",
         }
     }
 }
@@ -130,7 +134,7 @@ fn transition(status: Status, action: Action) -> Option<Status> {
         (S::Received, A::Transfer) => Some(S::Received),
         (S::Accepted, A::Extend) => Some(S::Accepted),
         (S::Accepted, A::Answer) => Some(S::Answered),
-        (S::Answered, A::Close) => Some(S::Closed),
+        (S::Answered, A::Close | A::Rate) => Some(S::Closed),
         (S::Received | S::Accepted | S::Answered, A::Withdraw) => Some(S::Withdrawn),
         _ => None,
     }

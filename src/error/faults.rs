@@ -119,6 +119,21 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
             "Không áp dụng cho vai trò này.".into(),
             "Does not apply to this role.".into(),
         ),
+        Fault::LimitReached => (
+            "limit_reached",
+            "Đã hết số lần gia hạn luật cho phép, hoặc thời hạn này không được gia hạn.".into(),
+            "The law allows no (further) extension of this deadline.".into(),
+        ),
+        Fault::Expired => (
+            "expired",
+            "Đã quá thời gian cho phép.".into(),
+            "The time allowed for this has passed.".into(),
+        ),
+        Fault::Unchanged => (
+            "unchanged",
+            "Giống giá trị hiện tại.".into(),
+            "The same as the current value.".into(),
+        ),
         Fault::NotPermitted => (
             "not_permitted",
             "Bạn không được phép đặt giá trị này.".into(),

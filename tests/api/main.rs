@@ -19,3 +19,4 @@ mod petitions;
 mod petitions_bad_input;
 mod staff;
 mod tracking;
+mod workflow;

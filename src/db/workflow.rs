@@ -1,0 +1,428 @@
+//! Officials' actions on a petition (DESIGN §3.3): each checks the state machine, changes the
+//! petition and its clocks, and appends its event, in the caller's transaction.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::events::{self, Actor};
+use super::petitions::{ActError, PetitionRow, refresh_next_due};
+use super::schema::{petition_answers, petition_clocks, petition_ratings, petitions};
+use super::{DbConnection, DbError};
+use crate::domain::clock::{
+    self, Calendar, ClockName, ClockRule, Complexity, end_of_day, extension_days, local_date,
+};
+use crate::domain::petition::Kind;
+use crate::domain::workflow::{self, Action, Status, WrongState};
+
+/// The petition as an action finds it.
+pub fn load(conn: &mut DbConnection, id: i64) -> Result<PetitionRow, DbError> {
+    Ok(petitions::table
+        .find(id)
+        .select(PetitionRow::as_select())
+        .first(conn)?)
+}
+
+/// Moves the petition from its current state by `action`, or refuses with the allowed actions.
+fn transition(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    action: Action,
+    at: NaiveDateTime,
+) -> Result<(Status, Status), ActError> {
+    let from = p.status()?;
+    let to = workflow::next(from, action)?;
+    let changed = diesel::update(
+        petitions::table
+            .find(p.id)
+            .filter(petitions::status.eq(from.code())),
+    )
+    .set((
+        petitions::status.eq(to.code()),
+        petitions::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .map_err(DbError::from)?;
+    if changed == 0 {
+        return Err(DbError::Corrupt("petition changed concurrently".into()).into());
+    }
+    Ok((from, to))
+}
+
+/// Ends the running clocks named (all when `None`): met when before their due time, missed
+/// after it.
+fn end_clocks(
+    conn: &mut DbConnection,
+    id: i64,
+    names: Option<&[ClockName]>,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let codes: Vec<&str> = names
+        .unwrap_or(&ClockName::ALL)
+        .iter()
+        .map(|c| c.code())
+        .collect();
+    let running = petition_clocks::table
+        .filter(petition_clocks::petition_id.eq(id))
+        .filter(petition_clocks::status.eq("running"))
+        .filter(petition_clocks::name.eq_any(&codes));
+    diesel::update(running.filter(petition_clocks::due_at.ge(at)))
+        .set((
+            petition_clocks::status.eq("met"),
+            petition_clocks::ended_at.eq(at),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        petition_clocks::table
+            .filter(petition_clocks::petition_id.eq(id))
+            .filter(petition_clocks::status.eq("running"))
+            .filter(petition_clocks::name.eq_any(&codes))
+            .filter(petition_clocks::due_at.lt(at)),
+    )
+    .set((
+        petition_clocks::status.eq("missed"),
+        petition_clocks::ended_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Starts clocks at `at`. A clock of the same name that already ran (a transfer restarting
+/// the clocks) is replaced.
+fn start_clocks(
+    conn: &mut DbConnection,
+    id: i64,
+    rules: &[ClockRule],
+    at: DateTime<Utc>,
+    calendar: &impl Calendar,
+) -> Result<(), DbError> {
+    let start = local_date(at);
+    for rule in rules {
+        let due = end_of_day(clock::due_date(calendar, start, rule.days, rule.day_type));
+        diesel::delete(
+            petition_clocks::table
+                .filter(petition_clocks::petition_id.eq(id))
+                .filter(petition_clocks::name.eq(rule.clock.code())),
+        )
+        .execute(conn)?;
+        diesel::insert_into(petition_clocks::table)
+            .values((
+                petition_clocks::petition_id.eq(id),
+                petition_clocks::name.eq(rule.clock.code()),
+                petition_clocks::started_at.eq(at.naive_utc()),
+                petition_clocks::length_days.eq(rule.days as i32),
+                petition_clocks::day_type.eq(rule.day_type.code()),
+                petition_clocks::due_at.eq(due.naive_utc()),
+                petition_clocks::status.eq("running"),
+                petition_clocks::legal_basis.eq(rule.legal_basis),
+                petition_clocks::rule_version.eq(clock::RULES_VERSION),
+                petition_clocks::calendar_version.eq(calendar.version()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn kind(p: &PetitionRow) -> Result<Kind, DbError> {
+    Kind::from_code(&p.kind).ok_or_else(|| DbError::Corrupt(format!("kind {:?}", p.kind)))
+}
+
+/// Accepts a petition for handling (thụ lý), setting its complexity and starting the
+/// resolution clocks.
+pub fn accept(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    complexity: Complexity,
+    now: DateTime<Utc>,
+    calendar: &impl Calendar,
+) -> Result<(), ActError> {
+    let at = now.naive_utc();
+    transition(conn, p, Action::Accept, at)?;
+    end_clocks(
+        conn,
+        p.id,
+        Some(&[
+            ClockName::Accept,
+            ClockName::InitialProcessing,
+            ClockName::Acknowledge,
+        ]),
+        at,
+    )?;
+    let rules = clock::acceptance_clocks(kind(p)?, complexity, p.second_time_of.is_some());
+    start_clocks(conn, p.id, &rules, now, calendar)?;
+    diesel::update(petitions::table.find(p.id))
+        .set(petitions::complexity.eq(complexity.code()))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    refresh_next_due(conn, p.id)?;
+    events::append(
+        conn,
+        Some(p.id),
+        actor,
+        "petition.accepted",
+        &json!({ "complexity": complexity }),
+        at,
+    )?;
+    Ok(())
+}
+
+pub fn reject(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ActError> {
+    let at = now.naive_utc();
+    transition(conn, p, Action::Reject, at)?;
+    end_clocks(conn, p.id, None, at)?;
+    refresh_next_due(conn, p.id)?;
+    events::append(
+        conn,
+        Some(p.id),
+        actor,
+        "petition.rejected",
+        &json!({ "reason": reason }),
+        at,
+    )?;
+    Ok(())
+}
+
+/// Moves a petition to another office; its clocks restart there (DESIGN §3.4).
+pub fn transfer(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    to_office: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+    calendar: &impl Calendar,
+) -> Result<(), ActError> {
+    let at = now.naive_utc();
+    transition(conn, p, Action::Transfer, at)?;
+    diesel::update(
+        petition_clocks::table
+            .filter(petition_clocks::petition_id.eq(p.id))
+            .filter(petition_clocks::status.eq("running")),
+    )
+    .set((
+        petition_clocks::status.eq("stopped"),
+        petition_clocks::ended_at.eq(at),
+    ))
+    .execute(conn)
+    .map_err(DbError::from)?;
+    diesel::update(petitions::table.find(p.id))
+        .set(petitions::office_id.eq(to_office))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    start_clocks(conn, p.id, &clock::receipt_clocks(kind(p)?), now, calendar)?;
+    refresh_next_due(conn, p.id)?;
+    events::append(
+        conn,
+        Some(p.id),
+        actor,
+        "petition.transferred",
+        &json!({ "from_office": p.office_id, "to_office": to_office, "reason": reason }),
+        at,
+    )?;
+    Ok(())
+}
+
+/// The law allows no (further) extension of this clock.
+#[derive(Debug, thiserror::Error)]
+#[error("the clock cannot be extended")]
+pub struct NotExtendable;
+
+/// Extends a running clock within the kind's limits.
+pub fn extend(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    clock_name: ClockName,
+    reason: &str,
+    now: DateTime<Utc>,
+    calendar: &impl Calendar,
+) -> Result<Result<(), NotExtendable>, ActError> {
+    let at = now.naive_utc();
+    let from = p.status()?;
+    // Extending needs the petition's state to allow it (accepted; or a denunciation's initial
+    // processing while received).
+    let state_allows = workflow::next(from, Action::Extend).is_ok()
+        || (from == Status::Received && clock_name == ClockName::InitialProcessing);
+    if !state_allows {
+        return Err(ActError::WrongState(WrongState {
+            status: from,
+            action: Action::Extend,
+            allowed: from.allowed(),
+        }));
+    }
+    let found = petition_clocks::table
+        .filter(petition_clocks::petition_id.eq(p.id))
+        .filter(petition_clocks::name.eq(clock_name.code()))
+        .filter(petition_clocks::status.eq("running"))
+        .select((
+            petition_clocks::id,
+            petition_clocks::due_at,
+            petition_clocks::extensions,
+            petition_clocks::day_type,
+            petition_clocks::length_days,
+        ))
+        .first::<(i64, NaiveDateTime, i32, String, i32)>(conn)
+        .optional()
+        .map_err(DbError::from)?;
+    let Some((clock_id, due_at, extensions, day_type, length)) = found else {
+        return Ok(Err(NotExtendable));
+    };
+    let complexity = p.complexity.as_deref().and_then(|c| match c {
+        "normal" => Some(Complexity::Normal),
+        "complex" => Some(Complexity::Complex),
+        "especially_complex" => Some(Complexity::EspeciallyComplex),
+        _ => None,
+    });
+    let Some(days) = extension_days(kind(p)?, clock_name, complexity, extensions.max(0) as u32)
+    else {
+        return Ok(Err(NotExtendable));
+    };
+    let day_type =
+        clock::DayType::from_code(&day_type).ok_or_else(|| DbError::Corrupt("day type".into()))?;
+    let new_due = end_of_day(clock::due_date(
+        calendar,
+        local_date(due_at.and_utc()),
+        days,
+        day_type,
+    ));
+    diesel::update(petition_clocks::table.find(clock_id))
+        .set((
+            petition_clocks::due_at.eq(new_due.naive_utc()),
+            petition_clocks::extensions.eq(extensions + 1),
+            petition_clocks::length_days.eq(length + days as i32),
+        ))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    diesel::update(petitions::table.find(p.id))
+        .set(petitions::updated_at.eq(at))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    refresh_next_due(conn, p.id)?;
+    events::append(
+        conn,
+        Some(p.id),
+        actor,
+        "petition.extended",
+        &json!({ "clock": clock_name, "days": days, "from": due_at.and_utc(), "to": new_due, "reason": reason }),
+        at,
+    )?;
+    Ok(Ok(()))
+}
+
+pub struct Answer<'a> {
+    pub body: &'a str,
+    pub decision_number: Option<&'a str>,
+    pub attachments: &'a [String],
+    pub answered_by: i64,
+}
+
+/// Records the office's answer and stops the clocks that waited for it.
+pub fn answer(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    a: &Answer,
+    now: DateTime<Utc>,
+) -> Result<(), ActError> {
+    let at = now.naive_utc();
+    transition(conn, p, Action::Answer, at)?;
+    end_clocks(conn, p.id, None, at)?;
+    diesel::insert_into(petition_answers::table)
+        .values((
+            petition_answers::petition_id.eq(p.id),
+            petition_answers::body.eq(a.body),
+            petition_answers::decision_number.eq(a.decision_number),
+            petition_answers::attachments.eq(json!(a.attachments).to_string()),
+            petition_answers::answered_by.eq(a.answered_by),
+            petition_answers::answered_at.eq(at),
+        ))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    refresh_next_due(conn, p.id)?;
+    events::append(
+        conn,
+        Some(p.id),
+        actor,
+        "petition.answered",
+        &json!({ "decision_number": a.decision_number }),
+        at,
+    )?;
+    Ok(())
+}
+
+pub fn close(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ActError> {
+    let at = now.naive_utc();
+    transition(conn, p, Action::Close, at)?;
+    events::append(conn, Some(p.id), actor, "petition.closed", &json!({}), at)?;
+    Ok(())
+}
+
+/// How long after the answer a citizen may rate it.
+pub const RATING_WINDOW_DAYS: i64 = 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RateRefusal {
+    #[error("the petition has no answer to rate")]
+    NotAnswered,
+    #[error("the rating window has closed")]
+    WindowClosed,
+}
+
+/// The citizen rates the answer; the rating closes the petition.
+pub fn rate(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    satisfied: bool,
+    score: i32,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Result<(), RateRefusal>, ActError> {
+    let at = now.naive_utc();
+    let answered_at: Option<NaiveDateTime> = petition_answers::table
+        .find(p.id)
+        .select(petition_answers::answered_at)
+        .first(conn)
+        .optional()
+        .map_err(DbError::from)?;
+    let Some(answered_at) = answered_at else {
+        // Not answered (yet, or ever): the state machine says what is possible instead.
+        transition(conn, p, Action::Rate, at)?;
+        return Ok(Err(RateRefusal::NotAnswered));
+    };
+    if at - answered_at > chrono::Duration::days(RATING_WINDOW_DAYS) {
+        return Ok(Err(RateRefusal::WindowClosed));
+    }
+    transition(conn, p, Action::Rate, at)?;
+    diesel::insert_into(petition_ratings::table)
+        .values((
+            petition_ratings::petition_id.eq(p.id),
+            petition_ratings::satisfied.eq(satisfied),
+            petition_ratings::score.eq(score),
+            petition_ratings::comment.eq(comment),
+            petition_ratings::rated_at.eq(at),
+        ))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    events::append(
+        conn,
+        Some(p.id),
+        actor,
+        "petition.rated",
+        &json!({ "satisfied": satisfied, "score": score }),
+        at,
+    )?;
+    Ok(Ok(()))
+}

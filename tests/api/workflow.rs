@@ -1,0 +1,387 @@
+//! The petition workflow over HTTP: officials act on their office's petitions, citizens rate.
+
+use serde_json::{Value, json};
+use tiengdan::domain::staff::Role;
+
+use crate::helpers::{Reply, TestApp, spawn_app};
+use crate::petitions::{complaint, feedback, submitted};
+
+/// An app with a partner and, for two communes' offices, an official and a head.
+pub struct Office {
+    pub id: i64,
+    pub official: String,
+    pub head: String,
+}
+
+pub struct World {
+    pub app: TestApp,
+    pub partner: String,
+    pub ba_dinh: Office,
+    pub ngoc_ha: Office,
+}
+
+pub async fn world() -> World {
+    let app = spawn_app().await;
+    let (_, partner) = app.create_partner("A");
+    let mut offices = Vec::new();
+    for (commune, name) in [("00004", "badinh"), ("00008", "ngocha")] {
+        let id = app.get_json(&format!("/v1/communes/{commune}")).await["office"]["id"]
+            .as_i64()
+            .unwrap();
+        app.create_user(&format!("canbo.{name}"), Role::Official, Some(id), None);
+        app.create_user(&format!("truong.{name}"), Role::OfficeHead, Some(id), None);
+        offices.push(Office {
+            id,
+            official: format!(
+                "Bearer {}",
+                app.access_token(&format!("canbo.{name}")).await
+            ),
+            head: format!(
+                "Bearer {}",
+                app.access_token(&format!("truong.{name}")).await
+            ),
+        });
+    }
+    let ngoc_ha = offices.pop().unwrap();
+    let ba_dinh = offices.pop().unwrap();
+    World {
+        app,
+        partner,
+        ba_dinh,
+        ngoc_ha,
+    }
+}
+
+pub async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Reply {
+    app.post_json(
+        &format!("/v1/petitions/{id}/{action}"),
+        &[("authorization", token)],
+        &body,
+    )
+    .await
+}
+
+fn clock<'a>(view: &'a Value, name: &str) -> &'a Value {
+    view["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clock"] == name)
+        .unwrap_or_else(|| panic!("no {name} clock: {view}"))
+}
+
+#[actix_web::test]
+async fn submit_accept_answer_rate_close() {
+    let w = world().await;
+    let p = submitted(&w.app, &w.partner, &complaint()).await;
+    let id = p["id"].as_str().unwrap();
+
+    let accepted = act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "accept",
+        json!({"complexity": "complex"}),
+    )
+    .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text());
+    let accepted = accepted.json();
+    assert_eq!(accepted["status"], "accepted");
+    assert_eq!(accepted["complexity"], "complex");
+    assert_eq!(clock(&accepted, "accept")["status"], "met");
+    assert_eq!(clock(&accepted, "resolve")["length_days"], 45);
+    assert_eq!(clock(&accepted, "resolve")["status"], "running");
+    assert_eq!(accepted["due_at"], clock(&accepted, "resolve")["due_at"]);
+    // The handling office sees who complained.
+    assert_eq!(accepted["citizen"]["full_name"], "Nguyễn Văn An");
+
+    // A complaint's period is fixed by its complexity: no extension.
+    let refused = act(
+        &w.app,
+        &w.ba_dinh.head,
+        id,
+        "extend",
+        json!({"clock": "resolve", "reason": "cần thêm thời gian"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "limit_reached");
+
+    let answered = act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "answer",
+        json!({"body": "Giữ nguyên quyết định thu hồi đất.", "decision_number": "123/QĐ-UBND", "attachments": ["https://ubnd.example.vn/qd123.pdf"]}),
+    )
+    .await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
+    let answered = answered.json();
+    assert_eq!(answered["status"], "answered");
+    assert_eq!(answered["answer"]["decision_number"], "123/QĐ-UBND");
+    assert_eq!(clock(&answered, "resolve")["status"], "met");
+    assert_eq!(answered["due_at"], Value::Null);
+
+    let rated = w
+        .app
+        .post_json(
+            &format!("/v1/petitions/{id}/rating"),
+            &[("x-api-key", &w.partner)],
+            &json!({"satisfied": false, "score": 2, "comment": "Chưa thỏa đáng"}),
+        )
+        .await;
+    assert_eq!(rated.status, 200, "{}", rated.text());
+    assert_eq!(rated.json()["status"], "closed");
+    let again = act(&w.app, &w.ba_dinh.official, id, "close", json!({}))
+        .await
+        .problem(409, "wrong_state");
+    assert_eq!(again["allowed_actions"], json!([]));
+}
+
+#[actix_web::test]
+async fn extend_within_the_limit_then_answer_and_close() {
+    let w = world().await;
+    let p = submitted(&w.app, &w.partner, &feedback()).await;
+    let id = p["id"].as_str().unwrap();
+    let due = clock(&p, "answer")["due_at"].clone();
+    act(&w.app, &w.ba_dinh.official, id, "accept", json!({})).await;
+    act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "extend",
+        json!({"clock": "answer", "reason": "Cần xác minh"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let extended = act(
+        &w.app,
+        &w.ba_dinh.head,
+        id,
+        "extend",
+        json!({"clock": "answer", "reason": "Cần xác minh thực địa"}),
+    )
+    .await;
+    assert_eq!(extended.status, 200, "{}", extended.text());
+    let extended = extended.json();
+    assert_eq!(clock(&extended, "answer")["length_days"], 20);
+    assert!(clock(&extended, "answer")["due_at"].as_str() > due.as_str());
+    act(
+        &w.app,
+        &w.ba_dinh.head,
+        id,
+        "extend",
+        json!({"clock": "answer", "reason": "Lần nữa"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    let answered = act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "answer",
+        json!({"body": "Đã thu gom rác."}),
+    )
+    .await;
+    assert_eq!(answered.status, 200);
+    let closed = act(&w.app, &w.ba_dinh.official, id, "close", json!({})).await;
+    assert_eq!(closed.json()["status"], "closed");
+}
+
+#[actix_web::test]
+async fn transfer_restarts_the_clocks_at_the_new_office() {
+    let w = world().await;
+    let p = submitted(&w.app, &w.partner, &feedback()).await;
+    let id = p["id"].as_str().unwrap();
+    act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "transfer",
+        json!({"office_id": w.ba_dinh.id, "reason": "x"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    let moved = act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "transfer",
+        json!({"office_id": w.ngoc_ha.id, "reason": "Địa bàn phường Ngọc Hà"}),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    let moved = moved.json();
+    assert_eq!(moved["status"], "received");
+    assert_eq!(moved["office"]["id"], w.ngoc_ha.id);
+    // The old office has lost it; the new one works it.
+    act(&w.app, &w.ba_dinh.official, id, "accept", json!({}))
+        .await
+        .problem(404, "petition_not_found");
+    w.app
+        .get_with(
+            &format!("/v1/petitions/{id}"),
+            &[("authorization", &w.ba_dinh.official)],
+        )
+        .await
+        .problem(404, "petition_not_found");
+    let accepted = act(&w.app, &w.ngoc_ha.official, id, "accept", json!({})).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text());
+    assert_eq!(clock(&accepted.json(), "acknowledge")["status"], "met");
+}
+
+#[actix_web::test]
+async fn a_wrong_state_names_the_allowed_actions_and_changes_nothing() {
+    let w = world().await;
+    let p = submitted(&w.app, &w.partner, &feedback()).await;
+    let id = p["id"].as_str().unwrap();
+    let problem = act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "answer",
+        json!({"body": "Trả lời"}),
+    )
+    .await
+    .problem(409, "wrong_state");
+    assert_eq!(
+        problem["allowed_actions"],
+        json!(["accept", "reject", "transfer", "withdraw"])
+    );
+    let view = w
+        .app
+        .get_with(
+            &format!("/v1/petitions/{id}"),
+            &[("authorization", &w.ba_dinh.official)],
+        )
+        .await
+        .json();
+    assert_eq!(view["status"], "received");
+    assert_eq!(view["answer"], Value::Null);
+    act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "accept",
+        json!({"complexity": "hard"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "reject",
+        json!({"reason": "duplicate", "note": "Trùng đơn số 12"}),
+    )
+    .await;
+    let rejected = w
+        .app
+        .get_with(
+            &format!("/v1/petitions/{id}"),
+            &[("authorization", &w.ba_dinh.official)],
+        )
+        .await
+        .json();
+    assert_eq!(rejected["status"], "rejected");
+}
+
+#[actix_web::test]
+async fn the_inbox_shows_the_office_its_petitions_nearest_deadline_first() {
+    let w = world().await;
+    let complaint_id = submitted(&w.app, &w.partner, &complaint()).await["id"].clone();
+    let feedback_id = submitted(&w.app, &w.partner, &feedback()).await["id"].clone();
+    let mut elsewhere = feedback();
+    elsewhere["commune_code"] = json!("00008");
+    submitted(&w.app, &w.partner, &elsewhere).await;
+
+    let inbox = w
+        .app
+        .get_with("/v1/petitions", &[("authorization", &w.ba_dinh.official)])
+        .await;
+    assert_eq!(inbox.status, 200, "{}", inbox.text());
+    let inbox = inbox.json();
+    let ids: Vec<&Value> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["id"])
+        .collect();
+    // Feedback's acknowledgement is due in 2 working days; the complaint's acceptance in 10.
+    assert_eq!(ids, [&feedback_id, &complaint_id]);
+    assert_eq!(inbox["counts"], json!({"received": 2}));
+    let overdue = w
+        .app
+        .get_with(
+            "/v1/petitions?overdue=true",
+            &[("authorization", &w.ba_dinh.official)],
+        )
+        .await
+        .json();
+    assert_eq!(overdue["items"], json!([]));
+    let page = w
+        .app
+        .get_with(
+            "/v1/petitions?limit=1",
+            &[("authorization", &w.ba_dinh.head)],
+        )
+        .await
+        .json();
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let rest = w
+        .app
+        .get_with(
+            &format!("/v1/petitions?limit=1&cursor={cursor}"),
+            &[("authorization", &w.ba_dinh.head)],
+        )
+        .await
+        .json();
+    assert_eq!(rest["items"][0]["id"], complaint_id);
+    let other = w
+        .app
+        .get_with("/v1/petitions", &[("authorization", &w.ngoc_ha.official)])
+        .await
+        .json();
+    assert_eq!(other["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn who_sees_an_identity() {
+    let w = world().await;
+    w.app
+        .create_user("mttq.hanoi", Role::Supervisor, None, Some("province:01"));
+    w.app
+        .create_user("mttq.caobang", Role::Supervisor, None, Some("province:04"));
+    let supervisor = format!("Bearer {}", w.app.access_token("mttq.hanoi").await);
+    let elsewhere = format!("Bearer {}", w.app.access_token("mttq.caobang").await);
+    let mut denunciation = complaint();
+    denunciation["kind"] = json!("denunciation");
+    denunciation["decision_date"] = Value::Null;
+    let d = submitted(&w.app, &w.partner, &denunciation).await;
+    let c = submitted(&w.app, &w.partner, &complaint()).await;
+    let read = |token: &str, id: &Value| {
+        let path = format!("/v1/petitions/{}", id.as_str().unwrap());
+        let token = token.to_owned();
+        let app = &w.app;
+        async move { app.get_with(&path, &[("authorization", &token)]).await }
+    };
+    let official_d = read(&w.ba_dinh.official, &d["id"]).await.json();
+    assert_eq!(official_d["identity_confidential"], true);
+    assert_eq!(official_d["citizen"], Value::Null);
+    assert!(!official_d.to_string().contains("Nguyễn Văn An"));
+    let official_c = read(&w.ba_dinh.official, &c["id"]).await.json();
+    assert_eq!(official_c["citizen"]["phone"], "0912345678");
+    let supervisor_d = read(&supervisor, &d["id"]).await.json();
+    assert_eq!(supervisor_d["citizen"], Value::Null);
+    assert_eq!(supervisor_d["description"], "");
+    let supervisor_c = read(&supervisor, &c["id"]).await.json();
+    assert_eq!(supervisor_c["citizen"], Value::Null);
+    assert_eq!(supervisor_c["title"], c_title());
+    read(&elsewhere, &c["id"])
+        .await
+        .problem(404, "petition_not_found");
+}
+
+fn c_title() -> Value {
+    complaint()["title"].clone()
+}
