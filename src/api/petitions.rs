@@ -1,7 +1,7 @@
 //! Petitions from partner apps: submit, read, list, withdraw.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -30,7 +30,7 @@ use crate::domain::petition::{self as law, Channel, Citizen, Kind};
 use crate::domain::staff::Role;
 use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 use crate::domain::workflow::Status;
-use crate::error::{ApiError, BadInput, Missing, Unrecognised};
+use crate::error::{ApiError, BadInput, Missing};
 use crate::vault::Vault;
 
 pub const RECEIPT_HEADER: &str = "x-receipt-secret";
@@ -603,14 +603,14 @@ where
     let public_id = petition_id(path)?;
     let key = idempotency::key(&req)?;
     let withdrawer = match (presented_key(&req), receipt_secret(&req)) {
-        (Some(api_key), _) => {
-            Withdrawer::Partner(Partner::authenticate(db, limits, api_key).await?)
-        }
         (None, Some(secret)) => {
             throttle_by_address(&req, limits)?;
             Withdrawer::ReceiptHolder(secret)
         }
-        (None, None) => return Err(ApiError::Unauthenticated(Unrecognised::MissingKey)),
+        // A partner key, a staff token (the wrong role: 403), or nothing (401).
+        _ => Withdrawer::Partner(
+            Partner::from_request(&req, &mut actix_web::dev::Payload::None).await?,
+        ),
     };
     let scope = match &withdrawer {
         Withdrawer::Partner(p) => format!("partner:{}", p.id),

@@ -64,7 +64,19 @@ impl FromRequest for Partner {
         let key = presented_key(req);
         let db = req.app_data::<web::Data<Db>>().cloned();
         let limits = req.app_data::<web::Data<RateLimits>>().cloned();
+        let staff =
+            super::staff::bearer_token(req).filter(|t| !t.starts_with(super::api_key::KEY_PREFIX));
+        let keys = req.app_data::<web::Data<super::jwt::TokenKeys>>().cloned();
         Box::pin(async move {
+            // A valid staff token is the wrong role here, not an unknown caller.
+            if let (Some(token), Some(keys)) = (&staff, &keys)
+                && key
+                    .as_deref()
+                    .is_none_or(|k| !k.starts_with(super::api_key::KEY_PREFIX))
+            {
+                super::staff::authenticate(keys, token)?;
+                return Err(ApiError::Forbidden);
+            }
             let key = key.ok_or(ApiError::Unauthenticated(Unrecognised::MissingKey))?;
             let (Some(db), Some(limits)) = (db, limits) else {
                 tracing::error!("partner authentication is not configured");

@@ -1,10 +1,12 @@
 //! The staff caller: `Authorization: Bearer <access token>` (a JWT from `/v1/auth/login`).
 
-use std::future::{Ready, ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest};
 
+use super::caller::Caller;
 use super::jwt::{Claims, TokenKeys};
 use crate::domain::staff::{Role, Scope};
 use crate::error::{ApiError, Unrecognised};
@@ -66,18 +68,19 @@ pub fn authenticate(keys: &TokenKeys, token: &str) -> Result<Staff, ApiError> {
         .ok_or(ApiError::Unauthenticated(Unrecognised::InvalidToken))
 }
 
+/// Staff-only endpoints: a staff token is checked; a valid partner key is recognised and
+/// refused (403: the wrong role, not unknown); anything else is a 401.
 impl FromRequest for Staff {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(keys) = req.app_data::<web::Data<TokenKeys>>() else {
-            tracing::error!("staff authentication is not configured");
-            return ready(Err(ApiError::Internal));
-        };
-        ready(match bearer_token(req) {
-            Some(token) => authenticate(keys, &token),
-            None => Err(ApiError::Unauthenticated(Unrecognised::MissingKey)),
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            match caller.await? {
+                Caller::Staff(staff) => Ok(staff),
+                Caller::Partner(_) => Err(ApiError::Forbidden),
+            }
         })
     }
 }

@@ -12,6 +12,7 @@ mod durability;
 mod errors;
 mod health;
 mod logs;
+mod matrix;
 mod metrics;
 mod offices;
 mod openapi;

@@ -1,0 +1,424 @@
+//! The access-control matrix (DESIGN §3.5): every route the app registers × every kind of
+//! caller, with the status each must get. A route without a row fails the test, so no
+//! endpoint ships without its boundaries checked.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+use tiengdan::domain::staff::Role;
+
+use crate::helpers::{STAFF_PASSWORD, TestApp};
+use crate::petitions::{feedback, submitted};
+use crate::workflow::{World, act, world};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    PartnerA,
+    PartnerB,
+    OfficialX,
+    OfficialY,
+    HeadX,
+    SupervisorIn,
+    SupervisorOut,
+    Admin,
+}
+
+use Who::*;
+
+const EVERYONE: [Who; 9] = [
+    Anonymous,
+    PartnerA,
+    PartnerB,
+    OfficialX,
+    OfficialY,
+    HeadX,
+    SupervisorIn,
+    SupervisorOut,
+    Admin,
+];
+
+struct Callers {
+    w: World,
+    supervisor_in: String,
+    supervisor_out: String,
+    admin: String,
+    partner_b: String,
+}
+
+impl Callers {
+    fn headers(&self, who: Who) -> Vec<(&'static str, String)> {
+        let bearer = |t: &str| vec![("authorization", t.to_owned())];
+        match who {
+            Anonymous => vec![],
+            PartnerA => vec![("x-api-key", self.w.partner.clone())],
+            PartnerB => vec![("x-api-key", self.partner_b.clone())],
+            OfficialX => bearer(&self.w.ba_dinh.official),
+            OfficialY => bearer(&self.w.ngoc_ha.official),
+            HeadX => bearer(&self.w.ba_dinh.head),
+            SupervisorIn => bearer(&self.supervisor_in),
+            SupervisorOut => bearer(&self.supervisor_out),
+            Admin => bearer(&self.admin),
+        }
+    }
+}
+
+/// A petition of partner A at office X, brought to the state a route needs.
+#[derive(Clone, Copy)]
+enum Setup {
+    None,
+    Received,
+    Accepted,
+    Answered,
+}
+
+async fn prepare(c: &Callers, setup: Setup) -> Value {
+    let app = &c.w.app;
+    match setup {
+        Setup::None => Value::Null,
+        _ => {
+            let p = submitted(app, &c.w.partner, &feedback()).await;
+            let id = p["id"].as_str().unwrap().to_owned();
+            if matches!(setup, Setup::Accepted | Setup::Answered) {
+                assert_eq!(
+                    act(app, &c.w.ba_dinh.official, &id, "accept", json!({}))
+                        .await
+                        .status,
+                    200
+                );
+            }
+            if matches!(setup, Setup::Answered) {
+                let answered = act(
+                    app,
+                    &c.w.ba_dinh.official,
+                    &id,
+                    "answer",
+                    json!({"body": "Đã xử lý."}),
+                )
+                .await;
+                assert_eq!(answered.status, 200);
+            }
+            p
+        }
+    }
+}
+
+struct Row {
+    method: &'static str,
+    pattern: &'static str,
+    setup: Setup,
+    expect: fn(Who) -> u16,
+}
+
+fn public(_: Who) -> u16 {
+    200
+}
+
+fn staff_handlers(who: Who) -> u16 {
+    match who {
+        Anonymous => 401,
+        OfficialX | HeadX => 200,
+        OfficialY => 404,
+        _ => 403,
+    }
+}
+
+fn rows() -> Vec<Row> {
+    let mut rows = Vec::new();
+    for pattern in [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/v1/provinces",
+        "/v1/provinces/{code}/communes",
+        "/v1/communes/{code}",
+        "/v1/offices",
+        "/v1/offices/{id}",
+        "/v1/categories",
+    ] {
+        rows.push(Row {
+            method: "GET",
+            pattern,
+            setup: Setup::None,
+            expect: public,
+        });
+    }
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/track/{tracking_code}",
+        setup: Setup::Received,
+        expect: public,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/auth/login",
+        setup: Setup::None,
+        expect: public,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/auth/refresh",
+        setup: Setup::None,
+        expect: public,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/auth/logout",
+        setup: Setup::None,
+        expect: |_| 204,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | PartnerB => 201,
+            _ => 403,
+        },
+    });
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/petitions",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | PartnerB | OfficialX | OfficialY | HeadX => 200,
+            _ => 403,
+        },
+    });
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/petitions/{id}",
+        setup: Setup::Received,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | OfficialX | HeadX | SupervisorIn => 200,
+            PartnerB | OfficialY | SupervisorOut => 404,
+            Admin => 403,
+        },
+    });
+    let citizen = |who: Who| match who {
+        Anonymous => 401,
+        PartnerA => 200,
+        PartnerB => 404,
+        _ => 403,
+    };
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/withdraw",
+        setup: Setup::Received,
+        expect: citizen,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/rating",
+        setup: Setup::Answered,
+        expect: citizen,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/accept",
+        setup: Setup::Received,
+        expect: staff_handlers,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/reject",
+        setup: Setup::Received,
+        expect: staff_handlers,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/transfer",
+        setup: Setup::Received,
+        expect: staff_handlers,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/answer",
+        setup: Setup::Accepted,
+        expect: staff_handlers,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/close",
+        setup: Setup::Answered,
+        expect: staff_handlers,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/extend",
+        setup: Setup::Accepted,
+        expect: |who| match who {
+            Anonymous => 401,
+            HeadX => 200,
+            _ => 403,
+        },
+    });
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/me",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | PartnerB => 403,
+            _ => 200,
+        },
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/users",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            Admin | HeadX => 201,
+            _ => 403,
+        },
+    });
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/users",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            Admin | HeadX => 200,
+            _ => 403,
+        },
+    });
+    rows
+}
+
+/// The request a row makes, with a body that would succeed for the right caller.
+async fn request(
+    c: &Callers,
+    row: &Row,
+    who: Who,
+    n: usize,
+    petition: &Value,
+) -> crate::helpers::Reply {
+    let app: &TestApp = &c.w.app;
+    let id = petition["id"].as_str().unwrap_or_default();
+    let path = row
+        .pattern
+        .replace(
+            "{code}",
+            if row.pattern.contains("provinces") {
+                "01"
+            } else {
+                "00004"
+            },
+        )
+        .replace(
+            "{tracking_code}",
+            petition["tracking_code"].as_str().unwrap_or_default(),
+        )
+        .replace(
+            "{id}",
+            if row.pattern.starts_with("/v1/offices") {
+                "1"
+            } else {
+                id
+            },
+        );
+    let mut headers = c.headers(who);
+    if row.pattern == "/v1/track/{tracking_code}" {
+        headers.push((
+            "x-receipt-secret",
+            petition["receipt_secret"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let body = match (row.method, row.pattern) {
+        ("GET", _) => None,
+        (_, "/v1/petitions") => Some(feedback()),
+        (_, "/v1/auth/login") => {
+            Some(json!({"username": "canbo.badinh", "password": STAFF_PASSWORD}))
+        }
+        (_, "/v1/auth/refresh" | "/v1/auth/logout") => {
+            let pair = app.login("canbo.badinh", STAFF_PASSWORD).await.json();
+            Some(json!({"refresh_token": pair["refresh_token"]}))
+        }
+        (_, "/v1/users") => Some(json!({
+            "username": format!("canbo.moi{n}"),
+            "password": STAFF_PASSWORD,
+            "role": "official",
+            "office_id": c.w.ba_dinh.id,
+        })),
+        (_, p) if p.ends_with("/accept") => Some(json!({})),
+        (_, p) if p.ends_with("/reject") => Some(json!({"reason": "duplicate"})),
+        (_, p) if p.ends_with("/transfer") => {
+            Some(json!({"office_id": c.w.ngoc_ha.id, "reason": "Địa bàn"}))
+        }
+        (_, p) if p.ends_with("/answer") => Some(json!({"body": "Trả lời"})),
+        (_, p) if p.ends_with("/extend") => Some(json!({"clock": "answer", "reason": "Xác minh"})),
+        (_, p) if p.ends_with("/rating") => Some(json!({"satisfied": true, "score": 5})),
+        _ => Some(json!({})),
+    };
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    match body {
+        None => app.get_with(&path, &headers).await,
+        Some(body) => app.post_json(&path, &headers, &body).await,
+    }
+}
+
+#[actix_web::test]
+async fn every_route_refuses_every_caller_it_should() {
+    let w = world().await;
+    let app = &w.app;
+    app.create_user("mttq.hanoi", Role::Supervisor, None, Some("province:01"));
+    app.create_user("mttq.caobang", Role::Supervisor, None, Some("province:04"));
+    app.create_user("quantri", Role::Admin, None, None);
+    let (_, partner_b) = app.create_partner("B");
+    let c = Callers {
+        supervisor_in: format!("Bearer {}", app.access_token("mttq.hanoi").await),
+        supervisor_out: format!("Bearer {}", app.access_token("mttq.caobang").await),
+        admin: format!("Bearer {}", app.access_token("quantri").await),
+        partner_b,
+        w,
+    };
+
+    // Every documented route has a row.
+    let doc: Value = serde_json::from_str(&tiengdan::api::openapi_json()).unwrap();
+    let mut registered = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            registered.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let rows = rows();
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_owned(), r.pattern.to_owned()))
+        .collect();
+    let missing: Vec<_> = registered.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a matrix row: {missing:?}"
+    );
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in &rows {
+        for who in EVERYONE {
+            n += 1;
+            let petition = prepare(&c, row.setup).await;
+            let reply = request(&c, row, who, n, &petition).await;
+            let want = (row.expect)(who);
+            if reply.status.as_u16() != want {
+                failures.push(format!(
+                    "{} {} as {who:?}: {} (want {want}) {}",
+                    row.method,
+                    row.pattern,
+                    reply.status.as_u16(),
+                    reply.text().chars().take(160).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
