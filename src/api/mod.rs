@@ -5,6 +5,7 @@
 mod auth;
 mod body;
 mod categories;
+mod escalation;
 mod health;
 pub mod idempotency;
 mod metrics;
@@ -58,12 +59,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(petitions::get_petition)
                 .service(petitions::withdraw)
                 .service(petitions::rate)
+                .service(escalation::escalate)
                 .service(workflow::accept)
                 .service(workflow::reject)
                 .service(workflow::transfer)
                 .service(workflow::extend)
                 .service(workflow::answer)
                 .service(workflow::close)
+                .service(workflow::reveal_identity)
                 .service(track::track)
                 .service(auth::login)
                 .service(auth::refresh)

@@ -35,7 +35,7 @@ use crate::vault::Vault;
 
 pub const RECEIPT_HEADER: &str = "x-receipt-secret";
 
-fn random_failed(e: impl std::fmt::Display) -> ApiError {
+pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %e, "randomness");
     ApiError::Internal
 }
@@ -135,7 +135,7 @@ fn vault_ref(req: &HttpRequest) -> Result<&Vault, ApiError> {
         .ok_or(ApiError::Internal)
 }
 
-fn seal_identity(
+pub(super) fn seal_identity(
     vault: &Vault,
     public_id: &str,
     citizen: &Citizen,
@@ -148,7 +148,10 @@ fn seal_identity(
 }
 
 /// The identity sealed with a petition, opened.
-fn unseal(vault: &Vault, d: &petitions::PetitionDetail) -> Result<Option<Citizen>, ApiError> {
+pub(super) fn unseal(
+    vault: &Vault,
+    d: &petitions::PetitionDetail,
+) -> Result<Option<Citizen>, ApiError> {
     let Some(sealed) = &d.identity else {
         return Ok(None);
     };
@@ -499,7 +502,8 @@ pub async fn withdraw(
             petitions::withdraw(conn, id, actor, crate::db::now()).map_err(|e| match e {
                 ActError::WrongState(w) => ApiError::WrongState(w),
                 ActError::Db(e) => e.into(),
-            })
+            })?;
+            status_reply(conn, id)
         },
     )
     .await
@@ -581,14 +585,27 @@ pub async fn rate(
             })?
             .map_err(|_| {
                 ApiError::Invalid(vec![law::Violation::new("rating", law::Fault::Expired)])
-            })
+            })?;
+            status_reply(conn, id)
         },
     )
     .await
 }
 
+/// Where a petition stands, as the answer to a citizen's action.
+fn status_reply(conn: &mut DbConnection, id: i64) -> Result<Reply, ApiError> {
+    let d = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
+    let view = StatusView {
+        id: d.petition.public_id.clone(),
+        tracking_code: tracking_code(&d.petition.tracking_code),
+        status: d.petition.status().map_err(ApiError::from)?,
+        updated_at: local_time(d.petition.updated_at),
+    };
+    Reply::json(StatusCode::OK, &view)
+}
+
 /// The citizen's side of an action: the submitting partner, or the receipt holder.
-async fn citizen_action<F>(
+pub(super) async fn citizen_action<F>(
     req: HttpRequest,
     path: &str,
     db: &Db,
@@ -598,7 +615,11 @@ async fn citizen_action<F>(
     apply: F,
 ) -> Result<HttpResponse, ApiError>
 where
-    F: Fn(&mut DbConnection, i64, &Actor) -> Result<(), ApiError> + Clone + Send + Sync + 'static,
+    F: Fn(&mut DbConnection, i64, &Actor) -> Result<Reply, ApiError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
 {
     let public_id = petition_id(path)?;
     let key = idempotency::key(&req)?;
@@ -635,15 +656,7 @@ where
             ),
         };
         let id = id.ok_or(ApiError::NotFound(Missing::Petition))?;
-        apply(conn, id, &actor)?;
-        let d = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
-        let view = StatusView {
-            id: d.petition.public_id.clone(),
-            tracking_code: tracking_code(&d.petition.tracking_code),
-            status: d.petition.status().map_err(ApiError::from)?,
-            updated_at: local_time(d.petition.updated_at),
-        };
-        Reply::json(StatusCode::OK, &view)
+        apply(conn, id, &actor)
     };
     idempotency::run(db, vault_ref(&req)?, scope, key, hash, work).await
 }

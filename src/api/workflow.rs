@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::body;
 use super::idempotency::{self, Reply};
-use super::petition_views::{EmptyBody, PetitionView};
+use super::petition_views::{CitizenView, EmptyBody, PetitionView};
 use super::petitions::{petition_id, view_for};
 use crate::auth::caller::Caller;
 use crate::auth::staff::Staff;
@@ -493,4 +493,89 @@ pub async fn close(
         },
     )
     .await
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealBody {
+    /// Why the identity is needed, up to 500 characters; recorded in the audit trail.
+    #[schema(example = "Mời người tố cáo đến làm việc, xác minh nội dung")]
+    pub reason: String,
+}
+
+/// The petitioner, as revealed.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct RevealedView {
+    pub citizen: Option<CitizenView>,
+    pub revealed_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// Reveal the petitioner's identity, with a reason (DESIGN §3.5).
+///
+/// For officials and office heads of the handling office who hold the identity permission.
+/// A denouncer's identity is shown only this way; each reveal is an event with the reason.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The petition's `id`")),
+    request_body = RevealBody,
+    security(("staff_token" = [])),
+    responses(
+        (status = 200, description = "The identity; `citizen` is null for an anonymous petition", body = RevealedView),
+        (status = 400, description = "Not JSON, or not a petition id", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an official or office head with the identity permission (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not a petition of the caller's office (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A blank or long reason (`validation_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/petitions/{id}/reveal-identity")]
+pub async fn reveal_identity(
+    req: HttpRequest,
+    staff: Staff,
+    payload: web::Bytes,
+    db: web::Data<Db>,
+    vault: web::Data<Vault>,
+) -> Result<web::Json<RevealedView>, ApiError> {
+    staff.require(HANDLERS)?;
+    if !staff.can_reveal_identity {
+        return Err(ApiError::Forbidden);
+    }
+    let office = staff.office_id.ok_or(ApiError::Forbidden)?;
+    let public_id = petition_id(req.match_info().get("id").unwrap_or_default())?;
+    let RevealBody { reason } = super::body::parse::<RevealBody>(&req, &payload)?.value;
+    text("reason", &reason, 500)?;
+    let user = staff.user_id;
+    let detail = db
+        .write(move |conn| {
+            let id =
+                petitions::id_of(conn, &public_id)?.ok_or(ApiError::NotFound(Missing::Petition))?;
+            let detail = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
+            if detail.petition.office_id != office {
+                return Err(ApiError::NotFound(Missing::Petition));
+            }
+            crate::db::events::append(
+                conn,
+                Some(id),
+                &Actor::Staff(user),
+                "identity.revealed",
+                &serde_json::json!({ "reason": reason.trim() }),
+                crate::db::now().naive_utc(),
+            )?;
+            Ok(detail)
+        })
+        .await?;
+    let citizen = super::petitions::unseal(&vault, &detail)?.map(|c| CitizenView {
+        partner_ref: c.partner_ref,
+        full_name: c.full_name,
+        phone: c.phone,
+        email: c.email,
+        address: c.address,
+        id_number: c.id_number,
+    });
+    Ok(web::Json(RevealedView {
+        citizen,
+        revealed_at: crate::db::now().with_timezone(&crate::domain::clock::vietnam()),
+    }))
 }

@@ -6,6 +6,7 @@
 pub mod admin_units_cache;
 mod connection;
 mod error;
+pub mod escalation;
 pub mod events;
 pub mod idempotency;
 pub mod inbox;

@@ -327,6 +327,17 @@ impl TestApp {
             .id
     }
 
+    /// Gives a user the identity permission (takes effect at their next sign-in).
+    pub fn grant_reveal(&self, username: &str) {
+        use diesel::prelude::*;
+        use tiengdan::db::schema::users;
+        let mut conn = self.db();
+        diesel::update(users::table.filter(users::username.eq(username)))
+            .set(users::can_reveal_identity.eq(true))
+            .execute(&mut conn)
+            .expect("grant");
+    }
+
     /// Signs in and returns the token pair.
     pub async fn login(&self, username: &str, password: &str) -> Reply {
         self.post_json(

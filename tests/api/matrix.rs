@@ -70,12 +70,42 @@ enum Setup {
     Received,
     Accepted,
     Answered,
+    /// A complaint answered and rated unsatisfactory.
+    Unsatisfied,
 }
 
 async fn prepare(c: &Callers, setup: Setup) -> Value {
     let app = &c.w.app;
     match setup {
         Setup::None => Value::Null,
+        Setup::Unsatisfied => {
+            let p = submitted(app, &c.w.partner, &crate::petitions::complaint()).await;
+            let id = p["id"].as_str().unwrap().to_owned();
+            assert_eq!(
+                act(app, &c.w.ba_dinh.official, &id, "accept", json!({}))
+                    .await
+                    .status,
+                200
+            );
+            let answered = act(
+                app,
+                &c.w.ba_dinh.official,
+                &id,
+                "answer",
+                json!({"body": "Giữ nguyên."}),
+            )
+            .await;
+            assert_eq!(answered.status, 200);
+            let rated = app
+                .post_json(
+                    &format!("/v1/petitions/{id}/rating"),
+                    &[("x-api-key", &c.w.partner)],
+                    &json!({"satisfied": false, "score": 1}),
+                )
+                .await;
+            assert_eq!(rated.status, 200);
+            p
+        }
         _ => {
             let p = submitted(app, &c.w.partner, &feedback()).await;
             let id = p["id"].as_str().unwrap().to_owned();
@@ -119,6 +149,15 @@ fn staff_handlers(who: Who) -> u16 {
         Anonymous => 401,
         OfficialX | HeadX => 200,
         OfficialY => 404,
+        _ => 403,
+    }
+}
+
+fn citizen(who: Who) -> u16 {
+    match who {
+        Anonymous => 401,
+        PartnerA => 200,
+        PartnerB => 404,
         _ => 403,
     }
 }
@@ -198,12 +237,7 @@ fn rows() -> Vec<Row> {
             Admin => 403,
         },
     });
-    let citizen = |who: Who| match who {
-        Anonymous => 401,
-        PartnerA => 200,
-        PartnerB => 404,
-        _ => 403,
-    };
+
     rows.push(Row {
         method: "POST",
         pattern: "/v1/petitions/{id}/withdraw",
@@ -215,6 +249,26 @@ fn rows() -> Vec<Row> {
         pattern: "/v1/petitions/{id}/rating",
         setup: Setup::Answered,
         expect: citizen,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/escalate",
+        setup: Setup::Unsatisfied,
+        expect: |who| match who {
+            PartnerA => 201,
+            other => citizen(other),
+        },
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/reveal-identity",
+        setup: Setup::Received,
+        expect: |who| match who {
+            Anonymous => 401,
+            // Only the head of office X holds the identity permission here.
+            HeadX => 200,
+            _ => 403,
+        },
     });
     rows.push(Row {
         method: "POST",
@@ -352,6 +406,7 @@ async fn request(
         (_, p) if p.ends_with("/answer") => Some(json!({"body": "Trả lời"})),
         (_, p) if p.ends_with("/extend") => Some(json!({"clock": "answer", "reason": "Xác minh"})),
         (_, p) if p.ends_with("/rating") => Some(json!({"satisfied": true, "score": 5})),
+        (_, p) if p.ends_with("/reveal-identity") => Some(json!({"reason": "Xác minh nội dung"})),
         _ => Some(json!({})),
     };
     let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -369,12 +424,20 @@ async fn every_route_refuses_every_caller_it_should() {
     app.create_user("mttq.caobang", Role::Supervisor, None, Some("province:04"));
     app.create_user("quantri", Role::Admin, None, None);
     let (_, partner_b) = app.create_partner("B");
+    app.grant_reveal("truong.badinh");
+    let head_with_permission = format!("Bearer {}", app.access_token("truong.badinh").await);
     let c = Callers {
         supervisor_in: format!("Bearer {}", app.access_token("mttq.hanoi").await),
         supervisor_out: format!("Bearer {}", app.access_token("mttq.caobang").await),
         admin: format!("Bearer {}", app.access_token("quantri").await),
         partner_b,
-        w,
+        w: World {
+            ba_dinh: crate::workflow::Office {
+                head: head_with_permission,
+                ..w.ba_dinh
+            },
+            ..w
+        },
     };
 
     // Every documented route has a row.

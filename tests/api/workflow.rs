@@ -385,3 +385,111 @@ async fn who_sees_an_identity() {
 fn c_title() -> Value {
     complaint()["title"].clone()
 }
+
+#[actix_web::test]
+async fn an_unsatisfied_complainant_escalates_to_the_province() {
+    let w = world().await;
+    let first = submitted(&w.app, &w.partner, &complaint()).await;
+    let id = first["id"].as_str().unwrap();
+    let escalate = |key: &str| {
+        let path = format!("/v1/petitions/{id}/escalate");
+        let key = key.to_owned();
+        let app = &w.app;
+        async move {
+            app.post_json(&path, &[("x-api-key", &key)], &json!({}))
+                .await
+        }
+    };
+    let problem = escalate(&w.partner).await.problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "escalation");
+    act(&w.app, &w.ba_dinh.official, id, "accept", json!({})).await;
+    act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "answer",
+        json!({"body": "Giữ nguyên quyết định."}),
+    )
+    .await;
+    let rated = w
+        .app
+        .post_json(
+            &format!("/v1/petitions/{id}/rating"),
+            &[(
+                "x-receipt-secret",
+                first["receipt_secret"].as_str().unwrap(),
+            )],
+            &json!({"satisfied": false, "score": 1}),
+        )
+        .await;
+    assert_eq!(rated.status, 200, "{}", rated.text());
+    let second = escalate(&w.partner).await;
+    assert_eq!(second.status, 201, "{}", second.text());
+    let second = second.json();
+    assert_eq!(second["kind"], "complaint");
+    assert_eq!(second["office"]["code"], "ubnd-01");
+    assert_eq!(second["routing"]["rule"], "law.second_time_complaint");
+    assert_ne!(second["tracking_code"], first["tracking_code"]);
+    let read = w
+        .app
+        .get_with(
+            &format!("/v1/petitions/{}", second["id"].as_str().unwrap()),
+            &[("x-api-key", &w.partner)],
+        )
+        .await
+        .json();
+    assert_eq!(read["second_time_of"], first["id"]);
+    assert_eq!(read["citizen"]["partner_ref"], "user-8841");
+    escalate(&w.partner).await.problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn revealing_a_denouncer_needs_the_permission_and_leaves_a_trace() {
+    use diesel::prelude::*;
+    use tiengdan::db::schema::events;
+    let w = world().await;
+    let mut denunciation = complaint();
+    denunciation["kind"] = json!("denunciation");
+    denunciation["decision_date"] = Value::Null;
+    let d = submitted(&w.app, &w.partner, &denunciation).await;
+    let id = d["id"].as_str().unwrap();
+    let reason = json!({"reason": "Mời người tố cáo đến làm việc"});
+    act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "reveal-identity",
+        reason.clone(),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.app.grant_reveal("canbo.badinh");
+    w.app.grant_reveal("canbo.ngocha");
+    let permitted = format!("Bearer {}", w.app.access_token("canbo.badinh").await);
+    let elsewhere = format!("Bearer {}", w.app.access_token("canbo.ngocha").await);
+    act(&w.app, &elsewhere, id, "reveal-identity", reason.clone())
+        .await
+        .problem(404, "petition_not_found");
+    act(
+        &w.app,
+        &permitted,
+        id,
+        "reveal-identity",
+        json!({"reason": " "}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    let revealed = act(&w.app, &permitted, id, "reveal-identity", reason).await;
+    assert_eq!(revealed.status, 200, "{}", revealed.text());
+    assert_eq!(revealed.json()["citizen"]["full_name"], "Nguyễn Văn An");
+    let mut conn = w.app.db();
+    let trail: Vec<(String, String)> = events::table
+        .order(events::id)
+        .select((events::action, events::payload))
+        .load(&mut conn)
+        .unwrap();
+    let (action, payload) = trail.last().unwrap();
+    assert_eq!(action, "identity.revealed");
+    assert!(payload.contains("Mời người tố cáo"));
+    assert!(!payload.contains("Nguyễn Văn An"));
+}
