@@ -129,6 +129,7 @@ pub async fn escalate(
                 receipt_secret_hash: secret.hash,
                 partner_id: p.partner_id,
                 channel: Channel::from_code(&p.channel).unwrap_or(Channel::Partner),
+                actor: actor.clone(),
                 intake: Intake {
                     submission,
                     kind: Kind::Complaint,

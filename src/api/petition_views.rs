@@ -57,6 +57,9 @@ pub struct SubmitPetition {
     /// feedback (Law on Denunciations art. 25).
     #[serde(default)]
     pub anonymous: bool,
+    /// Officials recording a petition handed in at the desk: when it was received, up to 30
+    /// days back (RFC 3339). Partners do not send it.
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 /// A body that must be empty, or `{}`.

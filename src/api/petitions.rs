@@ -35,6 +35,9 @@ use crate::vault::Vault;
 
 pub const RECEIPT_HEADER: &str = "x-receipt-secret";
 
+/// How far back an official may date a petition handed in at the desk.
+pub const IN_PERSON_BACKDATE_DAYS: i64 = 30;
+
 pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %e, "randomness");
     ApiError::Internal
@@ -46,6 +49,10 @@ pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
 /// starts its clocks and answers 201 with the tracking code and the receipt secret, which is
 /// shown only here. Send an `Idempotency-Key` and retry freely: the same key and body get the
 /// original answer.
+///
+/// Officials and office heads (staff token) record a petition handed in at their desk the
+/// same way (`channel: in_person`), with `received_at` up to 30 days back; the event log
+/// records who did.
 #[utoipa::path(
     tag = "petitions",
     request_body = SubmitPetition,
@@ -53,12 +60,13 @@ pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
         ("Idempotency-Key" = Option<String>, Header, description = "1–255 printable ASCII characters, unique per request (a UUID); a retry with the same key and body gets the original answer", example = "9b3c2d1e-7f4a-4b8e-a2c1-0d5e6f7a8b9c"),
         ("Accept-Language" = Option<String>, Header, description = "`vi` (default) or `en`: the language of notices and errors"),
     ),
-    security(("api_key" = [])),
+    security(("api_key" = []), ("staff_token" = [])),
     responses(
         (status = 201, description = "Taken in; `Location` names the petition. Replays carry `Idempotent-Replayed: true`", body = SubmittedView,
             headers(("Location" = String, description = "/v1/petitions/{id}"))),
         (status = 400, description = "Not JSON (`malformed_json`) or a bad `Idempotency-Key` (`invalid_idempotency_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No API key (`unauthenticated`), or a wrong or revoked one (`invalid_api_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supervisor or admin (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 256 KiB (`payload_too_large`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/json` (`unsupported_media_type`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Breaks a rule: `validation_failed` with every field at fault in `errors` (unknown kind, category or commune; identity the law requires; text too long; coordinates outside Vietnam; non-http(s) links; unknown fields), or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -70,7 +78,7 @@ pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
 #[allow(clippy::too_many_arguments)]
 pub async fn submit(
     req: HttpRequest,
-    partner: Partner,
+    caller: Caller,
     payload: web::Bytes,
     db: web::Data<Db>,
     units: web::Data<AdminUnitsCache>,
@@ -80,14 +88,61 @@ pub async fn submit(
     let key = idempotency::key(&req)?;
     let parsed = body::parse::<SubmitPetition>(&req, &payload)?;
     let hash = idempotency::request_hash("POST /v1/petitions", &parsed.canonical);
+    let received_at = parsed.value.received_at;
     let submission = parsed.value.into_submission();
+    // Partners submit as it happens; officials record what was handed in at their desk.
+    let (scope, actor, partner_id, channel) = match &caller {
+        Caller::Partner(p) => {
+            if received_at.is_some() {
+                return Err(ApiError::Invalid(vec![law::Violation::new(
+                    "received_at",
+                    law::Fault::NotPermitted,
+                )]));
+            }
+            (
+                format!("partner:{}", p.id),
+                Actor::Partner(p.id),
+                Some(p.id),
+                Channel::Partner,
+            )
+        }
+        Caller::Staff(staff) => {
+            staff.require(&[Role::Official, Role::OfficeHead])?;
+            (
+                format!("user:{}", staff.user_id),
+                Actor::Staff(staff.user_id),
+                None,
+                Channel::InPerson,
+            )
+        }
+    };
     let units = units.current();
     let vault = vault.get_ref().clone();
-    let scope = format!("partner:{}", partner.id);
     let work = move |conn: &mut DbConnection| {
         let now = crate::db::now();
-        let intake = law::check(submission.clone(), units.as_ref(), local_date(now), now)
-            .map_err(ApiError::Invalid)?;
+        let received = received_at.map_or(now, |at| {
+            use chrono::SubsecRound;
+            at.trunc_subsecs(6)
+        });
+        if received > now + chrono::Duration::minutes(5) {
+            return Err(ApiError::Invalid(vec![law::Violation::new(
+                "received_at",
+                law::Fault::InFuture,
+            )]));
+        }
+        if now - received > chrono::Duration::days(IN_PERSON_BACKDATE_DAYS) {
+            return Err(ApiError::Invalid(vec![law::Violation::new(
+                "received_at",
+                law::Fault::Expired,
+            )]));
+        }
+        let intake = law::check(
+            submission.clone(),
+            units.as_ref(),
+            local_date(received),
+            received,
+        )
+        .map_err(ApiError::Invalid)?;
         let commune = units
             .commune(&intake.submission.commune_code)
             .ok_or_else(|| ApiError::Invalid(Vec::new()))?;
@@ -109,14 +164,15 @@ pub async fn submit(
             public_id,
             tracking_code: tracking.as_str().to_owned(),
             receipt_secret_hash: secret.hash,
-            partner_id: Some(partner.id),
-            channel: Channel::Partner,
+            partner_id,
+            channel,
+            actor: actor.clone(),
             intake,
             province_code: commune.province.code.clone(),
             commune_office: commune.office.clone(),
             province_office,
             identity,
-            received_at: now,
+            received_at: received,
         };
         let stored = petitions::submit(conn, new, &WeekdayCalendar).map_err(|e| match e {
             SubmitError::Invalid(v) => ApiError::Invalid(v),

@@ -114,6 +114,8 @@ pub struct NewIntake {
     pub receipt_secret_hash: String,
     pub partner_id: Option<i64>,
     pub channel: Channel,
+    /// Who took it in: a partner, or an official at the desk.
+    pub actor: Actor,
     pub intake: Intake,
     pub province_code: String,
     pub commune_office: OfficeRef,
@@ -241,14 +243,10 @@ pub fn submit(
             .execute(conn)?;
     }
     refresh_next_due(conn, id)?;
-    let actor = match new.partner_id {
-        Some(partner) => Actor::Partner(partner),
-        None => Actor::System,
-    };
     events::append(
         conn,
         Some(id),
-        &actor,
+        &new.actor,
         "petition.received",
         &json!({
             "kind": new.intake.kind,
@@ -288,12 +286,15 @@ fn earlier_complaint(
     partner_id: Option<i64>,
     public_id: &str,
 ) -> Result<i64, SubmitError> {
-    let found = petitions::table
+    let mut query = petitions::table
         .filter(petitions::public_id.eq(public_id))
-        .filter(petitions::partner_id.eq(partner_id))
         .select((petitions::id, petitions::kind))
-        .first::<(i64, String)>(conn)
-        .optional()?;
+        .into_boxed::<Backend>();
+    // A partner names its own complaints; an official at the desk, any.
+    if let Some(partner) = partner_id {
+        query = query.filter(petitions::partner_id.eq(partner));
+    }
+    let found = query.first::<(i64, String)>(conn).optional()?;
     match found {
         Some((id, kind)) if kind == Kind::Complaint.code() => Ok(id),
         Some(_) => Err(SubmitError::Invalid(vec![Violation::new(

@@ -212,7 +212,8 @@ fn rows() -> Vec<Row> {
         setup: Setup::None,
         expect: |who| match who {
             Anonymous => 401,
-            PartnerA | PartnerB => 201,
+            // Officials record petitions handed in at their desk.
+            PartnerA | PartnerB | OfficialX | OfficialY | HeadX => 201,
             _ => 403,
         },
     });

@@ -493,3 +493,60 @@ async fn revealing_a_denouncer_needs_the_permission_and_leaves_a_trace() {
     assert!(payload.contains("Mời người tố cáo"));
     assert!(!payload.contains("Nguyễn Văn An"));
 }
+
+#[actix_web::test]
+async fn officials_record_petitions_handed_in_at_the_desk() {
+    use diesel::prelude::*;
+    use tiengdan::db::schema::events;
+    let w = world().await;
+    let three_days_ago = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339();
+    let mut body = complaint();
+    body["received_at"] = json!(three_days_ago);
+    let reply = w
+        .app
+        .post_json(
+            "/v1/petitions",
+            &[("authorization", &w.ba_dinh.official)],
+            &body,
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let p = reply.json();
+    let received: chrono::DateTime<chrono::FixedOffset> =
+        p["received_at"].as_str().unwrap().parse().unwrap();
+    assert!((chrono::Utc::now() - received.to_utc()).num_days() == 3);
+    let view = w
+        .app
+        .get_with(
+            &format!("/v1/petitions/{}", p["id"].as_str().unwrap()),
+            &[("authorization", &w.ba_dinh.official)],
+        )
+        .await
+        .json();
+    assert_eq!(view["citizen"]["full_name"], "Nguyễn Văn An");
+    let mut conn = w.app.db();
+    let (actor, payload): (String, String) = events::table
+        .order(events::id.desc())
+        .select((events::actor_kind, events::payload))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(actor, "staff");
+    assert!(payload.contains("\"in_person\""), "{payload}");
+
+    body["received_at"] = json!((chrono::Utc::now() - chrono::Duration::days(31)).to_rfc3339());
+    let problem = w
+        .app
+        .post_json(
+            "/v1/petitions",
+            &[("authorization", &w.ba_dinh.official)],
+            &body,
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "received_at");
+    body["received_at"] = json!(three_days_ago);
+    let problem = crate::petitions::submit(&w.app, &w.partner, &body)
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "not_permitted");
+}
