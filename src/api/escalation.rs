@@ -3,9 +3,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
+use super::citizen::citizen_action;
 use super::idempotency::Reply;
+use super::petition_reads::unseal;
 use super::petition_views::{EmptyBody, SubmittedView};
-use super::petitions::{citizen_action, random_failed, seal_identity, unseal};
+use super::petitions::{random_failed, seal_identity};
 use crate::auth::rate_limit::RateLimits;
 use crate::auth::receipt;
 use crate::db::admin_units_cache::AdminUnitsCache;

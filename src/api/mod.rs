@@ -5,6 +5,7 @@
 mod auth;
 mod body;
 mod categories;
+mod citizen;
 mod escalation;
 mod health;
 pub mod idempotency;
@@ -12,6 +13,7 @@ mod metrics;
 pub mod middleware;
 mod offices;
 mod params;
+mod petition_reads;
 pub mod petition_views;
 mod petitions;
 pub mod staff_views;
@@ -55,10 +57,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(offices::get_office)
                 .service(categories::list_categories)
                 .service(petitions::submit)
-                .service(petitions::list_petitions)
-                .service(petitions::get_petition)
-                .service(petitions::withdraw)
-                .service(petitions::rate)
+                .service(petition_reads::list_petitions)
+                .service(petition_reads::get_petition)
+                .service(citizen::withdraw)
+                .service(citizen::rate)
                 .service(escalation::escalate)
                 .service(workflow::accept)
                 .service(workflow::reject)

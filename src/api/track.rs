@@ -2,9 +2,9 @@
 
 use actix_web::{HttpRequest, get, web};
 
+use super::citizen::{receipt_secret, throttle_by_address};
 use super::params::NoParams;
 use super::petition_views::TrackView;
-use super::petitions::{receipt_secret, throttle_by_address};
 use crate::auth::rate_limit::RateLimits;
 use crate::auth::secret_matches;
 use crate::db::{Db, petitions};

@@ -10,8 +10,9 @@ use utoipa::ToSchema;
 
 use super::body;
 use super::idempotency::{self, Reply};
+use super::petition_reads::view_for;
 use super::petition_views::{CitizenView, EmptyBody, PetitionView};
-use super::petitions::{petition_id, view_for};
+use super::petitions::petition_id;
 use crate::auth::caller::Caller;
 use crate::auth::staff::Staff;
 use crate::db::events::Actor;
@@ -566,7 +567,7 @@ pub async fn reveal_identity(
             Ok(detail)
         })
         .await?;
-    let citizen = super::petitions::unseal(&vault, &detail)?.map(|c| CitizenView {
+    let citizen = super::petition_reads::unseal(&vault, &detail)?.map(|c| CitizenView {
         partner_ref: c.partner_ref,
         full_name: c.full_name,
         phone: c.phone,

@@ -1,0 +1,319 @@
+//! Reading petitions: each caller sees its own slice (DESIGN §3.5), an official their inbox.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::params::{self, PageRequest};
+use super::petition_views::{CitizenView, PetitionPage, PetitionView};
+use crate::auth::caller::Caller;
+use crate::auth::partner::Partner;
+use crate::auth::staff::Staff;
+use crate::db::Db;
+use crate::db::inbox::{self, InboxCursor, InboxFilter};
+use crate::db::petitions::{self, PetitionFilter};
+use crate::domain::pagination::paginate;
+use crate::domain::petition::{Citizen, Kind};
+use crate::domain::staff::Role;
+use crate::domain::workflow::Status;
+use crate::error::{ApiError, BadInput, Missing};
+use crate::vault::Vault;
+
+use super::petitions::petition_id;
+
+/// The identity sealed with a petition, opened.
+pub(super) fn unseal(
+    vault: &Vault,
+    d: &petitions::PetitionDetail,
+) -> Result<Option<Citizen>, ApiError> {
+    let Some(sealed) = &d.identity else {
+        return Ok(None);
+    };
+    let plain = vault
+        .open(d.petition.public_id.as_bytes(), sealed)
+        .map_err(|e| {
+            tracing::error!(error = %e, "opening an identity");
+            ApiError::Internal
+        })?;
+    serde_json::from_slice(&plain)
+        .map(Some)
+        .map_err(|_| ApiError::Internal)
+}
+
+/// How much of a petition a member of staff may see.
+enum Sight {
+    /// An official of the handling office: everything but a denouncer's identity.
+    HandlingOffice,
+    /// A supervisor in scope: no identity, no denunciation content.
+    Supervisor,
+}
+
+/// Whether `staff` may see the petition: another office's is a 404, like a missing one.
+fn sight(staff: &Staff, p: &petitions::PetitionRow) -> Result<Sight, ApiError> {
+    match staff.role {
+        Role::Official | Role::OfficeHead if staff.office_id == Some(p.office_id) => {
+            Ok(Sight::HandlingOffice)
+        }
+        Role::Supervisor
+            if staff
+                .scope
+                .as_ref()
+                .is_some_and(|s| s.covers(&p.province_code, &p.commune_code)) =>
+        {
+            Ok(Sight::Supervisor)
+        }
+        Role::Admin => Err(ApiError::Forbidden),
+        _ => Err(ApiError::NotFound(Missing::Petition)),
+    }
+}
+
+/// A petition as `caller` may see it.
+pub fn view_for(
+    caller: &Caller,
+    vault: &Vault,
+    detail: &petitions::PetitionDetail,
+) -> Result<PetitionView, ApiError> {
+    let citizen = unseal(vault, detail)?;
+    match caller {
+        Caller::Partner(_) => PetitionView::new(
+            detail,
+            citizen.map(|c| CitizenView {
+                partner_ref: c.partner_ref,
+                ..CitizenView::default()
+            }),
+        ),
+        Caller::Staff(staff) => match sight(staff, &detail.petition)? {
+            Sight::HandlingOffice => {
+                let confidential = detail.petition.kind == Kind::Denunciation.code();
+                let citizen = citizen.filter(|_| !confidential).map(|c| CitizenView {
+                    partner_ref: c.partner_ref,
+                    full_name: c.full_name,
+                    phone: c.phone,
+                    email: c.email,
+                    address: c.address,
+                    id_number: c.id_number,
+                });
+                PetitionView::new(detail, citizen)
+            }
+            Sight::Supervisor => Ok(PetitionView::new(detail, None)?.for_supervisor()),
+        },
+    }
+}
+
+/// Loads a petition that `caller` may act on or read, or the 404/403 that says why not.
+pub async fn visible(
+    db: &Db,
+    caller: &Caller,
+    public_id: String,
+) -> Result<petitions::PetitionDetail, ApiError> {
+    let partner = match caller {
+        Caller::Partner(p) => Some(p.id),
+        Caller::Staff(_) => None,
+    };
+    let detail = db
+        .read(move |conn| {
+            let id = match partner {
+                Some(partner) => petitions::id_for_partner(conn, partner, &public_id)?,
+                None => petitions::id_of(conn, &public_id)?,
+            };
+            match id {
+                Some(id) => petitions::detail(conn, id),
+                None => Ok(None),
+            }
+        })
+        .await?
+        .ok_or(ApiError::NotFound(Missing::Petition))?;
+    if let Caller::Staff(staff) = caller {
+        sight(staff, &detail.petition)?;
+    }
+    Ok(detail)
+}
+
+/// Read one petition.
+///
+/// A partner reads what it submitted; an official, their office's petitions (with the
+/// petitioner's identity, except a denouncer's); a supervisor, petitions in scope without
+/// identities or a denunciation's content.
+#[utoipa::path(
+    tag = "petitions",
+    params(("id" = String, Path, description = "The petition's `id`")),
+    security(("api_key" = []), ("staff_token" = [])),
+    responses(
+        (status = 200, description = "The petition", body = PetitionView),
+        (status = 400, description = "Not a petition id (`invalid_petition_id`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or wrong ones", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An admin: petitions are not theirs to read (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition visible to the caller (`petition_not_found`): another partner's, another office's, or out of scope", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/petitions/{id}")]
+pub async fn get_petition(
+    caller: Caller,
+    path: web::Path<String>,
+    db: web::Data<Db>,
+    vault: web::Data<Vault>,
+    _: web::Query<params::NoParams>,
+) -> Result<web::Json<PetitionView>, ApiError> {
+    let public_id = petition_id(&path)?;
+    let detail = visible(&db, &caller, public_id).await?;
+    Ok(web::Json(view_for(&caller, &vault, &detail)?))
+}
+
+/// Filters and paging of a petition list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PetitionListParams {
+    pub status: Option<Status>,
+    pub kind: Option<Kind>,
+    /// Officials: only this category.
+    #[param(example = "land")]
+    pub category: Option<String>,
+    /// Officials: only petitions whose nearest deadline has passed.
+    pub overdue: Option<bool>,
+    /// Officials: only petitions whose nearest deadline is before this instant (RFC 3339).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Five-digit GSO commune code.
+    #[param(example = "00004", pattern = "^[0-9]{5}$")]
+    pub commune_code: Option<String>,
+    /// Received at or after this instant (RFC 3339).
+    pub received_from: Option<DateTime<Utc>>,
+    /// Received before this instant (RFC 3339).
+    pub received_before: Option<DateTime<Utc>>,
+    /// `next_cursor` from the previous page; omit for the first page.
+    pub cursor: Option<String>,
+    /// Items per page, 1–500 (default 100).
+    #[param(minimum = 1, maximum = 500, example = 100)]
+    pub limit: Option<u32>,
+}
+
+/// List petitions.
+///
+/// A partner: what it submitted, newest first (filters `status`, `kind`, `commune_code`,
+/// `received_from`, `received_before`). An official or office head: their office's inbox,
+/// nearest deadline first, then petitions with no running clock, newest first (filters
+/// `status`, `kind`, `category`, `overdue`, `due_before`), with counts per status.
+#[utoipa::path(
+    tag = "petitions",
+    params(PetitionListParams),
+    security(("api_key" = []), ("staff_token" = [])),
+    responses(
+        (status = 200, description = "A page of petitions", body = PetitionPage),
+        (status = 400, description = "Unknown or malformed query parameter, bad `limit` or `cursor`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or wrong ones", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supervisor or admin (supervisors use `/v1/oversight`) (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/petitions")]
+pub async fn list_petitions(
+    caller: Caller,
+    query: web::Query<PetitionListParams>,
+    db: web::Data<Db>,
+) -> Result<web::Json<PetitionPage>, ApiError> {
+    let q = query.into_inner();
+    match caller {
+        Caller::Partner(partner) => partner_list(partner, q, &db).await,
+        Caller::Staff(staff) => {
+            staff.require(&[Role::Official, Role::OfficeHead])?;
+            let office = staff.office_id.ok_or(ApiError::Forbidden)?;
+            inbox(office, q, &db).await
+        }
+    }
+}
+
+async fn partner_list(
+    partner: Partner,
+    q: PetitionListParams,
+    db: &Db,
+) -> Result<web::Json<PetitionPage>, ApiError> {
+    if q.category.is_some() || q.overdue.is_some() || q.due_before.is_some() {
+        return Err(ApiError::BadRequest(BadInput::Query(
+            "category, overdue and due_before filter an office's inbox, not a partner's list"
+                .into(),
+        )));
+    }
+    let page = PageRequest::parse("petitions", q.cursor.as_deref(), q.limit)?;
+    let before = page
+        .after
+        .as_deref()
+        .map(|a| {
+            a.parse::<i64>()
+                .map_err(|_| ApiError::BadRequest(BadInput::Cursor))
+        })
+        .transpose()?;
+    let commune_code = q
+        .commune_code
+        .map(|c| params::commune_code("commune_code", &c).map(|c| c.as_str().to_owned()))
+        .transpose()?;
+    let filter = PetitionFilter {
+        partner_id: Some(partner.id),
+        status: q.status,
+        kind: q.kind,
+        commune_code,
+        received_from: q.received_from.map(|t| t.naive_utc()),
+        received_before: q.received_before.map(|t| t.naive_utc()),
+    };
+    let take = page.limit.probe();
+    let rows = db
+        .read(move |conn| petitions::list(conn, &filter, before, take))
+        .await?;
+    let (rows, next_cursor) = paginate(rows, page.limit, "petitions", |(p, _)| p.id.to_string());
+    let items = rows
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect::<Result<_, _>>()?;
+    Ok(web::Json(PetitionPage {
+        items,
+        next_cursor,
+        counts: None,
+    }))
+}
+
+async fn inbox(
+    office: i64,
+    q: PetitionListParams,
+    db: &Db,
+) -> Result<web::Json<PetitionPage>, ApiError> {
+    if q.commune_code.is_some() || q.received_from.is_some() || q.received_before.is_some() {
+        return Err(ApiError::BadRequest(BadInput::Query(
+            "commune_code, received_from and received_before filter a partner's list, not an inbox"
+                .into(),
+        )));
+    }
+    let page = PageRequest::parse("inbox", q.cursor.as_deref(), q.limit)?;
+    let cursor = page
+        .after
+        .as_deref()
+        .map(|a| InboxCursor::decode(a).ok_or(ApiError::BadRequest(BadInput::Cursor)))
+        .transpose()?;
+    let now = crate::db::now().naive_utc();
+    let filter = InboxFilter {
+        status: q.status,
+        kind: q.kind,
+        category: q.category,
+        overdue_at: q.overdue.filter(|o| *o).map(|_| now),
+        due_before: q.due_before.map(|t| t.naive_utc()),
+    };
+    let take = page.limit.probe();
+    let (rows, counts) = db
+        .read(move |conn| {
+            let rows = inbox::page(conn, office, &filter, cursor.as_ref(), take)?;
+            Ok((rows, inbox::counts(conn, office)?))
+        })
+        .await?;
+    let (rows, next_cursor) = paginate(rows, page.limit, "inbox", |(_, _, c)| c.encode());
+    let items = rows
+        .into_iter()
+        .map(|(p, o, _)| (p, o).try_into())
+        .collect::<Result<_, _>>()?;
+    Ok(web::Json(PetitionPage {
+        items,
+        next_cursor,
+        counts: Some(counts.into_iter().collect()),
+    }))
+}
