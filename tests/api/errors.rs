@@ -81,3 +81,87 @@ async fn hostile_input_never_yields_a_5xx() {
     let long = format!("/v1/communes/{}", "9".repeat(10_000));
     assert!(app.get(&long).await.status.as_u16() < 500);
 }
+
+/// The same for the petition and staff endpoints, with credentials so the input reaches the
+/// handlers: odd JSON, odd types, odd sizes, odd cursors.
+#[actix_web::test]
+async fn hostile_input_to_authenticated_endpoints_never_yields_a_5xx() {
+    use tiengdan::domain::staff::Role;
+    let app = spawn_app().await;
+    let (_, key) = app.create_partner("A");
+    app.create_user("canbo.badinh", Role::Official, Some(35), None);
+    let token = format!("Bearer {}", app.access_token("canbo.badinh").await);
+    let id = crate::petitions::submitted(&app, &key, &crate::petitions::feedback()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bodies: [&[u8]; 10] = [
+        b"",
+        b"null",
+        b"[]",
+        b"{\"kind\": 7}",
+        b"{\"complexity\": null}",
+        b"{\"office_id\": 9223372036854775808, \"reason\": \"x\"}",
+        b"{\"office_id\": -1, \"reason\": \"x\"}",
+        b"{\"score\": 99999999999, \"satisfied\": \"yes\"}",
+        b"{\"body\": \"\\u0000\"}",
+        b"{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":[[[[[[[[]]]]]]]]}}}}}}",
+    ];
+    let paths = [
+        "/v1/petitions".to_owned(),
+        format!("/v1/petitions/{id}/accept"),
+        format!("/v1/petitions/{id}/transfer"),
+        format!("/v1/petitions/{id}/extend"),
+        format!("/v1/petitions/{id}/answer"),
+        format!("/v1/petitions/{id}/rating"),
+        format!("/v1/petitions/{id}/withdraw"),
+        format!("/v1/petitions/{id}/escalate"),
+        format!("/v1/petitions/{id}/reveal-identity"),
+        "/v1/users".to_owned(),
+        "/v1/auth/login".to_owned(),
+        "/v1/auth/refresh".to_owned(),
+        "/v1/petitions/00000000-0000-0000-0000-000000000000/accept".to_owned(),
+    ];
+    for path in &paths {
+        for credentials in [
+            ("authorization", token.as_str()),
+            ("x-api-key", key.as_str()),
+        ] {
+            for body in bodies {
+                let reply = app
+                    .send(
+                        Method::POST,
+                        path,
+                        &[credentials, ("content-type", "application/json")],
+                        Some(body.to_vec()),
+                    )
+                    .await;
+                let text = String::from_utf8_lossy(body);
+                assert!(
+                    reply.status.as_u16() < 500,
+                    "{path} {text}: {}",
+                    reply.text()
+                );
+            }
+        }
+    }
+    for query in [
+        "/v1/petitions?cursor=%FF%FE",
+        "/v1/petitions?cursor=aW5ib3g6ZDk5OTk5OTk5OTk5OTk5OTk5OTk5OS4x",
+        "/v1/petitions?due_before=yesterday",
+        "/v1/petitions?overdue=maybe",
+        "/v1/petitions?limit=0",
+        "/v1/petitions?kind=complaint&kind=feedback",
+        "/v1/track/%00%00%00%00%00-%00%00%00%00%00",
+        "/v1/me?x=1",
+        "/v1/users?office_id=abc",
+    ] {
+        for credentials in [
+            ("authorization", token.as_str()),
+            ("x-api-key", key.as_str()),
+        ] {
+            let reply = app.get_with(query, &[credentials]).await;
+            assert!(reply.status.as_u16() < 500, "{query}: {}", reply.text());
+        }
+    }
+}
