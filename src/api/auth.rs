@@ -100,7 +100,7 @@ pub async fn login(
     let stored = user
         .as_ref()
         .map_or_else(|| password::decoy().to_owned(), |u| u.password_hash.clone());
-    let matches = web::block(move || password::verify(&stored, &password))
+    let matches = password::off_the_workers(move || password::verify(&stored, &password))
         .await
         .map_err(|_| ApiError::Internal)?;
     let user = user

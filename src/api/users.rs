@@ -74,7 +74,7 @@ pub async fn create_user(
     };
     let checked = accounts::check(&request).map_err(ApiError::Invalid)?;
     let password = request.password;
-    let password_hash = web::block(move || password::hash(&password))
+    let password_hash = password::off_the_workers(move || password::hash(&password))
         .await
         .map_err(|_| ApiError::Internal)?
         .map_err(|_| ApiError::Internal)?;

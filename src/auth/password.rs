@@ -59,6 +59,23 @@ pub fn verify(stored: &str, password: &str) -> bool {
     })
 }
 
+/// Runs password hashing work off the HTTP workers, at most one job per core at a time.
+///
+/// Each argon2id run takes 19 MiB; actix's blocking pool would start hundreds at once under a
+/// burst of logins and glibc keeps the freed memory per thread, so the process grew to gigabytes.
+/// More concurrent runs than cores cannot go faster anyway.
+pub async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, HashError> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores)
+    });
+    let _permit = permits.acquire().await.map_err(|_| HashError)?;
+    actix_web::web::block(work).await.map_err(|_| HashError)
+}
+
 /// A hash to verify against when the user does not exist, so that an unknown username takes
 /// as long as a wrong password.
 pub fn decoy() -> &'static str {

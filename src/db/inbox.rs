@@ -2,7 +2,6 @@
 //! clock, newest first. Served from the `(office_id, next_due_at, id)` index.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::petitions::PetitionRow;
@@ -129,13 +128,45 @@ pub fn page(
     Ok(out)
 }
 
-/// How many of the office's petitions are in each state.
+/// How many of the office's petitions are in each state, from the maintained counters.
 pub fn counts(conn: &mut DbConnection, office: i64) -> Result<Vec<(String, i64)>, DbError> {
-    Ok(petitions::table
-        .filter(petitions::office_id.eq(office))
-        .group_by(petitions::status)
-        .select((petitions::status, count_star()))
+    use super::schema::office_status_counts as c;
+    Ok(c::table
+        .filter(c::office_id.eq(office))
+        .filter(c::petitions.gt(0))
+        .order(c::status)
+        .select((c::status, c::petitions))
         .load(conn)?)
+}
+
+/// Moves one petition between (office, status) counters, in the caller's transaction:
+/// `from` loses it, `to` gains it; `None` on either side for arrival or nothing.
+pub fn recount(
+    conn: &mut DbConnection,
+    from: Option<(i64, &str)>,
+    to: Option<(i64, &str)>,
+) -> Result<(), DbError> {
+    use super::schema::office_status_counts as c;
+    if from == to {
+        return Ok(());
+    }
+    for ((office, status), delta) in from
+        .map(|f| (f, -1i64))
+        .into_iter()
+        .chain(to.map(|t| (t, 1)))
+    {
+        crate::on_backend!(conn, |conn| diesel::insert_into(c::table)
+            .values((
+                c::office_id.eq(office),
+                c::status.eq(status),
+                c::petitions.eq(delta)
+            ))
+            .on_conflict((c::office_id, c::status))
+            .do_update()
+            .set(c::petitions.eq(c::petitions + delta))
+            .execute(conn))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -243,6 +243,7 @@ pub fn submit(
             .execute(conn)?;
     }
     refresh_next_due(conn, id)?;
+    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
     events::append(
         conn,
         Some(id),
@@ -491,9 +492,9 @@ pub fn withdraw(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), ActError> {
-    let current: String = petitions::table
+    let (current, office): (String, i64) = petitions::table
         .find(id)
-        .select(petitions::status)
+        .select((petitions::status, petitions::office_id))
         .first(conn)
         .map_err(DbError::from)?;
     let from = Status::from_code(&current)
@@ -515,6 +516,7 @@ pub fn withdraw(
     if changed == 0 {
         return Err(DbError::Corrupt("petition changed during withdrawal".into()).into());
     }
+    super::inbox::recount(conn, Some((office, from.code())), Some((office, to.code())))?;
     diesel::update(
         petition_clocks::table
             .filter(petition_clocks::petition_id.eq(id))

@@ -224,6 +224,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    office_status_counts (office_id, status) {
+        office_id -> BigInt,
+        status -> Text,
+        petitions -> BigInt,
+    }
+}
+
 diesel::joinable!(communes -> provinces (province_code));
 diesel::joinable!(offices -> provinces (province_code));
 diesel::joinable!(petitions -> offices (office_id));
@@ -251,4 +259,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     petition_answers,
     petition_ratings,
+    office_status_counts,
 );

@@ -46,6 +46,11 @@ fn transition(
     if changed == 0 {
         return Err(DbError::Corrupt("petition changed concurrently".into()).into());
     }
+    super::inbox::recount(
+        conn,
+        Some((p.office_id, from.code())),
+        Some((p.office_id, to.code())),
+    )?;
     Ok((from, to))
 }
 
@@ -216,6 +221,12 @@ pub fn transfer(
         .set(petitions::office_id.eq(to_office))
         .execute(conn)
         .map_err(DbError::from)?;
+    let received = Status::Received.code();
+    super::inbox::recount(
+        conn,
+        Some((p.office_id, received)),
+        Some((to_office, received)),
+    )?;
     start_clocks(conn, p.id, &clock::receipt_clocks(kind(p)?), now, calendar)?;
     refresh_next_due(conn, p.id)?;
     events::append(

@@ -228,6 +228,41 @@ async fn transfer_restarts_the_clocks_at_the_new_office() {
     let accepted = act(&w.app, &w.ngoc_ha.official, id, "accept", json!({})).await;
     assert_eq!(accepted.status, 200, "{}", accepted.text());
     assert_eq!(clock(&accepted.json(), "acknowledge")["status"], "met");
+    // The counters followed it.
+    let old = w
+        .app
+        .get_with("/v1/petitions", &[("authorization", &w.ba_dinh.official)])
+        .await
+        .json();
+    assert_eq!(old["counts"], json!({}));
+    let new = w
+        .app
+        .get_with("/v1/petitions", &[("authorization", &w.ngoc_ha.official)])
+        .await
+        .json();
+    assert_eq!(new["counts"], json!({"accepted": 1}));
+    counters_match_a_recount(&w.app);
+}
+
+/// The maintained per-office counters equal a count from scratch.
+pub fn counters_match_a_recount(app: &TestApp) {
+    use diesel::dsl::count_star;
+    use diesel::prelude::*;
+    use tiengdan::db::schema::{office_status_counts as c, petitions as p};
+    let mut conn = app.db();
+    let mut kept: Vec<(i64, String, i64)> = c::table
+        .filter(c::petitions.gt(0))
+        .select((c::office_id, c::status, c::petitions))
+        .load(&mut conn)
+        .unwrap();
+    let mut counted: Vec<(i64, String, i64)> = p::table
+        .group_by((p::office_id, p::status))
+        .select((p::office_id, p::status, count_star()))
+        .load(&mut conn)
+        .unwrap();
+    kept.sort();
+    counted.sort();
+    assert_eq!(kept, counted);
 }
 
 #[actix_web::test]
