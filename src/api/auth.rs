@@ -93,10 +93,14 @@ pub async fn login(
     limits
         .login(&username, req.peer_addr().map(|a| a.ip()))
         .map_err(|RetryAfter(retry_after)| ApiError::RateLimited { retry_after })?;
-    let name = username.clone();
-    let user = db
-        .read(move |conn| users::find_active_by_username(conn, &name))
-        .await?;
+    // A name no account can have is an unknown user (and is never sent to the database).
+    let user = if crate::domain::staff::is_username(&username) {
+        let name = username.clone();
+        db.read(move |conn| users::find_active_by_username(conn, &name))
+            .await?
+    } else {
+        None
+    };
     let stored = user
         .as_ref()
         .map_or_else(|| password::decoy().to_owned(), |u| u.password_hash.clone());

@@ -116,15 +116,12 @@ pub async fn rate(
     if !(1..=5).contains(&rating.score) {
         faults.push(law::Violation::new("score", law::Fault::InvalidFormat));
     }
-    if rating
+    if let Some(fault) = rating
         .comment
-        .as_ref()
-        .is_some_and(|c| c.chars().count() > 2_000)
+        .as_deref()
+        .and_then(|c| law::text_fault(c, 2_000))
     {
-        faults.push(law::Violation::new(
-            "comment",
-            law::Fault::TooLong { max: 2_000 },
-        ));
+        faults.push(law::Violation::new("comment", fault));
     }
     if !faults.is_empty() {
         return Err(ApiError::Invalid(faults));

@@ -88,14 +88,7 @@ pub struct AnswerBody {
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
-    let fault = if value.trim().is_empty() {
-        Some(Fault::Blank)
-    } else if value.chars().count() > max {
-        Some(Fault::TooLong { max })
-    } else {
-        None
-    };
-    match fault {
+    match crate::domain::petition::text_fault(value, max) {
         Some(fault) => Err(ApiError::Invalid(vec![Violation::new(field, fault)])),
         None => Ok(()),
     }

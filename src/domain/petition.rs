@@ -335,7 +335,9 @@ pub fn check(
             late_filing = (today - date).num_days() > limits::COMPLAINT_LIMITATION_DAYS;
         }
     }
-    if s.second_time_of.is_some() && s.kind != Kind::Complaint {
+    if s.second_time_of.as_deref().is_some_and(|id| !is_uuid(id)) {
+        v.push(Violation::new("second_time_of", Fault::InvalidFormat));
+    } else if s.second_time_of.is_some() && s.kind != Kind::Complaint {
         v.push(Violation::new(
             "second_time_of",
             Fault::NotForKind {
@@ -482,16 +484,36 @@ fn check_attachments(v: &mut Vec<Violation>, attachments: &[Attachment]) {
 /// Non-blank text within `max` characters, without control characters other than line
 /// breaks and tabs.
 fn text(v: &mut Vec<Violation>, field: &str, value: &str, max: usize) {
+    if let Some(fault) = text_fault(value, max) {
+        v.push(Violation::new(field, fault));
+    }
+}
+
+/// What is wrong with a piece of free text, if anything: blank, longer than `max`
+/// characters, or carrying control characters other than line breaks and tabs (which no
+/// person types, and which PostgreSQL refuses to store when it is NUL).
+pub fn text_fault(value: &str, max: usize) -> Option<Fault> {
     if value.trim().is_empty() {
-        v.push(Violation::new(field, Fault::Blank));
+        Some(Fault::Blank)
     } else if value.chars().count() > max {
-        v.push(Violation::new(field, Fault::TooLong { max }));
+        Some(Fault::TooLong { max })
     } else if value
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        v.push(Violation::new(field, Fault::InvalidFormat));
+        Some(Fault::InvalidFormat)
+    } else {
+        None
     }
+}
+
+/// A petition id as the API hands them out: a hyphenated UUID.
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 pub fn is_digits(s: &str, len: usize) -> bool {
@@ -532,8 +554,9 @@ fn is_email(s: &str) -> bool {
 }
 
 fn is_http_url(s: &str) -> bool {
-    url::Url::parse(s)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+    !s.chars().any(char::is_control)
+        && url::Url::parse(s)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
 }
 
 /// `type/subtype`, as in `image/jpeg`.

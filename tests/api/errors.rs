@@ -95,7 +95,7 @@ async fn hostile_input_to_authenticated_endpoints_never_yields_a_5xx() {
         .as_str()
         .unwrap()
         .to_owned();
-    let bodies: [&[u8]; 10] = [
+    let mut bodies: Vec<&[u8]> = vec![
         b"",
         b"null",
         b"[]",
@@ -107,6 +107,20 @@ async fn hostile_input_to_authenticated_endpoints_never_yields_a_5xx() {
         b"{\"body\": \"\\u0000\"}",
         b"{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":[[[[[[[[]]]]]]]]}}}}}}",
     ];
+    // NUL, which PostgreSQL refuses to store, in every free-text field.
+    bodies.extend([
+        b"{\"reason\": \"\\u0000\"}".as_slice(),
+        b"{\"reason\": \"duplicate\", \"note\": \"\\u0000\"}",
+        b"{\"office_id\": 36, \"reason\": \"\\u0000\"}",
+        b"{\"clock\": \"answer\", \"reason\": \"\\u0000\"}",
+        b"{\"body\": \"ok\", \"decision_number\": \"\\u0000\"}",
+        b"{\"satisfied\": true, \"score\": 3, \"comment\": \"\\u0000\"}",
+        b"{\"username\": \"\\u0000\", \"password\": \"x\"}",
+        b"{\"refresh_token\": \"\\u0000\"}",
+        b"{\"kind\":\"feedback\",\"category\":\"land\",\"commune_code\":\"00004\",\"title\":\"t\",\"description\":\"d\",\"anonymous\":true,\"attachments\":[{\"url\":\"https://x.vn/\\u0000\"}]}",
+        b"{\"kind\":\"complaint\",\"category\":\"land\",\"commune_code\":\"00004\",\"title\":\"t\",\"description\":\"d\",\"second_time_of\":\"\\u0000\",\"citizen\":{\"full_name\":\"A\",\"address\":\"B\",\"phone\":\"0912345678\",\"partner_ref\":\"\\u0000\"}}",
+        b"{\"username\": \"canbo.nul\", \"password\": \"\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\", \"role\": \"admin\"}",
+    ]);
     let paths = [
         "/v1/petitions".to_owned(),
         format!("/v1/petitions/{id}/accept"),
@@ -127,7 +141,7 @@ async fn hostile_input_to_authenticated_endpoints_never_yields_a_5xx() {
             ("authorization", token.as_str()),
             ("x-api-key", key.as_str()),
         ] {
-            for body in bodies {
+            for body in &bodies {
                 let reply = app
                     .send(
                         Method::POST,
