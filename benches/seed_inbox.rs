@@ -350,6 +350,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         conn.execute("COMMIT")?;
     }
+    // The service keeps per-office status counters in the transactions that change a status;
+    // rows written behind its back must be counted here, as the migration does.
+    conn.execute(&format!(
+        "DELETE FROM office_status_counts WHERE office_id = {office_id}; \
+         INSERT INTO office_status_counts (office_id, status, petitions) \
+         SELECT office_id, status, COUNT(*) FROM petitions WHERE office_id = {office_id} \
+         GROUP BY office_id, status"
+    ))?;
     let inserted = started.elapsed();
     let analyze = if let Conn::Pg(_) = conn {
         let at = Instant::now();
