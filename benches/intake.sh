@@ -110,6 +110,7 @@ SELECT name, started_at, length_days, day_type, due_at, status, legal_basis, rul
 SELECT url, media_type FROM petition_attachments WHERE petition_id = :id ORDER BY position;
 SELECT key_id, nonce, ciphertext FROM petition_identities WHERE petition_id = :id LIMIT 1;
 SELECT body, decision_number, attachments, answered_at FROM petition_answers WHERE petition_id = :id LIMIT 1;
+INSERT INTO office_status_counts (office_id, status, petitions) VALUES (:office, 'received', 1) ON CONFLICT (office_id, status) DO UPDATE SET petitions = office_status_counts.petitions + 1;
 INSERT INTO idempotent_replies (scope, idempotency_key, request_hash, status, location, key_id, nonce, body, created_at) VALUES (:scope, :k, '$(hexbytes 32)', 201, '/v1/petitions/' || gen_random_uuid(), '26e13e77', '\\x$nonce', '\\x$(hexbytes 1211)', localtimestamp);
 COMMIT;
 EOF

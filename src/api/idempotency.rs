@@ -132,13 +132,6 @@ where
         let reply = db.write(move |conn| work(conn)).await?;
         return Ok(reply.into_response(false));
     };
-    let (read_scope, read_key) = (scope.clone(), key.clone());
-    if let Some(stored) = db
-        .read(move |conn| idempotency::find(conn, &read_scope, &read_key))
-        .await?
-    {
-        return replay(vault, &scope, &key, &hash, stored);
-    }
     for _ in 0..2 {
         let (tx_scope, tx_key, tx_hash, tx_vault, work) = (
             scope.clone(),

@@ -243,7 +243,6 @@ pub fn submit(
             .execute(conn)?;
     }
     refresh_next_due(conn, id)?;
-    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
     events::append(
         conn,
         Some(id),
@@ -265,7 +264,11 @@ pub fn submit(
         }),
         at,
     )?;
-    detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()).into())
+    let stored = detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()))?;
+    // Last, because every petition to an office bumps the same counter row: on PostgreSQL its
+    // lock is held from here to the commit, so the later it is taken the less intake queues.
+    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
+    Ok(stored)
 }
 
 /// Keeps `next_due_at` equal to the earliest running clock, for the inbox's order.
