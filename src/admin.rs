@@ -145,3 +145,33 @@ pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// One sweep of the deadlines, as the server's job runs it.
+pub fn sweep(settings: &Settings, json: bool) -> Result<(), String> {
+    use crate::jobs::sweeper::Sweep;
+    let db = admin_db(settings)?;
+    let swept = db
+        .blocking_write(|conn| {
+            let calendar = crate::db::calendar::load(conn)?;
+            Sweep::at(
+                &calendar,
+                crate::db::now(),
+                settings.approaching_working_days,
+            )
+            .run_blocking(conn)
+        })
+        .map_err(|e| e.to_string())?;
+    if json {
+        print_json(&serde_json::json!({
+            "approaching": swept.approaching,
+            "missed": swept.missed,
+            "notices": swept.notices,
+        }))
+    } else {
+        println!(
+            "{} approaching, {} missed, {} superior offices notified",
+            swept.approaching, swept.missed, swept.notices
+        );
+        Ok(())
+    }
+}

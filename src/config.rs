@@ -44,6 +44,13 @@ pub enum Command {
         #[command(subcommand)]
         action: PartnerCommand,
     },
+    /// Announce the deadlines coming due and missed now, once, then exit (what the server's
+    /// sweeper does every SWEEP_INTERVAL seconds; for cron, or a server run with it off).
+    Sweep {
+        /// Print the outcome as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi {
         /// Write to this file instead of stdout.
@@ -141,6 +148,17 @@ pub struct Settings {
     /// Tracking look-ups per minute from one client address.
     #[arg(long, env = "TRACK_RATE_LIMIT", default_value_t = 30, global = true)]
     pub track_rate_limit: u32,
+    /// Seconds between sweeps for deadlines coming due and missed; 0 turns the sweeper off.
+    #[arg(long, env = "SWEEP_INTERVAL", default_value_t = 60, global = true)]
+    pub sweep_interval: u64,
+    /// Working days before its due date at which a clock is announced as approaching.
+    #[arg(
+        long,
+        env = "APPROACHING_WORKING_DAYS",
+        default_value_t = 2,
+        global = true
+    )]
+    pub approaching_working_days: u32,
     #[command(flatten)]
     pub log: LogSettings,
 }

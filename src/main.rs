@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Migrate { json } => migrate(&cli.settings, json),
         Command::Partner { action } => admin::partner(&cli.settings, action),
         Command::User { action } => admin::user(&cli.settings, action),
+        Command::Sweep { json } => admin::sweep(&cli.settings, json),
         Command::Openapi { output } => openapi(output),
     };
     match outcome {

@@ -17,6 +17,7 @@ use crate::api::{self, middleware};
 use crate::auth::rate_limit::RateLimits;
 use crate::config::Settings;
 use crate::db::admin_units_cache::{AdminUnitsCache, AdminUnitsSnapshot};
+use crate::db::calendar::CalendarCache;
 use crate::db::reference::{self, ReferenceCounts};
 use crate::db::seed::{self, SeedOutcome};
 use crate::db::{Db, DbError, PoolOptions, migrate};
@@ -42,6 +43,7 @@ pub enum StartupError {
 pub struct Shared {
     pub db: Db,
     pub units: web::Data<AdminUnitsCache>,
+    pub calendars: web::Data<CalendarCache>,
     pub vault: Vault,
     pub tokens: crate::auth::jwt::TokenKeys,
     pub limits: web::Data<RateLimits>,
@@ -108,11 +110,12 @@ impl Application {
             tracing::warn!(path = %path.display(), "generated a key for staff tokens");
         }
         let url = settings.database_url.clone();
-        let (db, prepared, units) = actix_web::rt::task::spawn_blocking(move || {
+        let (db, prepared, units, calendar) = actix_web::rt::task::spawn_blocking(move || {
             let db = Db::connect(&url, options)?;
             let prepared = prepare(&db)?;
             let units = db.blocking_write(AdminUnitsSnapshot::load)?;
-            Ok::<_, DbError>((db, prepared, units))
+            let calendar = db.blocking_write(crate::db::calendar::load)?;
+            Ok::<_, DbError>((db, prepared, units, calendar))
         })
         .await
         .map_err(|_| DbError::Blocking)??;
@@ -124,6 +127,7 @@ impl Application {
         let shared = Shared {
             db,
             units: web::Data::new(AdminUnitsCache::new(units)),
+            calendars: web::Data::new(CalendarCache::new(calendar)),
             vault,
             tokens,
             limits: web::Data::new(RateLimits::new(
@@ -133,6 +137,12 @@ impl Application {
             )),
         };
         crate::jobs::spawn_housekeeping(shared.db.clone(), shared.limits.clone());
+        crate::jobs::sweeper::spawn(
+            shared.db.clone(),
+            shared.calendars.clone(),
+            std::time::Duration::from_secs(settings.sweep_interval),
+            settings.approaching_working_days,
+        );
         let server = run(listener, shared, settings.workers).map_err(StartupError::Server)?;
         tracing::info!(
             database = %settings.database_url,
@@ -231,6 +241,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
         .map_err(|e| io::Error::other(e.to_string()))?;
     let db = web::Data::new(shared.db);
     let units = shared.units;
+    let calendars = shared.calendars;
     let vault = web::Data::new(shared.vault);
     let tokens = web::Data::new(shared.tokens);
     let limits = shared.limits;
@@ -241,6 +252,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
         let (app, _) = App::new()
             .app_data(db.clone())
             .app_data(units.clone())
+            .app_data(calendars.clone())
             .app_data(vault.clone())
             .app_data(tokens.clone())
             .app_data(limits.clone())

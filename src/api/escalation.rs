@@ -6,15 +6,15 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use super::citizen::citizen_action;
 use super::idempotency::Reply;
 use super::petition_reads::unseal;
-use super::petition_views::{EmptyBody, SubmittedView};
+use super::petition_views::{AsOf, EmptyBody, SubmittedView};
 use super::petitions::{random_failed, seal_identity};
 use crate::auth::rate_limit::RateLimits;
 use crate::auth::receipt;
 use crate::db::admin_units_cache::AdminUnitsCache;
+use crate::db::calendar::CalendarCache;
 use crate::db::events::{self};
 use crate::db::petitions::{self, NewIntake, SubmitError};
 use crate::db::{Db, escalation};
-use crate::domain::clock::WeekdayCalendar;
 use crate::domain::lang::Lang;
 use crate::domain::petition::{
     Attachment, Channel, Fault, Intake, Kind, Location, Submission, Violation,
@@ -59,6 +59,7 @@ pub async fn escalate(
     limits: web::Data<RateLimits>,
     units: web::Data<AdminUnitsCache>,
     vault: web::Data<Vault>,
+    calendars: web::Data<CalendarCache>,
     lang: Lang,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -67,6 +68,7 @@ pub async fn escalate(
     }
     let units = units.current();
     let vault = vault.get_ref().clone();
+    let calendar = calendars.current();
     citizen_action(
         req,
         &path,
@@ -144,7 +146,7 @@ pub async fn escalate(
                 identity,
                 received_at: now,
             };
-            let second = petitions::submit(conn, new, &WeekdayCalendar).map_err(|e| match e {
+            let second = petitions::submit(conn, new, calendar.as_ref()).map_err(|e| match e {
                 SubmitError::Invalid(v) => ApiError::Invalid(v),
                 SubmitError::Db(e) => e.into(),
             })?;
@@ -156,7 +158,13 @@ pub async fn escalate(
                 &serde_json::json!({ "second_time": second.petition.public_id }),
                 now.naive_utc(),
             )?;
-            let view = SubmittedView::new(&second, secret.secret, &[], lang)?;
+            let view = SubmittedView::new(
+                &second,
+                secret.secret,
+                &[],
+                lang,
+                &AsOf::new(calendar.clone()),
+            )?;
             Ok(Reply::json(StatusCode::CREATED, &view)?
                 .at(format!("/v1/petitions/{}", second.petition.public_id)))
         },

@@ -4,6 +4,7 @@
 
 mod auth;
 mod body;
+mod calendar;
 mod categories;
 mod citizen;
 mod escalation;
@@ -56,9 +57,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(offices::list_offices)
                 .service(offices::get_office)
                 .service(categories::list_categories)
+                .service(calendar::deadline)
+                .service(calendar::get_year)
+                .service(calendar::change_day)
                 .service(petitions::submit)
                 .service(petition_reads::list_petitions)
                 .service(petition_reads::get_petition)
+                .service(petition_reads::get_deadlines)
                 .service(citizen::withdraw)
                 .service(citizen::rate)
                 .service(escalation::escalate)
@@ -143,6 +148,7 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "admin units", description = "Provinces and communes (GSO codes) with their offices"),
         (name = "offices", description = "Offices that receive and answer petitions"),
         (name = "categories", description = "Categories of commune matters"),
+        (name = "calendar", description = "Vietnam's working-day calendar and the deadline calculator (Civil Code art. 147-148)"),
         (name = "petitions", description = "Complaints, denunciations, recommendations and feedback, as partner apps submit and follow them"),
         (name = "staff", description = "Officials, office heads, supervisors and admins: sign-in and accounts"),
         (name = "workflow", description = "What officials do with a petition: accept, reject, transfer, extend, answer, close"),

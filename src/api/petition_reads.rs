@@ -1,18 +1,22 @@
 //! Reading petitions: each caller sees its own slice (DESIGN §3.5), an official their inbox.
 
 use actix_web::{get, web};
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::params::{self, PageRequest};
-use super::petition_views::{CitizenView, PetitionPage, PetitionView};
+use super::petition_views::ClockView;
+use super::petition_views::{AsOf, CitizenView, PetitionPage, PetitionSummary, PetitionView};
 use crate::auth::caller::Caller;
 use crate::auth::partner::Partner;
 use crate::auth::staff::Staff;
 use crate::db::Db;
+use crate::db::calendar::CalendarCache;
 use crate::db::inbox::{self, InboxCursor, InboxFilter};
 use crate::db::petitions::{self, PetitionFilter};
+use crate::domain::calendar::{self, Explanation};
+use crate::domain::clock::{local_date, vietnam};
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{Citizen, Kind};
 use crate::domain::staff::Role;
@@ -73,6 +77,7 @@ pub fn view_for(
     caller: &Caller,
     vault: &Vault,
     detail: &petitions::PetitionDetail,
+    as_of: &AsOf,
 ) -> Result<PetitionView, ApiError> {
     let citizen = unseal(vault, detail)?;
     match caller {
@@ -82,6 +87,7 @@ pub fn view_for(
                 partner_ref: c.partner_ref,
                 ..CitizenView::default()
             }),
+            as_of,
         ),
         Caller::Staff(staff) => match sight(staff, &detail.petition)? {
             Sight::HandlingOffice => {
@@ -94,9 +100,9 @@ pub fn view_for(
                     address: c.address,
                     id_number: c.id_number,
                 });
-                PetitionView::new(detail, citizen)
+                PetitionView::new(detail, citizen, as_of)
             }
-            Sight::Supervisor => Ok(PetitionView::new(detail, None)?.for_supervisor()),
+            Sight::Supervisor => Ok(PetitionView::new(detail, None, as_of)?.for_supervisor()),
         },
     }
 }
@@ -155,11 +161,90 @@ pub async fn get_petition(
     path: web::Path<String>,
     db: web::Data<Db>,
     vault: web::Data<Vault>,
+    calendars: web::Data<CalendarCache>,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<PetitionView>, ApiError> {
     let public_id = petition_id(&path)?;
     let detail = visible(&db, &caller, public_id).await?;
-    Ok(web::Json(view_for(&caller, &vault, &detail)?))
+    let as_of = AsOf::new(calendars.current());
+    Ok(web::Json(view_for(&caller, &vault, &detail, &as_of)?))
+}
+
+/// A petition's legal clocks, each with how its due date was reached.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlinesView {
+    /// The petition's `id`.
+    pub petition_id: String,
+    /// The instant the statuses and overdue counts are as of.
+    pub as_of: DateTime<FixedOffset>,
+    pub clocks: Vec<ClockDeadlineView>,
+}
+
+/// One clock and its explanation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockDeadlineView {
+    #[serde(flatten)]
+    pub clock: ClockView,
+    /// The period's last day.
+    pub due_date: NaiveDate,
+    /// The count, day by day, under the calendar in use now: the days counted and the days
+    /// skipped, with why.
+    pub explanation: Explanation,
+}
+
+/// A petition's deadlines, explained.
+///
+/// Each clock with its start, length, day type, due time, status (`running`, `met`,
+/// `missed`, `stopped`), legal basis, the rule and calendar versions it was computed with, and
+/// an explanation listing every day counted and every day skipped and why (Civil Code art.
+/// 147–148). Seen by whoever may read the petition.
+#[utoipa::path(
+    tag = "petitions",
+    params(("id" = String, Path, description = "The petition's `id`")),
+    security(("api_key" = []), ("staff_token" = [])),
+    responses(
+        (status = 200, description = "The petition's clocks", body = DeadlinesView),
+        (status = 400, description = "Not a petition id (`invalid_petition_id`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or wrong ones", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An admin: petitions are not theirs to read (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition visible to the caller (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/petitions/{id}/deadlines")]
+pub async fn get_deadlines(
+    caller: Caller,
+    path: web::Path<String>,
+    db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
+    _: web::Query<params::NoParams>,
+) -> Result<web::Json<DeadlinesView>, ApiError> {
+    let public_id = petition_id(&path)?;
+    let detail = visible(&db, &caller, public_id).await?;
+    let as_of = AsOf::new(calendars.current());
+    let clocks = detail
+        .clocks
+        .iter()
+        .map(|row| {
+            let clock = ClockView::new(row, &as_of)?;
+            let start = local_date(row.started_at.and_utc());
+            let days = u32::try_from(row.length_days).unwrap_or(0);
+            let explanation =
+                calendar::explain(as_of.calendar.as_ref(), start, days, clock.day_type)
+                    .map_err(|_| ApiError::Internal)?;
+            Ok(ClockDeadlineView {
+                due_date: local_date(row.due_at.and_utc()),
+                clock,
+                explanation,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(web::Json(DeadlinesView {
+        petition_id: detail.petition.public_id.clone(),
+        as_of: as_of.now.with_timezone(&vietnam()),
+        clocks,
+    }))
 }
 
 /// Filters and paging of a petition list.
@@ -214,14 +299,16 @@ pub async fn list_petitions(
     caller: Caller,
     query: web::Query<PetitionListParams>,
     db: web::Data<Db>,
+    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<PetitionPage>, ApiError> {
     let q = query.into_inner();
+    let as_of = AsOf::new(calendars.current());
     match caller {
-        Caller::Partner(partner) => partner_list(partner, q, &db).await,
+        Caller::Partner(partner) => partner_list(partner, q, &db, &as_of).await,
         Caller::Staff(staff) => {
             staff.require(&[Role::Official, Role::OfficeHead])?;
             let office = staff.office_id.ok_or(ApiError::Forbidden)?;
-            inbox(office, q, &db).await
+            inbox(office, q, &db, &as_of).await
         }
     }
 }
@@ -230,6 +317,7 @@ async fn partner_list(
     partner: Partner,
     q: PetitionListParams,
     db: &Db,
+    as_of: &AsOf,
 ) -> Result<web::Json<PetitionPage>, ApiError> {
     if q.category.is_some() || q.overdue.is_some() || q.due_before.is_some() {
         return Err(ApiError::BadRequest(BadInput::Query(
@@ -265,7 +353,7 @@ async fn partner_list(
     let (rows, next_cursor) = paginate(rows, page.limit, "petitions", |(p, _)| p.id.to_string());
     let items = rows
         .into_iter()
-        .map(TryInto::try_into)
+        .map(|(p, o)| PetitionSummary::new(p, o, as_of))
         .collect::<Result<_, _>>()?;
     Ok(web::Json(PetitionPage {
         items,
@@ -278,6 +366,7 @@ async fn inbox(
     office: i64,
     q: PetitionListParams,
     db: &Db,
+    as_of: &AsOf,
 ) -> Result<web::Json<PetitionPage>, ApiError> {
     if q.commune_code.is_some() || q.received_from.is_some() || q.received_before.is_some() {
         return Err(ApiError::BadRequest(BadInput::Query(
@@ -309,7 +398,7 @@ async fn inbox(
     let (rows, next_cursor) = paginate(rows, page.limit, "inbox", |(_, _, c)| c.encode());
     let items = rows
         .into_iter()
-        .map(|(p, o, _)| (p, o).try_into())
+        .map(|(p, o, _)| PetitionSummary::new(p, o, as_of))
         .collect::<Result<_, _>>()?;
     Ok(web::Json(PetitionPage {
         items,

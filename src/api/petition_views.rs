@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 use super::views::OfficeSummary;
 use crate::db::petitions::{ClockRow, PetitionDetail, PetitionRow};
 use crate::db::reference::OfficeRef;
-use crate::domain::clock::{ClockName, ClockStatus, DayType, vietnam};
+use crate::domain::calendar::VietnamCalendar;
+use crate::domain::clock::{ClockName, ClockStatus, DayType, overdue_working_days, vietnam};
 use crate::domain::lang::Lang;
 use crate::domain::petition::{self, Kind, Notice};
 use crate::domain::tracking::TrackingCode;
@@ -212,7 +213,11 @@ pub struct ClockView {
     pub day_type: DayType,
     /// The end of the last day, 23:59:59 in Vietnam.
     pub due_at: DateTime<FixedOffset>,
+    /// `missed` as soon as a running clock's due time has passed.
     pub status: ClockStatus,
+    /// Working days past the due date while the clock still runs; 0 when not overdue.
+    #[schema(example = 0)]
+    pub overdue_working_days: u32,
     #[schema(example = "Law on Complaints 02/2011/QH13, art. 27")]
     pub legal_basis: String,
     pub rule_version: String,
@@ -225,9 +230,35 @@ fn corrupt(what: &str, value: &str) -> ApiError {
     ApiError::Internal
 }
 
-impl TryFrom<&ClockRow> for ClockView {
-    type Error = ApiError;
-    fn try_from(c: &ClockRow) -> Result<Self, ApiError> {
+/// The instant and calendar a view is built at: deadlines read as they stand then.
+#[derive(Debug, Clone)]
+pub struct AsOf {
+    pub calendar: std::sync::Arc<VietnamCalendar>,
+    pub now: DateTime<Utc>,
+}
+
+impl AsOf {
+    pub fn new(calendar: std::sync::Arc<VietnamCalendar>) -> Self {
+        Self {
+            calendar,
+            now: crate::db::now(),
+        }
+    }
+
+    /// Working days a running deadline due at `due_at` is overdue by.
+    pub fn overdue(&self, due_at: Option<NaiveDateTime>) -> u32 {
+        due_at.map_or(0, |due| {
+            overdue_working_days(self.calendar.as_ref(), due.and_utc(), self.now)
+        })
+    }
+}
+
+impl ClockView {
+    pub fn new(c: &ClockRow, as_of: &AsOf) -> Result<Self, ApiError> {
+        let stored =
+            ClockStatus::from_code(&c.status).ok_or_else(|| corrupt("clock status", &c.status))?;
+        let status = stored.as_of(c.due_at.and_utc(), as_of.now);
+        let running = stored == ClockStatus::Running;
         Ok(Self {
             clock: ClockName::from_code(&c.name).ok_or_else(|| corrupt("clock", &c.name))?,
             started_at: local_time(c.started_at),
@@ -235,8 +266,12 @@ impl TryFrom<&ClockRow> for ClockView {
             day_type: DayType::from_code(&c.day_type)
                 .ok_or_else(|| corrupt("day type", &c.day_type))?,
             due_at: local_time(c.due_at),
-            status: ClockStatus::from_code(&c.status)
-                .ok_or_else(|| corrupt("clock status", &c.status))?,
+            status,
+            overdue_working_days: if running {
+                as_of.overdue(Some(c.due_at))
+            } else {
+                0
+            },
             legal_basis: c.legal_basis.clone(),
             rule_version: c.rule_version.clone(),
             calendar_version: c.calendar_version.clone(),
@@ -244,8 +279,8 @@ impl TryFrom<&ClockRow> for ClockView {
     }
 }
 
-pub fn clocks(rows: &[ClockRow]) -> Result<Vec<ClockView>, ApiError> {
-    rows.iter().map(TryInto::try_into).collect()
+pub fn clocks(rows: &[ClockRow], as_of: &AsOf) -> Result<Vec<ClockView>, ApiError> {
+    rows.iter().map(|c| ClockView::new(c, as_of)).collect()
 }
 
 fn status(p: &PetitionRow) -> Result<Status, ApiError> {
@@ -294,6 +329,7 @@ impl SubmittedView {
         receipt_secret: String,
         notices: &[Notice],
         lang: Lang,
+        as_of: &AsOf,
     ) -> Result<Self, ApiError> {
         let p = &d.petition;
         Ok(Self {
@@ -310,7 +346,7 @@ impl SubmittedView {
                 rule: d.routing_rule.clone(),
                 reason: p.routing_reason.clone(),
             },
-            deadlines: clocks(&d.clocks)?,
+            deadlines: clocks(&d.clocks, as_of)?,
             received_at: local_time(p.received_at),
         })
     }
@@ -391,6 +427,9 @@ pub struct PetitionView {
     pub complexity: Option<String>,
     /// The nearest running deadline.
     pub due_at: Option<DateTime<FixedOffset>>,
+    /// Working days the nearest running deadline is overdue by; 0 when it has not passed.
+    #[schema(example = 0)]
+    pub overdue_working_days: u32,
     pub answer: Option<AnswerView>,
     pub office: OfficeSummary,
     pub routing: RoutingView,
@@ -400,7 +439,11 @@ pub struct PetitionView {
 }
 
 impl PetitionView {
-    pub fn new(d: &PetitionDetail, citizen: Option<CitizenView>) -> Result<Self, ApiError> {
+    pub fn new(
+        d: &PetitionDetail,
+        citizen: Option<CitizenView>,
+        as_of: &AsOf,
+    ) -> Result<Self, ApiError> {
         let p = &d.petition;
         let location =
             (p.location_lat.is_some() || p.location_address.is_some()).then(|| LocationView {
@@ -439,6 +482,7 @@ impl PetitionView {
             identity_confidential: p.kind == Kind::Denunciation.code() && d.identity.is_some(),
             complexity: p.complexity.clone(),
             due_at: p.next_due_at.map(local_time),
+            overdue_working_days: as_of.overdue(p.next_due_at),
             answer: d.answer.as_ref().map(|a| AnswerView {
                 body: a.body.clone(),
                 decision_number: a.decision_number.clone(),
@@ -450,7 +494,7 @@ impl PetitionView {
                 rule: d.routing_rule.clone(),
                 reason: p.routing_reason.clone(),
             },
-            deadlines: clocks(&d.clocks)?,
+            deadlines: clocks(&d.clocks, as_of)?,
             received_at: local_time(p.received_at),
             updated_at: local_time(p.updated_at),
         })
@@ -483,6 +527,9 @@ pub struct PetitionSummary {
     pub office: OfficeSummary,
     /// The nearest running deadline; null when no clock runs.
     pub due_at: Option<DateTime<FixedOffset>>,
+    /// Working days the nearest running deadline is overdue by; 0 when it has not passed.
+    #[schema(example = 3)]
+    pub overdue_working_days: u32,
     pub received_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
 }
@@ -497,10 +544,10 @@ pub struct PetitionPage {
     pub counts: Option<std::collections::BTreeMap<String, i64>>,
 }
 
-impl TryFrom<(PetitionRow, OfficeRef)> for PetitionSummary {
-    type Error = ApiError;
-    fn try_from((p, office): (PetitionRow, OfficeRef)) -> Result<Self, ApiError> {
+impl PetitionSummary {
+    pub fn new(p: PetitionRow, office: OfficeRef, as_of: &AsOf) -> Result<Self, ApiError> {
         Ok(Self {
+            overdue_working_days: as_of.overdue(p.next_due_at),
             status: status(&p)?,
             kind: kind(&p.kind)?,
             id: p.public_id,
@@ -533,14 +580,14 @@ pub struct TrackView {
 }
 
 impl TrackView {
-    pub fn new(d: &PetitionDetail, lang: Lang) -> Result<Self, ApiError> {
+    pub fn new(d: &PetitionDetail, lang: Lang, as_of: &AsOf) -> Result<Self, ApiError> {
         let p = &d.petition;
         Ok(Self {
             tracking_code: tracking_code(&p.tracking_code),
             status: status(p)?,
             kind: kind(&p.kind)?,
             office_name: lang.pick(&d.office.name, &d.office.name_en).to_owned(),
-            deadlines: clocks(&d.clocks)?,
+            deadlines: clocks(&d.clocks, as_of)?,
             received_at: local_time(p.received_at),
             updated_at: local_time(p.updated_at),
         })

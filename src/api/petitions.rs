@@ -5,14 +5,15 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::body;
 use super::idempotency::{self, Reply};
-use super::petition_views::{SubmitPetition, SubmittedView};
+use super::petition_views::{AsOf, SubmitPetition, SubmittedView};
 use crate::auth::caller::Caller;
 use crate::auth::receipt;
 use crate::db::admin_units_cache::AdminUnitsCache;
+use crate::db::calendar::CalendarCache;
 use crate::db::events::Actor;
 use crate::db::petitions::{self, NewIntake, SubmitError};
 use crate::db::{Db, DbConnection};
-use crate::domain::clock::{WeekdayCalendar, local_date};
+use crate::domain::clock::local_date;
 use crate::domain::lang::Lang;
 use crate::domain::petition::{self as law, Channel, Citizen};
 use crate::domain::staff::Role;
@@ -70,10 +71,12 @@ pub async fn submit(
     db: web::Data<Db>,
     units: web::Data<AdminUnitsCache>,
     vault: web::Data<Vault>,
+    calendars: web::Data<CalendarCache>,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key(&req)?;
     let parsed = body::parse::<SubmitPetition>(&req, &payload)?;
+    let calendar = calendars.current();
     let hash = idempotency::request_hash("POST /v1/petitions", &parsed.canonical);
     let received_at = parsed.value.received_at;
     let submission = parsed.value.into_submission();
@@ -161,11 +164,17 @@ pub async fn submit(
             identity,
             received_at: received,
         };
-        let stored = petitions::submit(conn, new, &WeekdayCalendar).map_err(|e| match e {
+        let stored = petitions::submit(conn, new, calendar.as_ref()).map_err(|e| match e {
             SubmitError::Invalid(v) => ApiError::Invalid(v),
             SubmitError::Db(e) => e.into(),
         })?;
-        let view = SubmittedView::new(&stored, secret.secret, &notices, lang)?;
+        let view = SubmittedView::new(
+            &stored,
+            secret.secret,
+            &notices,
+            lang,
+            &AsOf::new(calendar.clone()),
+        )?;
         Ok(Reply::json(StatusCode::CREATED, &view)?
             .at(format!("/v1/petitions/{}", stored.petition.public_id)))
     };

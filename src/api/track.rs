@@ -4,9 +4,11 @@ use actix_web::{HttpRequest, get, web};
 
 use super::citizen::{receipt_secret, throttle_by_address};
 use super::params::NoParams;
+use super::petition_views::AsOf;
 use super::petition_views::TrackView;
 use crate::auth::rate_limit::RateLimits;
 use crate::auth::secret_matches;
+use crate::db::calendar::CalendarCache;
 use crate::db::{Db, petitions};
 use crate::domain::lang::Lang;
 use crate::domain::tracking::TrackingCode;
@@ -39,6 +41,7 @@ pub async fn track(
     path: web::Path<String>,
     db: web::Data<Db>,
     limits: web::Data<RateLimits>,
+    calendars: web::Data<CalendarCache>,
     lang: Lang,
     _: web::Query<NoParams>,
 ) -> Result<web::Json<TrackView>, ApiError> {
@@ -57,5 +60,6 @@ pub async fn track(
         )
         .await?
         .ok_or(ApiError::NotFound(Missing::Petition))?;
-    Ok(web::Json(TrackView::new(&detail, lang)?))
+    let as_of = AsOf::new(calendars.current());
+    Ok(web::Json(TrackView::new(&detail, lang, &as_of)?))
 }

@@ -11,15 +11,16 @@ use utoipa::ToSchema;
 use super::body;
 use super::idempotency::{self, Reply};
 use super::petition_reads::view_for;
-use super::petition_views::{CitizenView, EmptyBody, PetitionView};
+use super::petition_views::{AsOf, CitizenView, EmptyBody, PetitionView};
 use super::petitions::petition_id;
 use crate::auth::caller::Caller;
 use crate::auth::staff::Staff;
+use crate::db::calendar::CalendarCache;
 use crate::db::events::Actor;
 use crate::db::petitions::{self, ActError, PetitionRow};
 use crate::db::workflow::{self, NotExtendable};
 use crate::db::{Db, DbConnection};
-use crate::domain::clock::{ClockName, Complexity, WeekdayCalendar};
+use crate::domain::clock::{ClockName, Complexity};
 use crate::domain::petition::{Fault, Violation};
 use crate::domain::staff::Role;
 use crate::error::{ApiError, Missing};
@@ -133,7 +134,7 @@ async fn act<B, F>(
 ) -> Result<HttpResponse, ApiError>
 where
     B: DeserializeOwned + Clone + Send + Sync + 'static,
-    F: Fn(&mut DbConnection, &PetitionRow, &Actor, &B) -> Result<(), ApiError>
+    F: Fn(&mut DbConnection, &PetitionRow, &Actor, &B, &AsOf) -> Result<(), ApiError>
         + Clone
         + Send
         + Sync
@@ -157,6 +158,11 @@ where
         .app_data::<web::Data<Vault>>()
         .cloned()
         .ok_or(ApiError::Internal)?;
+    let calendars = req
+        .app_data::<web::Data<CalendarCache>>()
+        .cloned()
+        .ok_or(ApiError::Internal)?;
+    let as_of = AsOf::new(calendars.current());
     let scope = format!("user:{}", staff.user_id);
     let actor = Actor::Staff(staff.user_id);
     let caller = Caller::Staff(staff);
@@ -168,12 +174,12 @@ where
         if p.office_id != office {
             return Err(ApiError::NotFound(Missing::Petition));
         }
-        apply(conn, &p, &actor, &parsed)?;
+        apply(conn, &p, &actor, &parsed, &as_of)?;
         let detail = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
         // The caller acted as the handling office; after a transfer it no longer is.
-        let view = match view_for(&caller, &reply_vault, &detail) {
+        let view = match view_for(&caller, &reply_vault, &detail, &as_of) {
             Ok(view) => view,
-            Err(_) => PetitionView::new(&detail, None)?,
+            Err(_) => PetitionView::new(&detail, None, &as_of)?,
         };
         Reply::json(StatusCode::OK, &view)
     };
@@ -213,14 +219,14 @@ pub async fn accept(
         HANDLERS,
         "accept",
         payload,
-        |conn, p, actor, b: &AcceptBody| {
+        |conn, p, actor, b: &AcceptBody, as_of: &AsOf| {
             workflow::accept(
                 conn,
                 p,
                 actor,
                 b.complexity,
                 crate::db::now(),
-                &WeekdayCalendar,
+                as_of.calendar.as_ref(),
             )
             .map_err(acted)
         },
@@ -258,7 +264,7 @@ pub async fn reject(
         HANDLERS,
         "reject",
         payload,
-        |conn, p, actor, b: &RejectBody| {
+        |conn, p, actor, b: &RejectBody, _: &AsOf| {
             if let Some(note) = &b.note {
                 text("note", note, 2_000)?;
             }
@@ -306,7 +312,7 @@ pub async fn transfer(
         HANDLERS,
         "transfer",
         payload,
-        |conn, p, actor, b: &TransferBody| {
+        |conn, p, actor, b: &TransferBody, as_of: &AsOf| {
             text("reason", &b.reason, 2_000)?;
             if b.office_id == p.office_id {
                 return Err(ApiError::Invalid(vec![Violation::new(
@@ -328,7 +334,7 @@ pub async fn transfer(
                 b.office_id,
                 b.reason.trim(),
                 crate::db::now(),
-                &WeekdayCalendar,
+                as_of.calendar.as_ref(),
             )
             .map_err(acted)
         },
@@ -366,7 +372,7 @@ pub async fn extend(
         &[Role::OfficeHead],
         "extend",
         payload,
-        |conn, p, actor, b: &ExtendBody| {
+        |conn, p, actor, b: &ExtendBody, as_of: &AsOf| {
             text("reason", &b.reason, 2_000)?;
             workflow::extend(
                 conn,
@@ -375,7 +381,7 @@ pub async fn extend(
                 b.clock,
                 b.reason.trim(),
                 crate::db::now(),
-                &WeekdayCalendar,
+                as_of.calendar.as_ref(),
             )
             .map_err(acted)?
             .map_err(|NotExtendable| {
@@ -417,7 +423,7 @@ pub async fn answer(
         HANDLERS,
         "answer",
         payload,
-        move |conn, p, actor, b: &AnswerBody| {
+        move |conn, p, actor, b: &AnswerBody, _: &AsOf| {
             text("body", &b.body, 20_000)?;
             if let Some(number) = &b.decision_number {
                 text("decision_number", number, 100)?;
@@ -482,7 +488,7 @@ pub async fn close(
         HANDLERS,
         "close",
         payload,
-        |conn, p, actor, _: &EmptyBody| {
+        |conn, p, actor, _: &EmptyBody, _: &AsOf| {
             workflow::close(conn, p, actor, crate::db::now()).map_err(acted)
         },
     )

@@ -4,6 +4,7 @@
 //! the HTTP workers never wait on the database.
 
 pub mod admin_units_cache;
+pub mod calendar;
 mod connection;
 mod error;
 pub mod escalation;
@@ -17,6 +18,7 @@ pub mod reference;
 pub mod routing;
 pub mod schema;
 pub mod seed;
+pub mod sweep;
 mod transaction;
 mod url;
 pub mod users;

@@ -6,6 +6,7 @@ diesel::table! {
         code -> Text,
         name -> Text,
         kind -> Text,
+        remote -> Bool,
     }
 }
 
@@ -147,6 +148,29 @@ diesel::table! {
         calendar_version -> Text,
         extensions -> Integer,
         ended_at -> Nullable<Timestamp>,
+        approaching_noted_at -> Nullable<Timestamp>,
+        missed_noted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    calendar_changes (id) {
+        id -> BigInt,
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    office_notices (id) {
+        id -> BigInt,
+        office_id -> BigInt,
+        petition_id -> BigInt,
+        reason -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -240,6 +264,7 @@ diesel::joinable!(petition_attachments -> petitions (petition_id));
 diesel::joinable!(petition_identities -> petitions (petition_id));
 diesel::joinable!(petition_clocks -> petitions (petition_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(office_notices -> petitions (petition_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -260,4 +285,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     petition_answers,
     petition_ratings,
     office_status_counts,
+    calendar_changes,
+    office_notices,
 );

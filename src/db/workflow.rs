@@ -274,15 +274,16 @@ pub fn extend(
         .filter(petition_clocks::status.eq("running"))
         .select((
             petition_clocks::id,
+            petition_clocks::started_at,
             petition_clocks::due_at,
             petition_clocks::extensions,
             petition_clocks::day_type,
             petition_clocks::length_days,
         ))
-        .first::<(i64, NaiveDateTime, i32, String, i32)>(conn)
+        .first::<(i64, NaiveDateTime, NaiveDateTime, i32, String, i32)>(conn)
         .optional()
         .map_err(DbError::from)?;
-    let Some((clock_id, due_at, extensions, day_type, length)) = found else {
+    let Some((clock_id, started_at, due_at, extensions, day_type, length)) = found else {
         return Ok(Err(NotExtendable));
     };
     let complexity = p.complexity.as_deref().and_then(|c| match c {
@@ -297,17 +298,21 @@ pub fn extend(
     };
     let day_type =
         clock::DayType::from_code(&day_type).ok_or_else(|| DbError::Corrupt("day type".into()))?;
+    // Counted from the start over the whole new length, as a recomputation after a calendar
+    // change counts it: for working days the same as adding to the old due date; for calendar
+    // days it does not carry a weekend push of the first period into the second.
+    let total = length.max(0) as u32 + days;
     let new_due = end_of_day(clock::due_date(
         calendar,
-        local_date(due_at.and_utc()),
-        days,
+        local_date(started_at.and_utc()),
+        total,
         day_type,
     ));
     diesel::update(petition_clocks::table.find(clock_id))
         .set((
             petition_clocks::due_at.eq(new_due.naive_utc()),
             petition_clocks::extensions.eq(extensions + 1),
-            petition_clocks::length_days.eq(length + days as i32),
+            petition_clocks::length_days.eq(total as i32),
         ))
         .execute(conn)
         .map_err(DbError::from)?;

@@ -119,6 +119,38 @@ impl ClockStatus {
             .into_iter()
             .find(|s| s.code() == code)
     }
+
+    /// The status as it stands at `now`: a running clock past its due time can no longer be
+    /// met, so it reads as missed even before the office acts or the sweeper announces it.
+    pub fn as_of(self, due_at: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        if self == Self::Running && now > due_at {
+            Self::Missed
+        } else {
+            self
+        }
+    }
+}
+
+/// How many working days a deadline that ran out at `due_at` is overdue at `now`: the working
+/// days after its last day up to and including today. Zero when it has not run out.
+pub fn overdue_working_days(
+    calendar: &impl Calendar,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> u32 {
+    if now <= due_at {
+        return 0;
+    }
+    let today = local_date(now);
+    let mut day = local_date(due_at);
+    let mut overdue = 0;
+    while day < today {
+        day = day + Days::new(1);
+        if calendar.is_working_day(day) {
+            overdue += 1;
+        }
+    }
+    overdue
 }
 
 /// One row of the rule table: a clock that starts when a petition is received.

@@ -121,6 +121,15 @@ pub enum BadInput {
     IdempotencyKey,
     TrackingCode(crate::domain::tracking::TrackingCodeError),
     PetitionId,
+    /// Not a date `YYYY-MM-DD`, or one outside the calendar's years.
+    Date {
+        field: &'static str,
+        given: String,
+    },
+    /// A day count that is not a whole number from 0 to the calendar's maximum.
+    DayCount(String),
+    /// A year outside the calendar's years.
+    Year(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -328,6 +337,58 @@ impl ApiError {
                     ),
                 },
                 "limit",
+                "out_of_range",
+            ),
+            Self::BadRequest(BadInput::Date { field: name, given }) => field(
+                "invalid_date",
+                t("Ngày không hợp lệ", "Invalid date"),
+                match lang {
+                    Lang::Vi => format!(
+                        "{name} phải là một ngày dạng YYYY-MM-DD trong các năm {}–{}; nhận được {given:?}.",
+                        crate::domain::calendar::FIRST_YEAR,
+                        crate::domain::calendar::LAST_YEAR
+                    ),
+                    Lang::En => format!(
+                        "{name} must be a date YYYY-MM-DD in the years {}–{}; got {given:?}.",
+                        crate::domain::calendar::FIRST_YEAR,
+                        crate::domain::calendar::LAST_YEAR
+                    ),
+                },
+                name,
+                "invalid_format",
+            ),
+            Self::BadRequest(BadInput::DayCount(given)) => field(
+                "invalid_days",
+                t("Số ngày không hợp lệ", "Invalid number of days"),
+                match lang {
+                    Lang::Vi => format!(
+                        "days phải là số nguyên từ 0 đến {}; nhận được {given:?}.",
+                        crate::domain::calendar::MAX_DAYS
+                    ),
+                    Lang::En => format!(
+                        "days must be a whole number from 0 to {}; got {given:?}.",
+                        crate::domain::calendar::MAX_DAYS
+                    ),
+                },
+                "days",
+                "out_of_range",
+            ),
+            Self::BadRequest(BadInput::Year(given)) => field(
+                "invalid_year",
+                t("Năm không hợp lệ", "Invalid year"),
+                match lang {
+                    Lang::Vi => format!(
+                        "Năm phải từ {} đến {}; nhận được {given:?}.",
+                        crate::domain::calendar::FIRST_YEAR,
+                        crate::domain::calendar::LAST_YEAR
+                    ),
+                    Lang::En => format!(
+                        "The year must be from {} to {}; got {given:?}.",
+                        crate::domain::calendar::FIRST_YEAR,
+                        crate::domain::calendar::LAST_YEAR
+                    ),
+                },
+                "year",
                 "out_of_range",
             ),
             Self::BadRequest(BadInput::Cursor) => field(
@@ -657,6 +718,12 @@ mod tests {
             ApiError::BadRequest(BadInput::Query("x".into())),
             ApiError::BadRequest(BadInput::Limit),
             ApiError::BadRequest(BadInput::Cursor),
+            ApiError::BadRequest(BadInput::Date {
+                field: "start",
+                given: "x".into(),
+            }),
+            ApiError::BadRequest(BadInput::DayCount("x".into())),
+            ApiError::BadRequest(BadInput::Year("x".into())),
             ApiError::BadRequest(BadInput::MalformedJson("x".into())),
             ApiError::InvalidBody("x".into()),
             ApiError::MethodNotAllowed {

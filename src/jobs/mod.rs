@@ -1,5 +1,7 @@
 //! Work the server does on its own, on a timer.
 
+pub mod sweeper;
+
 use std::time::Duration;
 
 use actix_web::web;

@@ -190,6 +190,9 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         login_rate_limit: 1_000,
         partner_rate_limit: 10_000,
         track_rate_limit: 10_000,
+        // Tests sweep when they choose to (`tiengdan sweep`), not on a timer.
+        sweep_interval: 0,
+        approaching_working_days: 2,
         database_url: database
             .url()
             .parse::<DatabaseUrl>()
@@ -361,6 +364,19 @@ impl TestApp {
         all.extend_from_slice(headers);
         self.send(
             awc::http::Method::POST,
+            path,
+            &all,
+            Some(serde_json::to_vec(body).expect("serialise")),
+        )
+        .await
+    }
+
+    /// PUTs JSON with the headers given.
+    pub async fn put_json(&self, path: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        self.send(
+            awc::http::Method::PUT,
             path,
             &all,
             Some(serde_json::to_vec(body).expect("serialise")),

@@ -174,6 +174,8 @@ fn rows() -> Vec<Row> {
         "/v1/offices",
         "/v1/offices/{id}",
         "/v1/categories",
+        "/v1/calendar/{year}",
+        "/v1/calendar/deadline",
     ] {
         rows.push(Row {
             method: "GET",
@@ -239,6 +241,27 @@ fn rows() -> Vec<Row> {
         },
     });
 
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/petitions/{id}/deadlines",
+        setup: Setup::Received,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | OfficialX | HeadX | SupervisorIn => 200,
+            PartnerB | OfficialY | SupervisorOut => 404,
+            Admin => 403,
+        },
+    });
+    rows.push(Row {
+        method: "PUT",
+        pattern: "/v1/calendar/days/{date}",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            Admin => 200,
+            _ => 403,
+        },
+    });
     rows.push(Row {
         method: "POST",
         pattern: "/v1/petitions/{id}/withdraw",
@@ -364,6 +387,12 @@ async fn request(
                 "00004"
             },
         )
+        .replace("{year}", "2026")
+        .replace("{date}", "2027-12-31")
+        .replace(
+            "/v1/calendar/deadline",
+            "/v1/calendar/deadline?start=2026-02-13&days=2&day_type=working",
+        )
         .replace(
             "{tracking_code}",
             petition["tracking_code"].as_str().unwrap_or_default(),
@@ -408,12 +437,14 @@ async fn request(
         (_, p) if p.ends_with("/extend") => Some(json!({"clock": "answer", "reason": "Xác minh"})),
         (_, p) if p.ends_with("/rating") => Some(json!({"satisfied": true, "score": 5})),
         (_, p) if p.ends_with("/reveal-identity") => Some(json!({"reason": "Xác minh nội dung"})),
+        ("PUT", _) => Some(json!({"kind": "holiday", "name": "Nghỉ cuối năm"})),
         _ => Some(json!({})),
     };
     let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    match body {
-        None => app.get_with(&path, &headers).await,
-        Some(body) => app.post_json(&path, &headers, &body).await,
+    match (row.method, body) {
+        (_, None) => app.get_with(&path, &headers).await,
+        ("PUT", Some(body)) => app.put_json(&path, &headers, &body).await,
+        (_, Some(body)) => app.post_json(&path, &headers, &body).await,
     }
 }
 

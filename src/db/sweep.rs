@@ -1,0 +1,187 @@
+//! The deadline sweeper's queries: running clocks coming due or past due, each announced once.
+//!
+//! Every query starts from the `petition_clocks_sweep` index (status, missed_noted_at, due_at),
+//! so a sweep reads the clocks due up to its cutoff, not every petition. On PostgreSQL the
+//! clocks are claimed with `FOR UPDATE SKIP LOCKED`, so two servers sweeping at once each take
+//! different clocks; a claimed clock is marked in the same transaction as its event, so it is
+//! never announced twice. On SQLite the single writer serialises sweeps.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::events::{self, Actor};
+use super::schema::{office_notices, offices, petition_clocks, petitions};
+use super::{DbConnection, DbError};
+use crate::domain::clock::ClockName;
+use crate::domain::petition::Kind;
+
+/// What one sweep announced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub approaching: usize,
+    pub missed: usize,
+    /// Superior offices told of an overdue denunciation.
+    pub notices: usize,
+}
+
+type Due = (i64, i64, String, NaiveDateTime, String, i64);
+
+/// Which announcement a sweep is looking for.
+#[derive(Debug, Clone, Copy)]
+enum Pass {
+    /// Due before this instant.
+    Missed { now: NaiveDateTime },
+    /// Due in `[now, cutoff)` and not yet announced approaching.
+    Approaching {
+        now: NaiveDateTime,
+        cutoff: NaiveDateTime,
+    },
+}
+
+/// Claims up to `limit` running clocks, not yet announced missed, for the pass, soonest due
+/// first.
+fn claim(conn: &mut DbConnection, pass: Pass, limit: i64) -> Result<Vec<Due>, DbError> {
+    // Before any stored time, and within what both backends' timestamps hold.
+    let long_ago = chrono::DateTime::UNIX_EPOCH.naive_utc();
+    // `noted_ok_before`: clocks already announced approaching still count when due before it.
+    // The missed pass takes them all (everything it reads is due before `now`); the approaching
+    // pass none. One filter shape for both, so both walk the sweep index the same way.
+    let (from, to, noted_ok_before) = match pass {
+        Pass::Missed { now } => (long_ago, now, now),
+        Pass::Approaching { now, cutoff } => (now, cutoff, long_ago),
+    };
+    macro_rules! due {
+        () => {
+            petition_clocks::table
+                .filter(petition_clocks::status.eq("running"))
+                .filter(petition_clocks::missed_noted_at.is_null())
+                .filter(petition_clocks::due_at.ge(from))
+                .filter(petition_clocks::due_at.lt(to))
+                .filter(
+                    petition_clocks::approaching_noted_at
+                        .is_null()
+                        .or(petition_clocks::due_at.lt(noted_ok_before)),
+                )
+                .order(petition_clocks::due_at)
+                .limit(limit)
+                .select(petition_clocks::id)
+        };
+    }
+    let ids: Vec<i64> = match conn {
+        DbConnection::Postgres(c) => due!().for_update().skip_locked().load(c)?,
+        DbConnection::Sqlite(c) => due!().load(c)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(petition_clocks::table
+        .inner_join(petitions::table)
+        .filter(petition_clocks::id.eq_any(&ids))
+        .order(petition_clocks::due_at)
+        .select((
+            petition_clocks::id,
+            petition_clocks::petition_id,
+            petition_clocks::name,
+            petition_clocks::due_at,
+            petitions::kind,
+            petitions::office_id,
+        ))
+        .load(conn)?)
+}
+
+/// One sweep: announces up to `limit` missed clocks, then up to `limit` clocks coming due
+/// before `cutoff`, each with its event, in the caller's transaction. An overdue denunciation
+/// is also reported to the superior office (Law on Denunciations 25/2018/QH14 art. 38: the
+/// denouncer may then turn to it, and it asks the office for a report).
+pub fn sweep(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> Result<Swept, DbError> {
+    let mut swept = Swept::default();
+    for (clock_id, petition_id, name, due_at, kind, office_id) in
+        claim(conn, Pass::Missed { now }, limit)?
+    {
+        diesel::update(petition_clocks::table.find(clock_id))
+            .set(petition_clocks::missed_noted_at.eq(Some(now)))
+            .execute(conn)?;
+        events::append(
+            conn,
+            Some(petition_id),
+            &Actor::System,
+            "deadline.missed",
+            &json!({ "clock": name, "due_at": due_at.and_utc(), "office_id": office_id }),
+            now,
+        )?;
+        swept.missed += 1;
+        let overdue_denunciation = kind == Kind::Denunciation.code()
+            && [
+                ClockName::Resolve.code(),
+                ClockName::InitialProcessing.code(),
+            ]
+            .contains(&name.as_str());
+        if overdue_denunciation && notify_superior(conn, petition_id, office_id, &name, now)? {
+            swept.notices += 1;
+        }
+    }
+    for (clock_id, petition_id, name, due_at, _, office_id) in
+        claim(conn, Pass::Approaching { now, cutoff }, limit)?
+    {
+        diesel::update(petition_clocks::table.find(clock_id))
+            .set(petition_clocks::approaching_noted_at.eq(Some(now)))
+            .execute(conn)?;
+        events::append(
+            conn,
+            Some(petition_id),
+            &Actor::System,
+            "deadline.approaching",
+            &json!({ "clock": name, "due_at": due_at.and_utc(), "office_id": office_id }),
+            now,
+        )?;
+        swept.approaching += 1;
+    }
+    Ok(swept)
+}
+
+/// Tells the office above `office_id` that a denunciation there is overdue. False when the
+/// office has no superior on record.
+fn notify_superior(
+    conn: &mut DbConnection,
+    petition_id: i64,
+    office_id: i64,
+    clock: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let superior: Option<Option<i64>> = offices::table
+        .find(office_id)
+        .select(offices::parent_id)
+        .first(conn)
+        .optional()?;
+    let Some(superior) = superior.flatten() else {
+        return Ok(false);
+    };
+    diesel::insert_into(office_notices::table)
+        .values((
+            office_notices::office_id.eq(superior),
+            office_notices::petition_id.eq(petition_id),
+            office_notices::reason.eq("denunciation_overdue"),
+            office_notices::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    events::append(
+        conn,
+        Some(petition_id),
+        &Actor::System,
+        "superior.notified",
+        &json!({
+            "office_id": superior,
+            "reason": "denunciation_overdue",
+            "clock": clock,
+            "legal_basis": "Law on Denunciations 25/2018/QH14, art. 38",
+        }),
+        now,
+    )?;
+    Ok(true)
+}
