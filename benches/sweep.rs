@@ -119,7 +119,10 @@ fn load(conn: &mut DbConnection, count: u64) -> Result<(), tiengdan::db::DbError
         DbConnection::Sqlite(c) => c.batch_execute(&sql)?,
         DbConnection::Postgres(c) => {
             c.batch_execute(&sql)?;
-            c.batch_execute("VACUUM ANALYZE petitions; VACUUM ANALYZE petition_clocks;")?;
+            // One statement per call: several in one string run as one transaction, where
+            // VACUUM may not.
+            c.batch_execute("VACUUM ANALYZE petitions")?;
+            c.batch_execute("VACUUM ANALYZE petition_clocks")?;
         }
     }
     Ok(())
@@ -143,7 +146,7 @@ fn make_due(conn: &mut DbConnection, per_mille: u64) -> Result<(), tiengdan::db:
         DbConnection::Sqlite(c) => c.batch_execute(&sql)?,
         DbConnection::Postgres(c) => {
             c.batch_execute(&sql)?;
-            c.batch_execute("VACUUM ANALYZE petition_clocks;")?;
+            c.batch_execute("VACUUM ANALYZE petition_clocks")?;
         }
     }
     Ok(())

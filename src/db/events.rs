@@ -68,6 +68,37 @@ pub fn append(
     Ok(())
 }
 
+/// Appends one event per petition, all by `actor` at `at`, in one statement (a sweep announcing
+/// hundreds of deadlines makes one round trip, not hundreds).
+pub fn append_each(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    each: &[(i64, serde_json::Value)],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    if each.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = each
+        .iter()
+        .map(|(petition_id, payload)| {
+            (
+                events::petition_id.eq(Some(*petition_id)),
+                events::actor_kind.eq(actor.kind()),
+                events::actor_id.eq(actor.id()),
+                events::action.eq(action),
+                events::payload.eq(payload.to_string()),
+                events::created_at.eq(at),
+            )
+        })
+        .collect();
+    crate::on_backend!(conn, |c| diesel::insert_into(events::table)
+        .values(&rows)
+        .execute(c))?;
+    Ok(())
+}
+
 pub fn for_petition(conn: &mut DbConnection, petition_id: i64) -> Result<Vec<EventRow>, DbError> {
     Ok(events::table
         .filter(events::petition_id.eq(petition_id))

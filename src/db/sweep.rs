@@ -101,48 +101,72 @@ pub fn sweep(
     limit: i64,
 ) -> Result<Swept, DbError> {
     let mut swept = Swept::default();
-    for (clock_id, petition_id, name, due_at, kind, office_id) in
-        claim(conn, Pass::Missed { now }, limit)?
-    {
-        diesel::update(petition_clocks::table.find(clock_id))
-            .set(petition_clocks::missed_noted_at.eq(Some(now)))
-            .execute(conn)?;
-        events::append(
-            conn,
-            Some(petition_id),
-            &Actor::System,
-            "deadline.missed",
-            &json!({ "clock": name, "due_at": due_at.and_utc(), "office_id": office_id }),
-            now,
-        )?;
-        swept.missed += 1;
+    let missed = claim(conn, Pass::Missed { now }, limit)?;
+    mark(conn, &missed, Noted::Missed, now)?;
+    announce(conn, "deadline.missed", &missed, now)?;
+    swept.missed = missed.len();
+    for (_, petition_id, name, _, kind, office_id) in &missed {
         let overdue_denunciation = kind == Kind::Denunciation.code()
-            && [
-                ClockName::Resolve.code(),
-                ClockName::InitialProcessing.code(),
-            ]
-            .contains(&name.as_str());
-        if overdue_denunciation && notify_superior(conn, petition_id, office_id, &name, now)? {
+            && [ClockName::Resolve.code(), ClockName::InitialProcessing.code()]
+                .contains(&name.as_str());
+        if overdue_denunciation && notify_superior(conn, *petition_id, *office_id, name, now)? {
             swept.notices += 1;
         }
     }
-    for (clock_id, petition_id, name, due_at, _, office_id) in
-        claim(conn, Pass::Approaching { now, cutoff }, limit)?
-    {
-        diesel::update(petition_clocks::table.find(clock_id))
-            .set(petition_clocks::approaching_noted_at.eq(Some(now)))
-            .execute(conn)?;
-        events::append(
-            conn,
-            Some(petition_id),
-            &Actor::System,
-            "deadline.approaching",
-            &json!({ "clock": name, "due_at": due_at.and_utc(), "office_id": office_id }),
-            now,
-        )?;
-        swept.approaching += 1;
-    }
+    let approaching = claim(conn, Pass::Approaching { now, cutoff }, limit)?;
+    mark(conn, &approaching, Noted::Approaching, now)?;
+    announce(conn, "deadline.approaching", &approaching, now)?;
+    swept.approaching = approaching.len();
     Ok(swept)
+}
+
+/// Which announcement a clock has had.
+#[derive(Debug, Clone, Copy)]
+enum Noted {
+    Missed,
+    Approaching,
+}
+
+/// Records the announcement on the claimed clocks, in one statement.
+fn mark(
+    conn: &mut DbConnection,
+    clocks: &[Due],
+    noted: Noted,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    if clocks.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = clocks.iter().map(|c| c.0).collect();
+    let claimed = petition_clocks::table.filter(petition_clocks::id.eq_any(&ids));
+    match noted {
+        Noted::Missed => diesel::update(claimed)
+            .set(petition_clocks::missed_noted_at.eq(Some(now)))
+            .execute(conn)?,
+        Noted::Approaching => diesel::update(claimed)
+            .set(petition_clocks::approaching_noted_at.eq(Some(now)))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// One event per claimed clock.
+fn announce(
+    conn: &mut DbConnection,
+    action: &str,
+    clocks: &[Due],
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let each: Vec<(i64, serde_json::Value)> = clocks
+        .iter()
+        .map(|(_, petition_id, name, due_at, _, office_id)| {
+            (
+                *petition_id,
+                json!({ "clock": name, "due_at": due_at.and_utc(), "office_id": office_id }),
+            )
+        })
+        .collect();
+    events::append_each(conn, &Actor::System, action, &each, now)
 }
 
 /// Tells the office above `office_id` that a denunciation there is overdue. False when the
