@@ -19,6 +19,7 @@ use crate::config::Settings;
 use crate::db::admin_units_cache::{AdminUnitsCache, AdminUnitsSnapshot};
 use crate::db::calendar::CalendarCache;
 use crate::db::reference::{self, ReferenceCounts};
+use crate::db::rules::RuleCache;
 use crate::db::seed::{self, SeedOutcome};
 use crate::db::{Db, DbError, PoolOptions, migrate};
 use crate::error::{ApiError, Missing};
@@ -44,6 +45,7 @@ pub struct Shared {
     pub db: Db,
     pub units: web::Data<AdminUnitsCache>,
     pub calendars: web::Data<CalendarCache>,
+    pub rules: web::Data<RuleCache>,
     pub vault: Vault,
     pub tokens: crate::auth::jwt::TokenKeys,
     pub limits: web::Data<RateLimits>,
@@ -62,6 +64,7 @@ pub struct Prepared {
 pub fn prepare(db: &Db) -> Result<Prepared, DbError> {
     let migrations_applied = db.blocking_write(migrate::run_pending)?;
     let admin_units = db.blocking_write(seed::load_admin_units)?;
+    db.blocking_write(crate::db::rules::load_defaults)?;
     let counts = db.blocking_write(reference::counts)?;
     Ok(Prepared {
         backend: db.url().backend(),
@@ -110,15 +113,17 @@ impl Application {
             tracing::warn!(path = %path.display(), "generated a key for staff tokens");
         }
         let url = settings.database_url.clone();
-        let (db, prepared, units, calendar) = actix_web::rt::task::spawn_blocking(move || {
-            let db = Db::connect(&url, options)?;
-            let prepared = prepare(&db)?;
-            let units = db.blocking_write(AdminUnitsSnapshot::load)?;
-            let calendar = db.blocking_write(crate::db::calendar::load)?;
-            Ok::<_, DbError>((db, prepared, units, calendar))
-        })
-        .await
-        .map_err(|_| DbError::Blocking)??;
+        let (db, prepared, units, calendar, rules) =
+            actix_web::rt::task::spawn_blocking(move || {
+                let db = Db::connect(&url, options)?;
+                let prepared = prepare(&db)?;
+                let units = db.blocking_write(AdminUnitsSnapshot::load)?;
+                let calendar = db.blocking_write(crate::db::calendar::load)?;
+                let rules = db.blocking_write(crate::db::rules::load)?;
+                Ok::<_, DbError>((db, prepared, units, calendar, rules))
+            })
+            .await
+            .map_err(|_| DbError::Blocking)??;
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             bind: settings.bind.clone(),
             source,
@@ -128,6 +133,7 @@ impl Application {
             db,
             units: web::Data::new(AdminUnitsCache::new(units)),
             calendars: web::Data::new(CalendarCache::new(calendar)),
+            rules: web::Data::new(RuleCache::new(rules)),
             vault,
             tokens,
             limits: web::Data::new(RateLimits::new(
@@ -140,6 +146,7 @@ impl Application {
         crate::jobs::sweeper::spawn(
             shared.db.clone(),
             shared.calendars.clone(),
+            shared.rules.clone(),
             std::time::Duration::from_secs(settings.sweep_interval),
             settings.approaching_working_days,
         );
@@ -242,6 +249,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
     let db = web::Data::new(shared.db);
     let units = shared.units;
     let calendars = shared.calendars;
+    let rules = shared.rules;
     let vault = web::Data::new(shared.vault);
     let tokens = web::Data::new(shared.tokens);
     let limits = shared.limits;
@@ -253,6 +261,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
             .app_data(db.clone())
             .app_data(units.clone())
             .app_data(calendars.clone())
+            .app_data(rules.clone())
             .app_data(vault.clone())
             .app_data(tokens.clone())
             .app_data(limits.clone())

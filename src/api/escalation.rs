@@ -14,11 +14,13 @@ use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::db::calendar::CalendarCache;
 use crate::db::events::{self};
 use crate::db::petitions::{self, NewIntake, SubmitError};
+use crate::db::rules::RuleCache;
 use crate::db::{Db, escalation};
 use crate::domain::lang::Lang;
 use crate::domain::petition::{
     Attachment, Channel, Fault, Intake, Kind, Location, Submission, Violation,
 };
+use crate::domain::rules::Law;
 use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 use crate::error::ApiError;
 use crate::vault::Vault;
@@ -60,6 +62,7 @@ pub async fn escalate(
     units: web::Data<AdminUnitsCache>,
     vault: web::Data<Vault>,
     calendars: web::Data<CalendarCache>,
+    rules: web::Data<RuleCache>,
     lang: Lang,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -69,6 +72,7 @@ pub async fn escalate(
     let units = units.current();
     let vault = vault.get_ref().clone();
     let calendar = calendars.current();
+    let book = rules.current();
     citizen_action(
         req,
         &path,
@@ -146,7 +150,15 @@ pub async fn escalate(
                 identity,
                 received_at: now,
             };
-            let second = petitions::submit(conn, new, calendar.as_ref()).map_err(|e| match e {
+            let second = petitions::submit(
+                conn,
+                new,
+                &Law {
+                    calendar: calendar.as_ref(),
+                    rules: book.as_ref(),
+                },
+            )
+            .map_err(|e| match e {
                 SubmitError::Invalid(v) => ApiError::Invalid(v),
                 SubmitError::Db(e) => e.into(),
             })?;

@@ -17,6 +17,7 @@ mod params;
 mod petition_reads;
 pub mod petition_views;
 mod petitions;
+mod rules;
 pub mod staff_views;
 mod track;
 mod units;
@@ -60,6 +61,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(calendar::deadline)
                 .service(calendar::get_year)
                 .service(calendar::change_day)
+                .service(rules::list_rules)
+                .service(rules::add_rule)
+                .service(rules::change_rule)
+                .service(rules::set_remote)
                 .service(petitions::submit)
                 .service(petition_reads::list_petitions)
                 .service(petition_reads::get_petition)

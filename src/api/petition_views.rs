@@ -245,6 +245,20 @@ impl AsOf {
         }
     }
 
+    /// The calendar and rule book of the request's app.
+    pub fn from_request(
+        req: &actix_web::HttpRequest,
+    ) -> Result<(Self, std::sync::Arc<crate::domain::rules::RuleBook>), ApiError> {
+        use actix_web::web::Data;
+        let calendars = req
+            .app_data::<Data<crate::db::calendar::CalendarCache>>()
+            .ok_or(ApiError::Internal)?;
+        let rules = req
+            .app_data::<Data<crate::db::rules::RuleCache>>()
+            .ok_or(ApiError::Internal)?;
+        Ok((Self::new(calendars.current()), rules.current()))
+    }
+
     /// Working days a running deadline due at `due_at` is overdue by.
     pub fn overdue(&self, due_at: Option<NaiveDateTime>) -> u32 {
         due_at.map_or(0, |due| {

@@ -12,10 +12,12 @@ use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::db::calendar::CalendarCache;
 use crate::db::events::Actor;
 use crate::db::petitions::{self, NewIntake, SubmitError};
+use crate::db::rules::RuleCache;
 use crate::db::{Db, DbConnection};
 use crate::domain::clock::local_date;
 use crate::domain::lang::Lang;
 use crate::domain::petition::{self as law, Channel, Citizen};
+use crate::domain::rules::Law;
 use crate::domain::staff::Role;
 use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 use crate::error::{ApiError, BadInput};
@@ -72,11 +74,13 @@ pub async fn submit(
     units: web::Data<AdminUnitsCache>,
     vault: web::Data<Vault>,
     calendars: web::Data<CalendarCache>,
+    rules: web::Data<RuleCache>,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key(&req)?;
     let parsed = body::parse::<SubmitPetition>(&req, &payload)?;
     let calendar = calendars.current();
+    let book = rules.current();
     let hash = idempotency::request_hash("POST /v1/petitions", &parsed.canonical);
     let received_at = parsed.value.received_at;
     let submission = parsed.value.into_submission();
@@ -164,7 +168,15 @@ pub async fn submit(
             identity,
             received_at: received,
         };
-        let stored = petitions::submit(conn, new, calendar.as_ref()).map_err(|e| match e {
+        let stored = petitions::submit(
+            conn,
+            new,
+            &Law {
+                calendar: calendar.as_ref(),
+                rules: book.as_ref(),
+            },
+        )
+        .map_err(|e| match e {
             SubmitError::Invalid(v) => ApiError::Invalid(v),
             SubmitError::Db(e) => e.into(),
         })?;

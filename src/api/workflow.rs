@@ -15,13 +15,13 @@ use super::petition_views::{AsOf, CitizenView, EmptyBody, PetitionView};
 use super::petitions::petition_id;
 use crate::auth::caller::Caller;
 use crate::auth::staff::Staff;
-use crate::db::calendar::CalendarCache;
 use crate::db::events::Actor;
 use crate::db::petitions::{self, ActError, PetitionRow};
 use crate::db::workflow::{self, NotExtendable};
 use crate::db::{Db, DbConnection};
 use crate::domain::clock::{ClockName, Complexity};
 use crate::domain::petition::{Fault, Violation};
+use crate::domain::rules::Law;
 use crate::domain::staff::Role;
 use crate::error::{ApiError, Missing};
 use crate::vault::Vault;
@@ -134,7 +134,7 @@ async fn act<B, F>(
 ) -> Result<HttpResponse, ApiError>
 where
     B: DeserializeOwned + Clone + Send + Sync + 'static,
-    F: Fn(&mut DbConnection, &PetitionRow, &Actor, &B, &AsOf) -> Result<(), ApiError>
+    F: Fn(&mut DbConnection, &PetitionRow, &Actor, &B, &Law) -> Result<(), ApiError>
         + Clone
         + Send
         + Sync
@@ -158,11 +158,7 @@ where
         .app_data::<web::Data<Vault>>()
         .cloned()
         .ok_or(ApiError::Internal)?;
-    let calendars = req
-        .app_data::<web::Data<CalendarCache>>()
-        .cloned()
-        .ok_or(ApiError::Internal)?;
-    let as_of = AsOf::new(calendars.current());
+    let (as_of, book) = AsOf::from_request(&req)?;
     let scope = format!("user:{}", staff.user_id);
     let actor = Actor::Staff(staff.user_id);
     let caller = Caller::Staff(staff);
@@ -174,7 +170,11 @@ where
         if p.office_id != office {
             return Err(ApiError::NotFound(Missing::Petition));
         }
-        apply(conn, &p, &actor, &parsed, &as_of)?;
+        let law = Law {
+            calendar: as_of.calendar.as_ref(),
+            rules: book.as_ref(),
+        };
+        apply(conn, &p, &actor, &parsed, &law)?;
         let detail = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
         // The caller acted as the handling office; after a transfer it no longer is.
         let view = match view_for(&caller, &reply_vault, &detail, &as_of) {
@@ -219,16 +219,8 @@ pub async fn accept(
         HANDLERS,
         "accept",
         payload,
-        |conn, p, actor, b: &AcceptBody, as_of: &AsOf| {
-            workflow::accept(
-                conn,
-                p,
-                actor,
-                b.complexity,
-                crate::db::now(),
-                as_of.calendar.as_ref(),
-            )
-            .map_err(acted)
+        |conn, p, actor, b: &AcceptBody, law: &Law| {
+            workflow::accept(conn, p, actor, b.complexity, crate::db::now(), law).map_err(acted)
         },
     )
     .await
@@ -264,7 +256,7 @@ pub async fn reject(
         HANDLERS,
         "reject",
         payload,
-        |conn, p, actor, b: &RejectBody, _: &AsOf| {
+        |conn, p, actor, b: &RejectBody, _: &Law| {
             if let Some(note) = &b.note {
                 text("note", note, 2_000)?;
             }
@@ -312,7 +304,7 @@ pub async fn transfer(
         HANDLERS,
         "transfer",
         payload,
-        |conn, p, actor, b: &TransferBody, as_of: &AsOf| {
+        |conn, p, actor, b: &TransferBody, law: &Law| {
             text("reason", &b.reason, 2_000)?;
             if b.office_id == p.office_id {
                 return Err(ApiError::Invalid(vec![Violation::new(
@@ -334,7 +326,7 @@ pub async fn transfer(
                 b.office_id,
                 b.reason.trim(),
                 crate::db::now(),
-                as_of.calendar.as_ref(),
+                law,
             )
             .map_err(acted)
         },
@@ -372,7 +364,7 @@ pub async fn extend(
         &[Role::OfficeHead],
         "extend",
         payload,
-        |conn, p, actor, b: &ExtendBody, as_of: &AsOf| {
+        |conn, p, actor, b: &ExtendBody, law: &Law| {
             text("reason", &b.reason, 2_000)?;
             workflow::extend(
                 conn,
@@ -381,7 +373,7 @@ pub async fn extend(
                 b.clock,
                 b.reason.trim(),
                 crate::db::now(),
-                as_of.calendar.as_ref(),
+                law,
             )
             .map_err(acted)?
             .map_err(|NotExtendable| {
@@ -423,7 +415,7 @@ pub async fn answer(
         HANDLERS,
         "answer",
         payload,
-        move |conn, p, actor, b: &AnswerBody, _: &AsOf| {
+        move |conn, p, actor, b: &AnswerBody, _: &Law| {
             text("body", &b.body, 20_000)?;
             if let Some(number) = &b.decision_number {
                 text("decision_number", number, 100)?;
@@ -488,7 +480,7 @@ pub async fn close(
         HANDLERS,
         "close",
         payload,
-        |conn, p, actor, _: &EmptyBody, _: &AsOf| {
+        |conn, p, actor, _: &EmptyBody, _: &Law| {
             workflow::close(conn, p, actor, crate::db::now()).map_err(acted)
         },
     )

@@ -5,6 +5,7 @@
 
 pub mod admin_units_cache;
 pub mod calendar;
+pub mod clocks;
 mod connection;
 mod error;
 pub mod escalation;
@@ -16,8 +17,10 @@ pub mod partners;
 pub mod petitions;
 pub mod reference;
 pub mod routing;
+pub mod rules;
 pub mod schema;
 pub mod seed;
+pub mod snapshot;
 pub mod sweep;
 mod transaction;
 mod url;

@@ -11,9 +11,10 @@ use super::schema::{
     offices, petition_attachments, petition_clocks, petition_identities, petitions, routing_rules,
 };
 use super::{DbConnection, DbError};
-use crate::domain::clock::{self, Calendar};
+use crate::domain::clock;
 use crate::domain::petition::{Channel, Fault, Intake, Kind, Violation};
 use crate::domain::routing::{self, Case, Target};
+use crate::domain::rules::{Case as RuleCase, Law, Starts};
 use crate::domain::workflow::{self, Action, Status, WrongState};
 use crate::vault::Sealed;
 
@@ -137,7 +138,7 @@ pub enum SubmitError {
 pub fn submit(
     conn: &mut DbConnection,
     new: NewIntake,
-    calendar: &impl Calendar,
+    law: &Law,
 ) -> Result<PetitionDetail, SubmitError> {
     let s = &new.intake.submission;
     let second_time_of = match &s.second_time_of {
@@ -225,23 +226,24 @@ pub fn submit(
             ))
             .execute(conn)?;
     }
-    let clocks = clock::start_receipt_clocks(calendar, new.intake.kind, new.received_at);
-    for c in &clocks {
-        diesel::insert_into(petition_clocks::table)
-            .values((
-                petition_clocks::petition_id.eq(id),
-                petition_clocks::name.eq(c.rule.clock.code()),
-                petition_clocks::started_at.eq(c.started_at.naive_utc()),
-                petition_clocks::length_days.eq(c.rule.days as i32),
-                petition_clocks::day_type.eq(c.rule.day_type.code()),
-                petition_clocks::due_at.eq(c.due_at.naive_utc()),
-                petition_clocks::status.eq("running"),
-                petition_clocks::legal_basis.eq(c.rule.legal_basis),
-                petition_clocks::rule_version.eq(c.rules_version),
-                petition_clocks::calendar_version.eq(&c.calendar_version),
-            ))
-            .execute(conn)?;
-    }
+    let remote = law.rules.asks_remote(new.intake.kind, Starts::Receipt)
+        && super::rules::is_remote(conn, &s.commune_code)?;
+    let clock_case = RuleCase {
+        kind: new.intake.kind,
+        second_time: second_time_of.is_some(),
+        remote,
+        complexity: None,
+        province_code: &new.province_code,
+        category_code: &s.category,
+    };
+    let clocks = clock::start_clocks(
+        law.calendar,
+        law.rules,
+        &clock_case,
+        Starts::Receipt,
+        new.received_at,
+    );
+    super::clocks::start(conn, id, &clocks, false)?;
     refresh_next_due(conn, id)?;
     events::append(
         conn,

@@ -6,7 +6,6 @@ diesel::table! {
         code -> Text,
         name -> Text,
         kind -> Text,
-        remote -> Bool,
     }
 }
 
@@ -16,6 +15,7 @@ diesel::table! {
         province_code -> Text,
         name -> Text,
         kind -> Text,
+        remote -> Bool,
     }
 }
 
@@ -150,6 +150,30 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         approaching_noted_at -> Nullable<Timestamp>,
         missed_noted_at -> Nullable<Timestamp>,
+        rule_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    clock_rules (id) {
+        id -> BigInt,
+        kind -> Text,
+        clock -> Text,
+        starts -> Text,
+        second_time -> Nullable<Bool>,
+        remote -> Nullable<Bool>,
+        complexity -> Nullable<Text>,
+        province_code -> Nullable<Text>,
+        category_code -> Nullable<Text>,
+        days -> Integer,
+        day_type -> Text,
+        max_extensions -> Integer,
+        extension_days -> Integer,
+        legal_basis -> Text,
+        supersedes -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 
@@ -287,4 +311,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     office_status_counts,
     calendar_changes,
     office_notices,
+    clock_rules,
 );

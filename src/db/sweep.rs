@@ -107,8 +107,11 @@ pub fn sweep(
     swept.missed = missed.len();
     for (_, petition_id, name, _, kind, office_id) in &missed {
         let overdue_denunciation = kind == Kind::Denunciation.code()
-            && [ClockName::Resolve.code(), ClockName::InitialProcessing.code()]
-                .contains(&name.as_str());
+            && [
+                ClockName::Resolve.code(),
+                ClockName::InitialProcessing.code(),
+            ]
+            .contains(&name.as_str());
         if overdue_denunciation && notify_superior(conn, *petition_id, *office_id, name, now)? {
             swept.notices += 1;
         }

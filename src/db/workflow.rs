@@ -9,10 +9,9 @@ use super::events::{self, Actor};
 use super::petitions::{ActError, PetitionRow, refresh_next_due};
 use super::schema::{petition_answers, petition_clocks, petition_ratings, petitions};
 use super::{DbConnection, DbError};
-use crate::domain::clock::{
-    self, Calendar, ClockName, ClockRule, Complexity, end_of_day, extension_days, local_date,
-};
+use crate::domain::clock::{self, ClockName, Complexity, end_of_day, local_date};
 use crate::domain::petition::Kind;
+use crate::domain::rules::{Case, Law, Starts};
 use crate::domain::workflow::{self, Action, Status, WrongState};
 
 /// The petition as an action finds it.
@@ -92,40 +91,29 @@ fn end_clocks(
     Ok(())
 }
 
-/// Starts clocks at `at`. A clock of the same name that already ran (a transfer restarting
-/// the clocks) is replaced.
+/// Starts the clocks the rules give the petition at `starts`, at `at`. A clock of the same
+/// name that already ran (a transfer restarting the clocks) is replaced.
 fn start_clocks(
     conn: &mut DbConnection,
-    id: i64,
-    rules: &[ClockRule],
+    p: &PetitionRow,
+    starts: Starts,
+    complexity: Option<Complexity>,
     at: DateTime<Utc>,
-    calendar: &impl Calendar,
+    law: &Law,
 ) -> Result<(), DbError> {
-    let start = local_date(at);
-    for rule in rules {
-        let due = end_of_day(clock::due_date(calendar, start, rule.days, rule.day_type));
-        diesel::delete(
-            petition_clocks::table
-                .filter(petition_clocks::petition_id.eq(id))
-                .filter(petition_clocks::name.eq(rule.clock.code())),
-        )
-        .execute(conn)?;
-        diesel::insert_into(petition_clocks::table)
-            .values((
-                petition_clocks::petition_id.eq(id),
-                petition_clocks::name.eq(rule.clock.code()),
-                petition_clocks::started_at.eq(at.naive_utc()),
-                petition_clocks::length_days.eq(rule.days as i32),
-                petition_clocks::day_type.eq(rule.day_type.code()),
-                petition_clocks::due_at.eq(due.naive_utc()),
-                petition_clocks::status.eq("running"),
-                petition_clocks::legal_basis.eq(rule.legal_basis),
-                petition_clocks::rule_version.eq(clock::RULES_VERSION),
-                petition_clocks::calendar_version.eq(calendar.version()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    let kind = kind(p)?;
+    let remote =
+        law.rules.asks_remote(kind, starts) && super::rules::is_remote(conn, &p.commune_code)?;
+    let case = Case {
+        kind,
+        second_time: p.second_time_of.is_some(),
+        remote,
+        complexity,
+        province_code: &p.province_code,
+        category_code: &p.category_code,
+    };
+    let clocks = clock::start_clocks(law.calendar, law.rules, &case, starts, at);
+    super::clocks::start(conn, p.id, &clocks, true)
 }
 
 fn kind(p: &PetitionRow) -> Result<Kind, DbError> {
@@ -140,7 +128,7 @@ pub fn accept(
     actor: &Actor,
     complexity: Complexity,
     now: DateTime<Utc>,
-    calendar: &impl Calendar,
+    law: &Law,
 ) -> Result<(), ActError> {
     let at = now.naive_utc();
     transition(conn, p, Action::Accept, at)?;
@@ -154,8 +142,7 @@ pub fn accept(
         ]),
         at,
     )?;
-    let rules = clock::acceptance_clocks(kind(p)?, complexity, p.second_time_of.is_some());
-    start_clocks(conn, p.id, &rules, now, calendar)?;
+    start_clocks(conn, p, Starts::Acceptance, Some(complexity), now, law)?;
     diesel::update(petitions::table.find(p.id))
         .set(petitions::complexity.eq(complexity.code()))
         .execute(conn)
@@ -202,7 +189,7 @@ pub fn transfer(
     to_office: i64,
     reason: &str,
     now: DateTime<Utc>,
-    calendar: &impl Calendar,
+    law: &Law,
 ) -> Result<(), ActError> {
     let at = now.naive_utc();
     transition(conn, p, Action::Transfer, at)?;
@@ -227,7 +214,7 @@ pub fn transfer(
         Some((p.office_id, received)),
         Some((to_office, received)),
     )?;
-    start_clocks(conn, p.id, &clock::receipt_clocks(kind(p)?), now, calendar)?;
+    start_clocks(conn, p, Starts::Receipt, None, now, law)?;
     refresh_next_due(conn, p.id)?;
     events::append(
         conn,
@@ -253,7 +240,7 @@ pub fn extend(
     clock_name: ClockName,
     reason: &str,
     now: DateTime<Utc>,
-    calendar: &impl Calendar,
+    law: &Law,
 ) -> Result<Result<(), NotExtendable>, ActError> {
     let at = now.naive_utc();
     let from = p.status()?;
@@ -279,20 +266,27 @@ pub fn extend(
             petition_clocks::extensions,
             petition_clocks::day_type,
             petition_clocks::length_days,
+            petition_clocks::rule_id,
         ))
-        .first::<(i64, NaiveDateTime, NaiveDateTime, i32, String, i32)>(conn)
+        .first::<(
+            i64,
+            NaiveDateTime,
+            NaiveDateTime,
+            i32,
+            String,
+            i32,
+            Option<i64>,
+        )>(conn)
         .optional()
         .map_err(DbError::from)?;
-    let Some((clock_id, started_at, due_at, extensions, day_type, length)) = found else {
+    let Some((clock_id, started_at, due_at, extensions, day_type, length, rule_id)) = found else {
         return Ok(Err(NotExtendable));
     };
-    let complexity = p.complexity.as_deref().and_then(|c| match c {
-        "normal" => Some(Complexity::Normal),
-        "complex" => Some(Complexity::Complex),
-        "especially_complex" => Some(Complexity::EspeciallyComplex),
-        _ => None,
-    });
-    let Some(days) = extension_days(kind(p)?, clock_name, complexity, extensions.max(0) as u32)
+    // The rule the clock was started under, as it stands now (a changed rule's clocks follow
+    // its successor); the extensions it allows given those already granted.
+    let Some(days) = rule_id
+        .and_then(|id| law.rules.get(id))
+        .and_then(|rule| rule.extension(extensions.max(0) as u32))
     else {
         return Ok(Err(NotExtendable));
     };
@@ -303,7 +297,7 @@ pub fn extend(
     // days it does not carry a weekend push of the first period into the second.
     let total = length.max(0) as u32 + days;
     let new_due = end_of_day(clock::due_date(
-        calendar,
+        law.calendar,
         local_date(started_at.and_utc()),
         total,
         day_type,

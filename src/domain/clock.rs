@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
-use super::petition::Kind;
+use super::rules::{Case, Rule, RuleBook, Starts};
 
 /// Vietnam's time (Asia/Ho_Chi_Minh): UTC+7 all year, no daylight saving since 1975.
 pub fn vietnam() -> FixedOffset {
@@ -153,77 +153,6 @@ pub fn overdue_working_days(
     overdue
 }
 
-/// One row of the rule table: a clock that starts when a petition is received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClockRule {
-    pub kind: Kind,
-    pub clock: ClockName,
-    pub days: u32,
-    pub day_type: DayType,
-    pub legal_basis: &'static str,
-}
-
-/// The version of [`RECEIPT_CLOCKS`], stored with every clock computed from it.
-pub const RULES_VERSION: &str = "2026-11-24.1";
-
-/// The clocks that start at receipt, by kind (DESIGN §3.1). Clocks that start later
-/// (resolution from acceptance, notification) are set by the workflow.
-pub const RECEIPT_CLOCKS: [ClockRule; 5] = [
-    ClockRule {
-        kind: Kind::Complaint,
-        clock: ClockName::Accept,
-        days: 10,
-        day_type: DayType::Calendar,
-        legal_basis: "Law on Complaints 02/2011/QH13, art. 27",
-    },
-    ClockRule {
-        kind: Kind::Denunciation,
-        clock: ClockName::InitialProcessing,
-        days: 7,
-        day_type: DayType::Working,
-        legal_basis: "Law on Denunciations 25/2018/QH14, art. 24",
-    },
-    ClockRule {
-        kind: Kind::Recommendation,
-        clock: ClockName::Acknowledge,
-        days: 2,
-        day_type: DayType::Working,
-        legal_basis: "Provincial regulation (no national rule); Tiếng Dân default",
-    },
-    ClockRule {
-        kind: Kind::Feedback,
-        clock: ClockName::Acknowledge,
-        days: 2,
-        day_type: DayType::Working,
-        legal_basis: "Provincial regulation (no national rule); Tiếng Dân default",
-    },
-    ClockRule {
-        kind: Kind::Feedback,
-        clock: ClockName::Answer,
-        days: 10,
-        day_type: DayType::Working,
-        legal_basis: "Provincial regulation (no national rule); Tiếng Dân default, after Đà Nẵng Decision 960/QĐ-UBND (2021)",
-    },
-];
-
-/// The receipt clocks of a kind. Recommendations answer like feedback.
-pub fn receipt_clocks(kind: Kind) -> Vec<ClockRule> {
-    let mut rules: Vec<ClockRule> = RECEIPT_CLOCKS
-        .iter()
-        .filter(|r| r.kind == kind)
-        .copied()
-        .collect();
-    if kind == Kind::Recommendation {
-        rules.extend(
-            RECEIPT_CLOCKS
-                .iter()
-                .filter(|r| r.kind == Kind::Feedback && r.clock == ClockName::Answer)
-                .map(|r| ClockRule { kind, ..*r }),
-        );
-    }
-    rules
-}
-
 /// How hard a case is, set when it is accepted; it lengthens the resolution clock.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -243,75 +172,11 @@ impl Complexity {
             Self::EspeciallyComplex => "especially_complex",
         }
     }
-}
-
-/// The clocks that start when a petition is accepted (DESIGN §3.1). Recommendations and
-/// feedback keep the answer clock that started at receipt.
-pub fn acceptance_clocks(kind: Kind, complexity: Complexity, second_time: bool) -> Vec<ClockRule> {
-    let complex = complexity != Complexity::Normal;
-    match kind {
-        Kind::Complaint if second_time => vec![ClockRule {
-            kind,
-            clock: ClockName::Resolve,
-            days: if complex { 60 } else { 45 },
-            day_type: DayType::Calendar,
-            legal_basis: "Law on Complaints 02/2011/QH13, art. 37",
-        }],
-        Kind::Complaint => vec![ClockRule {
-            kind,
-            clock: ClockName::Resolve,
-            days: if complex { 45 } else { 30 },
-            day_type: DayType::Calendar,
-            legal_basis: "Law on Complaints 02/2011/QH13, art. 28",
-        }],
-        Kind::Denunciation => vec![
-            ClockRule {
-                kind,
-                clock: ClockName::Notify,
-                days: 5,
-                day_type: DayType::Working,
-                legal_basis: "Law on Denunciations 25/2018/QH14, art. 29",
-            },
-            ClockRule {
-                kind,
-                clock: ClockName::Resolve,
-                days: 30,
-                day_type: DayType::Calendar,
-                legal_basis: "Law on Denunciations 25/2018/QH14, art. 30",
-            },
-        ],
-        Kind::Recommendation | Kind::Feedback => Vec::new(),
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Normal, Self::Complex, Self::EspeciallyComplex]
+            .into_iter()
+            .find(|c| c.code() == code)
     }
-}
-
-/// How many days an extension adds to `clock`, given how many it already had; `None` when the
-/// law allows no (further) extension.
-///
-/// Denunciation resolution: complex cases once by 30 days, especially complex twice (Law on
-/// Denunciations art. 30(1)); initial processing once, from 7 to 10 working days (art. 24);
-/// recommendation and feedback answers once by 10 working days (provincial practice).
-/// Complaint periods are fixed at acceptance by their complexity: no extension.
-pub fn extension_days(
-    kind: Kind,
-    clock: ClockName,
-    complexity: Option<Complexity>,
-    extensions_so_far: u32,
-) -> Option<u32> {
-    let allowed = match (kind, clock, complexity) {
-        (Kind::Denunciation, ClockName::Resolve, Some(Complexity::Complex)) => 1,
-        (Kind::Denunciation, ClockName::Resolve, Some(Complexity::EspeciallyComplex)) => 2,
-        (Kind::Denunciation, ClockName::InitialProcessing, _) => 1,
-        (Kind::Recommendation | Kind::Feedback, ClockName::Answer, _) => 1,
-        _ => 0,
-    };
-    if extensions_so_far >= allowed {
-        return None;
-    }
-    Some(match clock {
-        ClockName::Resolve => 30,
-        ClockName::InitialProcessing => 3,
-        _ => 10,
-    })
 }
 
 /// Which days civil servants work.
@@ -371,30 +236,33 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
     }
 }
 
-/// A clock as computed: when it runs out, and with which rules and calendar.
+/// A clock as computed: when it runs out, and with which rule and calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clock {
-    pub rule: ClockRule,
+    pub rule: Rule,
     pub started_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
-    pub rules_version: &'static str,
+    pub rules_version: String,
     pub calendar_version: String,
 }
 
-/// The clocks a petition of `kind` gets when received at `received_at`.
-pub fn start_receipt_clocks(
+/// The clocks that start at `starts` for `case`, started at `at` (Civil Code art. 147: counted
+/// from the day after).
+pub fn start_clocks(
     calendar: &impl Calendar,
-    kind: Kind,
-    received_at: DateTime<Utc>,
+    book: &RuleBook,
+    case: &Case,
+    starts: Starts,
+    at: DateTime<Utc>,
 ) -> Vec<Clock> {
-    let start = local_date(received_at);
-    receipt_clocks(kind)
+    let start = local_date(at);
+    book.clocks(case, starts)
         .into_iter()
         .map(|rule| Clock {
             due_at: end_of_day(due_date(calendar, start, rule.days, rule.day_type)),
-            rule,
-            started_at: received_at,
-            rules_version: RULES_VERSION,
+            rule: rule.clone(),
+            started_at: at,
+            rules_version: book.version(),
             calendar_version: calendar.version().to_owned(),
         })
         .collect()
@@ -403,6 +271,7 @@ pub fn start_receipt_clocks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::petition::Kind;
     use proptest::prelude::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -446,74 +315,21 @@ mod tests {
     fn receipt_in_the_evening_counts_from_the_vietnamese_date() {
         // 20:00 UTC on Monday is 03:00 Tuesday in Vietnam: Tuesday is the start day.
         let received = Utc.with_ymd_and_hms(2026, 11, 23, 20, 0, 0).unwrap();
-        let clocks = start_receipt_clocks(&WeekdayCalendar, Kind::Feedback, received);
+        let book = RuleBook::new(crate::domain::rules::defaults().unwrap(), 1);
+        let case = Case {
+            kind: Kind::Feedback,
+            second_time: false,
+            remote: false,
+            complexity: None,
+            province_code: "01",
+            category_code: "environment",
+        };
+        let clocks = start_clocks(&WeekdayCalendar, &book, &case, Starts::Receipt, received);
         assert_eq!(clocks.len(), 2);
         assert_eq!(clocks[0].rule.clock, ClockName::Acknowledge);
         assert_eq!(local_date(clocks[0].due_at), date(2026, 11, 26));
         assert_eq!(local_date(clocks[1].due_at), date(2026, 12, 8));
-    }
-
-    #[test]
-    fn extensions_follow_the_law() {
-        use Complexity::*;
-        let ext = |kind, clock, complexity, so_far| extension_days(kind, clock, complexity, so_far);
-        assert_eq!(
-            ext(Kind::Denunciation, ClockName::Resolve, Some(Normal), 0),
-            None
-        );
-        assert_eq!(
-            ext(Kind::Denunciation, ClockName::Resolve, Some(Complex), 0),
-            Some(30)
-        );
-        assert_eq!(
-            ext(Kind::Denunciation, ClockName::Resolve, Some(Complex), 1),
-            None
-        );
-        assert_eq!(
-            ext(
-                Kind::Denunciation,
-                ClockName::Resolve,
-                Some(EspeciallyComplex),
-                1
-            ),
-            Some(30)
-        );
-        assert_eq!(
-            ext(
-                Kind::Denunciation,
-                ClockName::Resolve,
-                Some(EspeciallyComplex),
-                2
-            ),
-            None
-        );
-        assert_eq!(
-            ext(Kind::Denunciation, ClockName::InitialProcessing, None, 0),
-            Some(3)
-        );
-        assert_eq!(ext(Kind::Feedback, ClockName::Answer, None, 0), Some(10));
-        assert_eq!(ext(Kind::Feedback, ClockName::Answer, None, 1), None);
-        assert_eq!(
-            ext(Kind::Complaint, ClockName::Resolve, Some(Complex), 0),
-            None
-        );
-        assert_eq!(
-            acceptance_clocks(Kind::Complaint, Complex, false)[0].days,
-            45
-        );
-        assert_eq!(acceptance_clocks(Kind::Complaint, Normal, true)[0].days, 45);
-        assert_eq!(
-            acceptance_clocks(Kind::Denunciation, Normal, false).len(),
-            2
-        );
-    }
-
-    #[test]
-    fn every_kind_has_a_receipt_clock() {
-        for kind in Kind::ALL {
-            assert!(!receipt_clocks(kind).is_empty(), "{kind:?}");
-        }
-        assert_eq!(receipt_clocks(Kind::Recommendation).len(), 2);
+        assert_eq!(clocks[0].rules_version, "rules.1");
     }
 
     proptest! {

@@ -11,6 +11,7 @@ pub mod office;
 pub mod pagination;
 pub mod petition;
 pub mod routing;
+pub mod rules;
 pub mod staff;
 pub mod tracking;
 pub mod workflow;

@@ -185,6 +185,11 @@ pub enum Fault {
     TooMany {
         max: usize,
     },
+    /// A number outside the range allowed.
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     /// Only allowed for another kind of petition.
     NotForKind {
         kind: Kind,

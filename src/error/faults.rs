@@ -52,6 +52,11 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
             "Không được là thời điểm trong tương lai.".into(),
             "Must not be in the future.".into(),
         ),
+        Fault::OutOfRange { min, max } => (
+            "out_of_range",
+            format!("Phải từ {min} đến {max}."),
+            format!("Must be from {min} to {max}."),
+        ),
         Fault::TooMany { max } => (
             "too_many",
             format!("Tối đa {max} mục."),

@@ -80,6 +80,8 @@ pub enum Missing {
     Petition,
     Partner(i64),
     User,
+    /// No clock rule in force has this id.
+    Rule(i64),
 }
 
 /// Why a caller was not recognised.
@@ -111,6 +113,7 @@ pub enum BadInput {
         given: String,
     },
     OfficeId(String),
+    RuleId(String),
     /// The query string did not parse: unknown parameter, wrong type.
     Query(String),
     Limit,
@@ -315,6 +318,16 @@ impl ApiError {
                 "id",
                 "invalid_format",
             ),
+            Self::BadRequest(BadInput::RuleId(_)) => field(
+                "invalid_rule_id",
+                t("Số hiệu quy tắc không hợp lệ", "Invalid rule id"),
+                t(
+                    "Số hiệu quy tắc là một số nguyên dương.",
+                    "A rule id is a positive whole number.",
+                ),
+                "id",
+                "invalid_format",
+            ),
             Self::BadRequest(BadInput::Query(reason)) => plain(
                 "invalid_query",
                 t("Tham số truy vấn không hợp lệ", "Invalid query parameters"),
@@ -477,6 +490,14 @@ impl ApiError {
                 match lang {
                     Lang::Vi => format!("Không có đối tác nào mang số {id}."),
                     Lang::En => format!("No partner has the id {id}."),
+                },
+            ),
+            Self::NotFound(Missing::Rule(id)) => plain(
+                "rule_not_found",
+                t("Không tìm thấy quy tắc thời hạn", "Rule not found"),
+                match lang {
+                    Lang::Vi => format!("Không có quy tắc thời hạn đang áp dụng nào mang số {id}."),
+                    Lang::En => format!("No clock rule in force has the id {id}."),
                 },
             ),
             Self::BadRequest(BadInput::IdempotencyKey) => field(
@@ -715,6 +736,7 @@ mod tests {
                 given: "x".into(),
             }),
             ApiError::BadRequest(BadInput::OfficeId("x".into())),
+            ApiError::BadRequest(BadInput::RuleId("x".into())),
             ApiError::BadRequest(BadInput::Query("x".into())),
             ApiError::BadRequest(BadInput::Limit),
             ApiError::BadRequest(BadInput::Cursor),
@@ -734,6 +756,7 @@ mod tests {
             ApiError::Unavailable,
             ApiError::NotFound(Missing::Petition),
             ApiError::NotFound(Missing::Partner(3)),
+            ApiError::NotFound(Missing::Rule(3)),
             ApiError::NotFound(Missing::User),
             ApiError::BadRequest(BadInput::IdempotencyKey),
             ApiError::BadRequest(BadInput::TrackingCode(

@@ -8,6 +8,7 @@ use actix_web::web;
 use chrono::{DateTime, Utc};
 
 use crate::db::calendar::{self, CalendarCache};
+use crate::db::rules::RuleCache;
 use crate::db::sweep::{self, Swept};
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::calendar::VietnamCalendar;
@@ -81,7 +82,13 @@ impl Sweep {
 }
 
 /// Runs the sweeper every `every` on the server's runtime.
-pub fn spawn(db: Db, calendars: web::Data<CalendarCache>, every: Duration, working_days: u32) {
+pub fn spawn(
+    db: Db,
+    calendars: web::Data<CalendarCache>,
+    rules: web::Data<RuleCache>,
+    every: Duration,
+    working_days: u32,
+) {
     if every.is_zero() {
         return;
     }
@@ -89,8 +96,8 @@ pub fn spawn(db: Db, calendars: web::Data<CalendarCache>, every: Duration, worki
         let mut interval = actix_web::rt::time::interval(every);
         loop {
             interval.tick().await;
-            if let Err(e) = refresh_calendar(&db, &calendars).await {
-                tracing::warn!(error = %e, "reloading the calendar failed");
+            if let Err(e) = refresh(&db, &calendars, &rules).await {
+                tracing::warn!(error = %e, "reloading the calendar or the rules failed");
             }
             let calendar: Arc<VietnamCalendar> = calendars.current();
             let sweep = Sweep::at(calendar.as_ref(), crate::db::now(), working_days);
@@ -112,13 +119,20 @@ pub fn spawn(db: Db, calendars: web::Data<CalendarCache>, every: Duration, worki
     });
 }
 
-/// Picks up a calendar change another node committed.
-async fn refresh_calendar(db: &Db, calendars: &CalendarCache) -> Result<(), DbError> {
-    let known = calendars.current().revision();
-    let stored = db.read(calendar::revision).await?;
-    if u32::try_from(stored).unwrap_or(u32::MAX) != known {
-        let fresh = db.read(calendar::load).await?;
-        calendars.replace(fresh);
+/// Picks up a change to the calendar or the rules that another node committed.
+async fn refresh(db: &Db, calendars: &CalendarCache, rules: &RuleCache) -> Result<(), DbError> {
+    let (calendar_known, rules_known) =
+        (calendars.current().revision(), rules.current().revision());
+    let (calendar_stored, rules_stored) = db
+        .read(|conn| {
+            Ok::<_, DbError>((calendar::revision(conn)?, crate::db::rules::revision(conn)?))
+        })
+        .await?;
+    if u32::try_from(calendar_stored).unwrap_or(u32::MAX) != calendar_known {
+        calendars.replace(db.read(calendar::load).await?);
+    }
+    if rules_stored != rules_known {
+        rules.replace(db.read(crate::db::rules::load).await?);
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ mod offices;
 mod openapi;
 mod petitions;
 mod petitions_bad_input;
+mod rules;
 mod staff;
 mod tracking;
 mod workflow;

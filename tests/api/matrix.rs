@@ -176,6 +176,7 @@ fn rows() -> Vec<Row> {
         "/v1/categories",
         "/v1/calendar/{year}",
         "/v1/calendar/deadline",
+        "/v1/rules",
     ] {
         rows.push(Row {
             method: "GET",
@@ -252,6 +253,30 @@ fn rows() -> Vec<Row> {
             Admin => 403,
         },
     });
+    for (method, pattern, ok) in [
+        ("POST", "/v1/rules", 201),
+        ("PUT", "/v1/rules/{id}", 200),
+        ("PUT", "/v1/communes/{code}/remote", 200),
+    ] {
+        rows.push(Row {
+            method,
+            pattern,
+            setup: Setup::None,
+            expect: if ok == 201 {
+                |who| match who {
+                    Anonymous => 401,
+                    Admin => 201,
+                    _ => 403,
+                }
+            } else {
+                |who| match who {
+                    Anonymous => 401,
+                    Admin => 200,
+                    _ => 403,
+                }
+            },
+        });
+    }
     rows.push(Row {
         method: "PUT",
         pattern: "/v1/calendar/days/{date}",
@@ -399,7 +424,7 @@ async fn request(
         )
         .replace(
             "{id}",
-            if row.pattern.starts_with("/v1/offices") {
+            if row.pattern.starts_with("/v1/offices") || row.pattern.starts_with("/v1/rules") {
                 "1"
             } else {
                 id
@@ -437,6 +462,14 @@ async fn request(
         (_, p) if p.ends_with("/extend") => Some(json!({"clock": "answer", "reason": "Xác minh"})),
         (_, p) if p.ends_with("/rating") => Some(json!({"satisfied": true, "score": 5})),
         (_, p) if p.ends_with("/reveal-identity") => Some(json!({"reason": "Xác minh nội dung"})),
+        (_, "/v1/rules") => Some(json!({
+            "kind": "feedback", "clock": "answer", "starts": "receipt", "province_code": "48",
+            "days": 3, "day_type": "working", "legal_basis": "Quyết định 960/QĐ-UBND"
+        })),
+        (_, "/v1/rules/{id}") => Some(
+            json!({"days": 12, "day_type": "calendar", "legal_basis": "Luật Khiếu nại 2011, điều 27"}),
+        ),
+        (_, "/v1/communes/{code}/remote") => Some(json!({"remote": true})),
         ("PUT", _) => Some(json!({"kind": "holiday", "name": "Nghỉ cuối năm"})),
         _ => Some(json!({})),
     };

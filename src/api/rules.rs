@@ -1,0 +1,340 @@
+//! The rule table of legal clocks (DESIGN §3.1): public to read, admins add and change rules,
+//! and flag remote communes.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::body;
+use super::idempotency::{self, Reply};
+use super::params::{self, NoParams};
+use crate::auth::staff::Staff;
+use crate::db::Db;
+use crate::db::admin_units_cache::AdminUnitsCache;
+use crate::db::calendar::CalendarCache;
+use crate::db::events::Actor;
+use crate::db::rules::{self as stored, ChangeError, RuleCache};
+use crate::domain::calendar::MAX_DAYS;
+use crate::domain::clock::{ClockName, Complexity, DayType};
+use crate::domain::petition::{Fault, Kind, Violation, text_fault};
+use crate::domain::rules::{Rule, Starts};
+use crate::domain::staff::Role;
+use crate::error::{ApiError, BadInput, Missing};
+use crate::vault::Vault;
+
+/// The rules in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleBookView {
+    /// Stored with every clock computed from these rules.
+    #[schema(example = "rules.22")]
+    pub rules_version: String,
+    pub rules: Vec<Rule>,
+}
+
+/// The rule table: every clock a petition can get, with its length and legal basis.
+///
+/// For a case, each clock takes its most specific matching rule (most conditions set, then
+/// the newest).
+#[utoipa::path(
+    tag = "calendar",
+    responses((status = 200, description = "The rules in force", body = RuleBookView))
+)]
+#[get("/rules")]
+pub async fn list_rules(
+    rules: web::Data<RuleCache>,
+    _: web::Query<NoParams>,
+) -> web::Json<RuleBookView> {
+    let book = rules.current();
+    web::Json(RuleBookView {
+        rules_version: book.version(),
+        rules: book.rules().to_vec(),
+    })
+}
+
+/// What an admin sets on a rule.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTerms {
+    /// Length, 1–3650; the start day is not counted.
+    #[schema(example = 3)]
+    pub days: u32,
+    pub day_type: DayType,
+    /// How many times the clock may be extended (0–10).
+    #[serde(default)]
+    pub max_extensions: u32,
+    /// Days each extension adds (0–3650).
+    #[serde(default)]
+    pub extension_days: u32,
+    /// The law or decision the rule follows, up to 500 characters.
+    #[schema(example = "Đà Nẵng Decision 960/QĐ-UBND (2021)")]
+    pub legal_basis: String,
+}
+
+/// A new rule: which cases and clock it governs, and its terms.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRule {
+    pub kind: Kind,
+    pub clock: ClockName,
+    pub starts: Starts,
+    pub second_time: Option<bool>,
+    pub remote: Option<bool>,
+    pub complexity: Option<Complexity>,
+    /// Only petitions in this province (a provincial regulation).
+    #[schema(example = "48")]
+    pub province_code: Option<String>,
+    /// Only petitions of this category.
+    pub category_code: Option<String>,
+    #[serde(flatten)]
+    pub terms: RuleTerms,
+}
+
+fn check_terms(t: &RuleTerms) -> Vec<Violation> {
+    let mut v = Vec::new();
+    if !(1..=MAX_DAYS).contains(&t.days) {
+        v.push(Violation::new(
+            "days",
+            Fault::OutOfRange {
+                min: 1,
+                max: MAX_DAYS as i64,
+            },
+        ));
+    }
+    if t.max_extensions > 10 {
+        v.push(Violation::new(
+            "max_extensions",
+            Fault::OutOfRange { min: 0, max: 10 },
+        ));
+    }
+    if t.extension_days > MAX_DAYS {
+        v.push(Violation::new(
+            "extension_days",
+            Fault::OutOfRange {
+                min: 0,
+                max: MAX_DAYS as i64,
+            },
+        ));
+    }
+    if let Some(fault) = text_fault(&t.legal_basis, 500) {
+        v.push(Violation::new("legal_basis", fault));
+    }
+    v
+}
+
+/// Add a rule (admins): for example a province's own answer period for feedback.
+///
+/// It governs clocks started from now on; running clocks keep theirs.
+#[utoipa::path(
+    tag = "calendar",
+    request_body = NewRule,
+    params(("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    security(("staff_token" = [])),
+    responses(
+        (status = 201, description = "Added", body = RuleBookView, headers(("Location" = String, description = "/v1/rules"))),
+        (status = 400, description = "Not JSON, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: days or extensions out of range, a blank legal basis, an unknown province or category; or a reused `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rules")]
+pub async fn add_rule(
+    req: HttpRequest,
+    staff: Staff,
+    payload: web::Bytes,
+    db: web::Data<Db>,
+    vault: web::Data<Vault>,
+    units: web::Data<AdminUnitsCache>,
+    rules: web::Data<RuleCache>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(&[Role::Admin])?;
+    let key = idempotency::key(&req)?;
+    let parsed = body::parse::<NewRule>(&req, &payload)?;
+    let hash = idempotency::request_hash("POST /v1/rules", &parsed.canonical);
+    let r = parsed.value;
+    let mut violations = check_terms(&r.terms);
+    let units = units.current();
+    if let Some(p) = &r.province_code
+        && units.province(p).is_none()
+    {
+        violations.push(Violation::new("province_code", Fault::Unknown));
+    }
+    if let Some(c) = &r.category_code
+        && !units.category_exists(c)
+    {
+        violations.push(Violation::new("category_code", Fault::Unknown));
+    }
+    if !violations.is_empty() {
+        return Err(ApiError::Invalid(violations));
+    }
+    let rule = Rule {
+        id: 0,
+        kind: r.kind,
+        clock: r.clock,
+        starts: r.starts,
+        second_time: r.second_time,
+        remote: r.remote,
+        complexity: r.complexity,
+        province_code: r.province_code,
+        category_code: r.category_code,
+        days: r.terms.days,
+        day_type: r.terms.day_type,
+        max_extensions: r.terms.max_extensions,
+        extension_days: r.terms.extension_days,
+        legal_basis: r.terms.legal_basis.trim().to_owned(),
+    };
+    let by = staff.user_id;
+    let cache = rules.clone();
+    let work = move |conn: &mut crate::db::DbConnection| {
+        let (added, book) = stored::add(conn, &rule, by, crate::db::now().naive_utc())?;
+        let view = RuleBookView {
+            rules_version: book.version(),
+            rules: vec![added],
+        };
+        cache.replace(book);
+        Ok(Reply::json(StatusCode::CREATED, &view)?.at("/v1/rules".into()))
+    };
+    let scope = format!("user:{}", staff.user_id);
+    idempotency::run(&db, &vault, scope, key, hash, work).await
+}
+
+/// A rule after a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleChangeView {
+    /// The rule now in force (a new id; the old one is kept, retired).
+    pub rule: Rule,
+    pub rules_version: String,
+    /// Running clocks whose due time moved, each recorded as a `deadline.recomputed` event.
+    pub recomputed_clocks: usize,
+}
+
+/// Change a rule's terms (admins).
+///
+/// The rule is retired and a successor with the new terms takes its place; every running
+/// clock it governs is counted again from its start with the new length (keeping the
+/// extensions it was granted), in the same transaction.
+#[utoipa::path(
+    tag = "calendar",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body = RuleTerms,
+    security(("staff_token" = [])),
+    responses(
+        (status = 200, description = "Changed", body = RuleChangeView),
+        (status = 400, description = "Not JSON, or not a rule id", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No rule in force has this id (`rule_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: days or extensions out of range, a blank legal basis", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/rules/{id}")]
+#[allow(clippy::too_many_arguments)]
+pub async fn change_rule(
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<String>,
+    payload: web::Bytes,
+    db: web::Data<Db>,
+    rules: web::Data<RuleCache>,
+    calendars: web::Data<CalendarCache>,
+) -> Result<web::Json<RuleChangeView>, ApiError> {
+    staff.require(&[Role::Admin])?;
+    let id = path
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::BadRequest(BadInput::RuleId(path.to_string())))?;
+    let terms = body::parse::<RuleTerms>(&req, &payload)?.value;
+    let violations = check_terms(&terms);
+    if !violations.is_empty() {
+        return Err(ApiError::Invalid(violations));
+    }
+    let calendar = calendars.current();
+    let by = staff.user_id;
+    let changed = db
+        .write(move |conn| {
+            stored::supersede(
+                conn,
+                id,
+                |old| Rule {
+                    id: 0,
+                    days: terms.days,
+                    day_type: terms.day_type,
+                    max_extensions: terms.max_extensions,
+                    extension_days: terms.extension_days,
+                    legal_basis: terms.legal_basis.trim().to_owned(),
+                    ..old.clone()
+                },
+                calendar.as_ref(),
+                &Actor::Staff(by),
+                by,
+                crate::db::now().naive_utc(),
+            )
+            .map_err(|e| match e {
+                ChangeError::NotFound => ApiError::NotFound(Missing::Rule(id)),
+                ChangeError::Db(e) => e.into(),
+            })
+        })
+        .await?;
+    let view = RuleChangeView {
+        rule: changed.rule,
+        rules_version: changed.book.version(),
+        recomputed_clocks: changed.recomputed.len(),
+    };
+    rules.replace(changed.book);
+    tracing::info!(rule = id, rules_version = %view.rules_version, recomputed = view.recomputed_clocks, "clock rule changed");
+    Ok(web::Json(view))
+}
+
+/// Whether a commune is a remote area.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Remoteness {
+    /// Remote-area communes get the longer complaint periods (Law on Complaints art. 28, 37).
+    pub remote: bool,
+}
+
+/// Flag a commune as a remote area, or not (admins).
+///
+/// Complaints accepted from then on get the remote-area resolution periods.
+#[utoipa::path(
+    tag = "calendar",
+    params(("code" = String, Path, description = "Five-digit GSO commune code", example = "00004")),
+    request_body = Remoteness,
+    security(("staff_token" = [])),
+    responses(
+        (status = 200, description = "The commune's flag", body = Remoteness),
+        (status = 400, description = "Malformed commune code or not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No commune has this code (`commune_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not `{\"remote\": true|false}` (`invalid_body`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/communes/{code}/remote")]
+pub async fn set_remote(
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<String>,
+    payload: web::Bytes,
+    db: web::Data<Db>,
+) -> Result<web::Json<Remoteness>, ApiError> {
+    staff.require(&[Role::Admin])?;
+    let code = params::commune_code("code", &path)?;
+    let remote = body::parse::<Remoteness>(&req, &payload)?.value.remote;
+    let commune = code.as_str().to_owned();
+    let found = db
+        .write(move |conn| stored::set_remote(conn, &commune, remote))
+        .await?;
+    if !found {
+        return Err(ApiError::NotFound(Missing::Commune(code.to_string())));
+    }
+    Ok(web::Json(Remoteness { remote }))
+}
