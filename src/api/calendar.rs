@@ -64,7 +64,16 @@ pub async fn get_year(
         year,
         provisional: view.provisional,
         calendar_version: calendar.version().to_owned(),
-        days_off: view.days_off,
+        // Weekdays only: a holiday on a weekend changes nothing by itself (its compensatory
+        // day, a weekday, is listed).
+        days_off: view
+            .days_off
+            .into_iter()
+            .filter(|d| {
+                use chrono::Datelike;
+                d.date.weekday().number_from_monday() <= 5
+            })
+            .collect(),
         working_days: view.working_weekends,
     }))
 }

@@ -13,7 +13,7 @@ use crate::auth::receipt;
 use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::db::calendar::CalendarCache;
 use crate::db::events::{self};
-use crate::db::petitions::{self, NewIntake, SubmitError};
+use crate::db::petitions::{self, NewIntake};
 use crate::db::rules::RuleCache;
 use crate::db::{Db, escalation};
 use crate::domain::lang::Lang;
@@ -150,18 +150,11 @@ pub async fn escalate(
                 identity,
                 received_at: now,
             };
-            let second = petitions::submit(
-                conn,
-                new,
-                &Law {
-                    calendar: calendar.as_ref(),
-                    rules: book.as_ref(),
-                },
-            )
-            .map_err(|e| match e {
-                SubmitError::Invalid(v) => ApiError::Invalid(v),
-                SubmitError::Db(e) => e.into(),
-            })?;
+            let law = Law {
+                calendar: calendar.as_ref(),
+                rules: book.as_ref(),
+            };
+            let second = petitions::submit(conn, new, &law)?;
             events::append(
                 conn,
                 Some(id),

@@ -12,6 +12,7 @@ mod health;
 pub mod idempotency;
 mod metrics;
 pub mod middleware;
+mod notices;
 mod offices;
 mod params;
 mod petition_reads;
@@ -69,6 +70,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(petition_reads::list_petitions)
                 .service(petition_reads::get_petition)
                 .service(petition_reads::get_deadlines)
+                .service(notices::list_notices)
                 .service(citizen::withdraw)
                 .service(citizen::rate)
                 .service(escalation::escalate)

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::db::reference::{self, OfficeFilter};
 use crate::domain::pagination::paginate;
-use crate::error::{ApiError, BadInput, Missing};
+use crate::error::{ApiError, Missing};
 
 /// Offices in id order, optionally only one tier or one province.
 #[utoipa::path(
@@ -34,14 +34,7 @@ pub async fn list_offices(
         .map(|p| params::province_code("province", p))
         .transpose()?;
     let page = PageRequest::parse("offices", query.cursor.as_deref(), query.limit)?;
-    let after = page
-        .after
-        .as_deref()
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| ApiError::BadRequest(BadInput::Cursor))
-        })
-        .transpose()?;
+    let after = page.after_id()?;
     let filter = OfficeFilter {
         level: query.level.map(|l| l.code()),
         province: province.as_ref().map(|p| p.as_str().to_owned()),

@@ -59,6 +59,17 @@ impl PageRequest {
             .map_err(page_error)?;
         Ok(Self { after, limit })
     }
+
+    /// The cursor of a list keyed by numeric id.
+    pub fn after_id(&self) -> Result<Option<i64>, ApiError> {
+        self.after
+            .as_deref()
+            .map(|a| {
+                a.parse::<i64>()
+                    .map_err(|_| ApiError::BadRequest(BadInput::Cursor))
+            })
+            .transpose()
+    }
 }
 
 fn page_error(e: PageError) -> ApiError {

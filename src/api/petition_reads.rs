@@ -326,14 +326,7 @@ async fn partner_list(
         )));
     }
     let page = PageRequest::parse("petitions", q.cursor.as_deref(), q.limit)?;
-    let before = page
-        .after
-        .as_deref()
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| ApiError::BadRequest(BadInput::Cursor))
-        })
-        .transpose()?;
+    let before = page.after_id()?;
     let commune_code = q
         .commune_code
         .map(|c| params::commune_code("commune_code", &c).map(|c| c.as_str().to_owned()))

@@ -168,18 +168,11 @@ pub async fn submit(
             identity,
             received_at: received,
         };
-        let stored = petitions::submit(
-            conn,
-            new,
-            &Law {
-                calendar: calendar.as_ref(),
-                rules: book.as_ref(),
-            },
-        )
-        .map_err(|e| match e {
-            SubmitError::Invalid(v) => ApiError::Invalid(v),
-            SubmitError::Db(e) => e.into(),
-        })?;
+        let law = Law {
+            calendar: calendar.as_ref(),
+            rules: book.as_ref(),
+        };
+        let stored = petitions::submit(conn, new, &law)?;
         let view = SubmittedView::new(
             &stored,
             secret.secret,
@@ -191,6 +184,15 @@ pub async fn submit(
             .at(format!("/v1/petitions/{}", stored.petition.public_id)))
     };
     idempotency::run(&db, vault_ref(&req)?, scope, key, hash, work).await
+}
+
+impl From<SubmitError> for ApiError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Invalid(v) => ApiError::Invalid(v),
+            SubmitError::Db(e) => e.into(),
+        }
+    }
 }
 
 pub(super) fn vault_ref(req: &HttpRequest) -> Result<&Vault, ApiError> {

@@ -17,7 +17,7 @@ use crate::db::{Db, users};
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{Fault, Violation};
 use crate::domain::staff::Role;
-use crate::error::{ApiError, BadInput};
+use crate::error::ApiError;
 use crate::vault::Vault;
 
 /// Create a staff account.
@@ -128,14 +128,7 @@ pub async fn list_users(
         _ => q.office_id,
     };
     let page = PageRequest::parse("users", q.cursor.as_deref(), q.limit)?;
-    let after = page
-        .after
-        .as_deref()
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| ApiError::BadRequest(BadInput::Cursor))
-        })
-        .transpose()?;
+    let after = page.after_id()?;
     let take = page.limit.probe();
     let rows = db
         .read(move |conn| users::list(conn, office, after, take))

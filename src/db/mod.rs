@@ -13,6 +13,7 @@ pub mod events;
 pub mod idempotency;
 pub mod inbox;
 pub mod migrate;
+pub mod notices;
 pub mod partners;
 pub mod petitions;
 pub mod reference;

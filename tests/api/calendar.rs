@@ -142,12 +142,7 @@ async fn deadlines(app: &TestApp, auth: &str, id: &str) -> Value {
 }
 
 fn clock<'a>(view: &'a Value, name: &str) -> &'a Value {
-    view["clocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["clock"] == name)
-        .unwrap_or_else(|| panic!("no {name} clock: {view}"))
+    crate::workflow::named(&view["clocks"], name)
 }
 
 #[actix_web::test]
@@ -421,4 +416,30 @@ fn two_sweepers_at_once_announce_each_clock_once() {
     }
     assert_eq!(per_petition.len(), 30);
     assert!(per_petition.values().all(|n| *n == 2), "{per_petition:?}");
+}
+
+#[actix_web::test]
+async fn the_server_sweeps_on_its_own() {
+    let app = crate::helpers::spawn_app_with(|s| s.sweep_interval = 1).await;
+    let head = app.get_json("/v1/communes/00004").await["office"]["id"]
+        .as_i64()
+        .unwrap();
+    app.create_user("canbo.badinh", Role::Official, Some(head), None);
+    let official = format!("Bearer {}", app.access_token("canbo.badinh").await);
+    let mut body = feedback();
+    body["received_at"] = json!((chrono::Utc::now() - chrono::Duration::days(20)).to_rfc3339());
+    let reply = app
+        .post_json("/v1/petitions", &[("authorization", &official)], &body)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    // The job runs every second; give it ample time on a loaded machine.
+    let mut announced = 0;
+    for _ in 0..100 {
+        announced = count_events(&app, "deadline.missed");
+        if announced == 2 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(announced, 2);
 }

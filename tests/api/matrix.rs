@@ -278,6 +278,16 @@ fn rows() -> Vec<Row> {
         });
     }
     rows.push(Row {
+        method: "GET",
+        pattern: "/v1/notices",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            OfficialX | OfficialY | HeadX => 200,
+            _ => 403,
+        },
+    });
+    rows.push(Row {
         method: "PUT",
         pattern: "/v1/calendar/days/{date}",
         setup: Setup::None,

@@ -6,7 +6,7 @@ use tiengdan::domain::staff::Role;
 
 use crate::helpers::TestApp;
 use crate::petitions::{complaint, feedback, submitted};
-use crate::workflow::{act, world};
+use crate::workflow::{act, clock, world};
 
 async fn admin(app: &TestApp) -> String {
     app.create_user("quantri", Role::Admin, None, None);
@@ -20,15 +20,6 @@ fn rule<'a>(rules: &'a Value, kind: &str, clock: &str) -> &'a Value {
         .iter()
         .find(|r| r["kind"] == kind && r["clock"] == clock && r["province_code"].is_null())
         .unwrap_or_else(|| panic!("no {kind} {clock} rule: {rules}"))
-}
-
-fn clock<'a>(view: &'a Value, name: &str) -> &'a Value {
-    view["deadlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["clock"] == name)
-        .unwrap_or_else(|| panic!("no {name} clock: {view}"))
 }
 
 async fn working_days_after(app: &TestApp, start: &str, days: u32) -> String {

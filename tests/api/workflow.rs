@@ -61,13 +61,19 @@ pub async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value
     .await
 }
 
-fn clock<'a>(view: &'a Value, name: &str) -> &'a Value {
-    view["deadlines"]
+/// The clock called `name` in a list of clocks.
+pub fn named<'a>(clocks: &'a Value, name: &str) -> &'a Value {
+    clocks
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["clock"] == name)
-        .unwrap_or_else(|| panic!("no {name} clock: {view}"))
+        .unwrap_or_else(|| panic!("no {name} clock: {clocks}"))
+}
+
+/// The clock called `name` of a petition view.
+pub fn clock<'a>(view: &'a Value, name: &str) -> &'a Value {
+    named(&view["deadlines"], name)
 }
 
 #[actix_web::test]
