@@ -332,6 +332,49 @@ mod tests {
         assert_eq!(clocks[0].rules_version, "rules.1");
     }
 
+    #[test]
+    fn a_petition_received_the_friday_before_tet_is_due_after_tet() {
+        use crate::domain::calendar::{VietnamCalendar, explain};
+        // 10:00 on Friday 13 February 2026 in Vietnam; Tết runs Saturday 14 – Sunday 22.
+        let received = Utc.with_ymd_and_hms(2026, 2, 13, 3, 0, 0).unwrap();
+        let calendar = VietnamCalendar::default();
+        let book = RuleBook::new(crate::domain::rules::defaults().unwrap(), 1);
+        let case = |kind| Case {
+            kind,
+            second_time: false,
+            remote: false,
+            complexity: None,
+            province_code: "01",
+            category_code: "environment",
+        };
+        let feedback = start_clocks(
+            &calendar,
+            &book,
+            &case(Kind::Feedback),
+            Starts::Receipt,
+            received,
+        );
+        let due: Vec<NaiveDate> = feedback.iter().map(|c| local_date(c.due_at)).collect();
+        // Two working days: Monday 23 and Tuesday 24; ten: to Friday 6 March.
+        assert_eq!(due, [date(2026, 2, 24), date(2026, 3, 6)]);
+        assert_eq!(feedback[0].calendar_version, calendar.version());
+        let why = explain(&calendar, date(2026, 2, 13), 2, DayType::Working).unwrap();
+        assert!(
+            why.skipped
+                .iter()
+                .any(|s| s.reason.name_vi() == "Tết Nguyên Đán")
+        );
+        // Ten calendar days end on Monday 23 February, a working day.
+        let complaint = start_clocks(
+            &calendar,
+            &book,
+            &case(Kind::Complaint),
+            Starts::Receipt,
+            received,
+        );
+        assert_eq!(local_date(complaint[0].due_at), date(2026, 2, 23));
+    }
+
     proptest! {
         #[test]
         fn working_deadlines_fall_on_working_days_and_grow_with_length(
