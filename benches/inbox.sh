@@ -25,7 +25,7 @@
 # server (median of 5); the server's peak resident memory before the first login and at the
 # end.
 # Knobs: COUNT (100000), OFFICE (35), DURATION (10s), CONNECTIONS (16), THREADS (1),
-# PORT (18084), TIENGDAN_DATA_KEY and JWT_SECRET (PostgreSQL; fixed bench keys by default).
+# PORT (18084), TIENGDAN_DATA_KEY, JWT_SECRET and AUDIT_SIGNING_KEY (PostgreSQL; fixed bench keys by default).
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -51,6 +51,7 @@ if [ "$backend" = postgres ]; then
   # PostgreSQL needs configured keys (with SQLite they are generated beside the file).
   export TIENGDAN_DATA_KEY=${TIENGDAN_DATA_KEY:-$(printf '11%.0s' {1..32})}
   export JWT_SECRET=${JWT_SECRET:-$(printf '22%.0s' {1..32})}
+  export AUDIT_SIGNING_KEY=${AUDIT_SIGNING_KEY:-$(printf '33%.0s' {1..32})}
 fi
 export LOGIN_RATE_LIMIT=100000000 PARTNER_RATE_LIMIT=100000000
 base="http://127.0.0.1:$PORT"

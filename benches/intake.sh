@@ -17,7 +17,7 @@
 # whether the rows stored for the service's partner match the 201s counted by the server (give
 # or take the requests wrk cuts off at the end of a run, which may commit unanswered).
 # Knobs: DURATION (seconds per run, 10), CLIENTS (8), THREADS (wrk threads, 1), PORT (18090),
-# TIENGDAN_DATA_KEY and JWT_SECRET (PostgreSQL; fixed bench keys by default).
+# TIENGDAN_DATA_KEY, JWT_SECRET and AUDIT_SIGNING_KEY (PostgreSQL; fixed bench keys by default).
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -45,6 +45,7 @@ if [ "$backend" = postgres ]; then
   # PostgreSQL needs configured keys (with SQLite they are generated beside the file).
   export TIENGDAN_DATA_KEY=${TIENGDAN_DATA_KEY:-$(printf '11%.0s' {1..32})}
   export JWT_SECRET=${JWT_SECRET:-$(printf '22%.0s' {1..32})}
+  export AUDIT_SIGNING_KEY=${AUDIT_SIGNING_KEY:-$(printf '33%.0s' {1..32})}
 fi
 base="http://127.0.0.1:$PORT"
 pid=""

@@ -2,7 +2,7 @@
 
 use crate::auth::accounts::{self, AccountRequest, CreateError};
 use crate::auth::{api_key, password};
-use crate::config::{PartnerCommand, Settings, UserCommand};
+use crate::config::{AuditCommand, PartnerCommand, Settings, UserCommand};
 use crate::db::{Db, PoolOptions, partners, write_transaction};
 use crate::domain::staff::Role;
 use crate::startup;
@@ -119,11 +119,13 @@ pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
     let db = admin_db(settings)?;
     let created = db
         .blocking_write(|conn| {
-            write_transaction(conn, |conn| match accounts::create(conn, &checked, &hash) {
-                Ok(user) => Ok(Ok(user)),
-                Err(CreateError::Invalid(v)) => Ok(Err(v)),
-                Err(CreateError::Db(e)) => Err(e),
-                Err(CreateError::Hash(_)) => Ok(Err(Vec::new())),
+            write_transaction(conn, |conn| {
+                match accounts::create(conn, &checked, &hash, &crate::db::events::Actor::System) {
+                    Ok(user) => Ok(Ok(user)),
+                    Err(CreateError::Invalid(v)) => Ok(Err(v)),
+                    Err(CreateError::Db(e)) => Err(e),
+                    Err(CreateError::Hash(_)) => Ok(Err(Vec::new())),
+                }
             })
         })
         .map_err(|e| e.to_string())?
@@ -173,5 +175,67 @@ pub fn sweep(settings: &Settings, json: bool) -> Result<(), String> {
             swept.approaching, swept.missed, swept.notices
         );
         Ok(())
+    }
+}
+
+/// The tamper-evident record from the shell.
+pub fn audit(settings: &Settings, action: AuditCommand) -> Result<(), String> {
+    use crate::signing::AuditKey;
+    let db = admin_db(settings)?;
+    let (key, _) = AuditKey::load(
+        settings.audit_signing_key.as_ref().map(|k| k.expose()),
+        &settings.database_url,
+    )
+    .map_err(|e| e.to_string())?;
+    match action {
+        AuditCommand::Verify { json } => {
+            let report = db
+                .blocking_write(|conn| crate::db::audit::verify(conn, &key.public()))
+                .map_err(|e| e.to_string())?;
+            if json {
+                print_json(&serde_json::to_value(&report).map_err(|e| e.to_string())?)?;
+            } else if report.valid {
+                println!(
+                    "valid: {} events, head {} {}, {} checkpoint(s) checked",
+                    report.events_checked,
+                    report.head_seq,
+                    report.head_hash,
+                    report.checkpoints_checked
+                );
+            }
+            match report.broken {
+                None => Ok(()),
+                Some(b) => Err(format!(
+                    "the chain is broken at position {}{}: {}",
+                    b.seq,
+                    b.event_id
+                        .map(|id| format!(" (event id {id})"))
+                        .unwrap_or_default(),
+                    serde_json::to_string(&b.problem).unwrap_or_default()
+                )),
+            }
+        }
+        AuditCommand::Checkpoint { json } => {
+            let row = db
+                .blocking_write(|conn| {
+                    crate::db::audit::checkpoint(conn, &key, crate::db::now().naive_utc())
+                })
+                .map_err(|e| e.to_string())?;
+            if json {
+                print_json(&serde_json::json!({
+                    "seq": row.seq,
+                    "hash": row.hash,
+                    "signed_at": crate::domain::audit::timestamp(row.signed_at.and_utc()),
+                    "key_id": row.key_id,
+                    "signature": row.signature,
+                }))
+            } else {
+                println!("signed checkpoint at {} {}", row.seq, row.hash);
+                Ok(())
+            }
+        }
+        AuditCommand::Export => db
+            .blocking_write(|conn| crate::db::audit::export(conn, &mut std::io::stdout().lock()))
+            .map_err(|e| e.to_string()),
     }
 }

@@ -44,6 +44,11 @@ pub enum Command {
         #[command(subcommand)]
         action: PartnerCommand,
     },
+    /// The tamper-evident record: verify the chain, sign a checkpoint, export the events.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     /// Announce the deadlines coming due and missed now, once, then exit (what the server's
     /// sweeper does every SWEEP_INTERVAL seconds; for cron, or a server run with it off).
     Sweep {
@@ -57,6 +62,24 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the whole chain and check every signed checkpoint; exits non-zero naming
+    /// the first broken link.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign the chain's current head now.
+    Checkpoint {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print every event (one JSON object per line) and the checkpoints, for outside
+    /// verification (docs/VERIFYING.md).
+    Export,
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,6 +174,20 @@ pub struct Settings {
     /// Seconds between sweeps for deadlines coming due and missed; 0 turns the sweeper off.
     #[arg(long, env = "SWEEP_INTERVAL", default_value_t = 60, global = true)]
     pub sweep_interval: u64,
+    /// Ed25519 key (a 32-byte seed: 64 hex digits or base64) that signs the audit chain's
+    /// checkpoints. Required with PostgreSQL; with SQLite, generated on first start beside the
+    /// database if unset.
+    #[arg(long, env = "AUDIT_SIGNING_KEY", global = true, hide_env_values = true)]
+    pub audit_signing_key: Option<Secret>,
+    /// Seconds between signed checkpoints of the audit chain; 0 turns them off (the command
+    /// `tiengdan audit checkpoint` still signs one on demand).
+    #[arg(
+        long,
+        env = "CHECKPOINT_INTERVAL",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub checkpoint_interval: u64,
     /// Working days before its due date at which a clock is announced as approaching.
     #[arg(
         long,

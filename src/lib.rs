@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod keyfile;
+pub mod signing;
 pub mod startup;
 pub mod telemetry;
 pub mod vault;

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Partner { action } => admin::partner(&cli.settings, action),
         Command::User { action } => admin::user(&cli.settings, action),
         Command::Sweep { json } => admin::sweep(&cli.settings, json),
+        Command::Audit { action } => admin::audit(&cli.settings, action),
         Command::Openapi { output } => openapi(output),
     };
     match outcome {

@@ -37,6 +37,8 @@ pub enum StartupError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     TokenKeys(#[from] crate::auth::jwt::TokenKeyError),
+    #[error(transparent)]
+    AuditKey(#[from] crate::signing::SigningKeyError),
 }
 
 /// What the server shares with every worker.
@@ -46,6 +48,7 @@ pub struct Shared {
     pub units: web::Data<AdminUnitsCache>,
     pub calendars: web::Data<CalendarCache>,
     pub rules: web::Data<RuleCache>,
+    pub audit_key: web::Data<crate::signing::AuditKey>,
     pub vault: Vault,
     pub tokens: crate::auth::jwt::TokenKeys,
     pub limits: web::Data<RateLimits>,
@@ -65,6 +68,7 @@ pub fn prepare(db: &Db) -> Result<Prepared, DbError> {
     let migrations_applied = db.blocking_write(migrate::run_pending)?;
     let admin_units = db.blocking_write(seed::load_admin_units)?;
     db.blocking_write(crate::db::rules::load_defaults)?;
+    db.blocking_write(crate::db::events::chain_backlog)?;
     let counts = db.blocking_write(reference::counts)?;
     Ok(Prepared {
         backend: db.url().backend(),
@@ -112,6 +116,13 @@ impl Application {
         if let KeySource::Generated(path) = &token_source {
             tracing::warn!(path = %path.display(), "generated a key for staff tokens");
         }
+        let (audit_key, audit_source) = crate::signing::AuditKey::load(
+            settings.audit_signing_key.as_ref().map(|k| k.expose()),
+            &settings.database_url,
+        )?;
+        if let KeySource::Generated(path) = &audit_source {
+            tracing::warn!(path = %path.display(), key_id = audit_key.key_id(), "generated the key that signs audit checkpoints: back it up, and publish GET /v1/transparency/key");
+        }
         let url = settings.database_url.clone();
         let (db, prepared, units, calendar, rules) =
             actix_web::rt::task::spawn_blocking(move || {
@@ -134,6 +145,7 @@ impl Application {
             units: web::Data::new(AdminUnitsCache::new(units)),
             calendars: web::Data::new(CalendarCache::new(calendar)),
             rules: web::Data::new(RuleCache::new(rules)),
+            audit_key: web::Data::new(audit_key),
             vault,
             tokens,
             limits: web::Data::new(RateLimits::new(
@@ -143,6 +155,11 @@ impl Application {
             )),
         };
         crate::jobs::spawn_housekeeping(shared.db.clone(), shared.limits.clone());
+        crate::jobs::spawn_checkpoints(
+            shared.db.clone(),
+            shared.audit_key.clone(),
+            std::time::Duration::from_secs(settings.checkpoint_interval),
+        );
         crate::jobs::sweeper::spawn(
             shared.db.clone(),
             shared.calendars.clone(),
@@ -250,6 +267,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
     let units = shared.units;
     let calendars = shared.calendars;
     let rules = shared.rules;
+    let audit_key = shared.audit_key;
     let vault = web::Data::new(shared.vault);
     let tokens = web::Data::new(shared.tokens);
     let limits = shared.limits;
@@ -262,6 +280,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
             .app_data(units.clone())
             .app_data(calendars.clone())
             .app_data(rules.clone())
+            .app_data(audit_key.clone())
             .app_data(vault.clone())
             .app_data(tokens.clone())
             .app_data(limits.clone())

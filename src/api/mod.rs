@@ -21,6 +21,7 @@ mod petitions;
 mod rules;
 pub mod staff_views;
 mod track;
+mod transparency;
 mod units;
 mod users;
 pub mod views;
@@ -71,6 +72,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(petition_reads::get_petition)
                 .service(petition_reads::get_deadlines)
                 .service(notices::list_notices)
+                .service(transparency::petition_events)
+                .service(transparency::public_key)
+                .service(transparency::checkpoints)
+                .service(transparency::verify)
                 .service(citizen::withdraw)
                 .service(citizen::rate)
                 .service(escalation::escalate)
@@ -160,6 +165,7 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "staff", description = "Officials, office heads, supervisors and admins: sign-in and accounts"),
         (name = "workflow", description = "What officials do with a petition: accept, reject, transfer, extend, answer, close"),
         (name = "tracking", description = "A citizen following one petition with its tracking code and receipt secret"),
+        (name = "transparency", description = "The tamper-evident record: hash-chained events, signed checkpoints, verification (docs/VERIFYING.md)"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem))

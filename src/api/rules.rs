@@ -330,8 +330,9 @@ pub async fn set_remote(
     let code = params::commune_code("code", &path)?;
     let remote = body::parse::<Remoteness>(&req, &payload)?.value.remote;
     let commune = code.as_str().to_owned();
+    let actor = Actor::Staff(staff.user_id);
     let found = db
-        .write(move |conn| stored::set_remote(conn, &commune, remote))
+        .write(move |conn| stored::set_remote(conn, &commune, remote, &actor))
         .await?;
     if !found {
         return Err(ApiError::NotFound(Missing::Commune(code.to_string())));

@@ -13,6 +13,7 @@ use super::views::Page;
 use crate::auth::accounts::{self, AccountRequest, CreateError};
 use crate::auth::password;
 use crate::auth::staff::Staff;
+use crate::db::events::Actor;
 use crate::db::{Db, users};
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{Fault, Violation};
@@ -78,12 +79,15 @@ pub async fn create_user(
         .await
         .map_err(|_| ApiError::Internal)?
         .map_err(|_| ApiError::Internal)?;
+    let by = staff.user_id;
     let work = move |conn: &mut crate::db::DbConnection| {
-        let user = accounts::create(conn, &checked, &password_hash).map_err(|e| match e {
-            CreateError::Invalid(v) => ApiError::Invalid(v),
-            CreateError::Db(e) => e.into(),
-            CreateError::Hash(_) => ApiError::Internal,
-        })?;
+        let user = accounts::create(conn, &checked, &password_hash, &Actor::Staff(by)).map_err(
+            |e| match e {
+                CreateError::Invalid(v) => ApiError::Invalid(v),
+                CreateError::Db(e) => e.into(),
+                CreateError::Hash(_) => ApiError::Internal,
+            },
+        )?;
         let location = format!("/v1/users/{}", user.id);
         Ok(Reply::json(StatusCode::CREATED, &UserView::try_from(user)?)?.at(location))
     };

@@ -95,6 +95,7 @@ pub fn create(
     conn: &mut DbConnection,
     account: &CheckedAccount,
     password_hash: &str,
+    actor: &crate::db::events::Actor,
 ) -> Result<UserRow, CreateError> {
     if let Some(office) = account.office_id {
         let exists = offices::table
@@ -120,11 +121,26 @@ pub fn create(
         can_reveal_identity: account.can_reveal_identity,
         at: crate::db::now().naive_utc(),
     };
-    users::create(conn, &new).map_err(|e| {
+    let user = users::create(conn, &new).map_err(|e| {
         if e.is_unique_violation() {
             CreateError::Invalid(vec![Violation::new("username", Fault::Taken)])
         } else {
             CreateError::Db(e)
         }
-    })
+    })?;
+    crate::db::events::append(
+        conn,
+        None,
+        actor,
+        "user.created",
+        &serde_json::json!({
+            "user_id": user.id,
+            "role": account.role,
+            "office_id": account.office_id,
+            "scope": account.scope.as_ref().map(ToString::to_string),
+            "can_reveal_identity": account.can_reveal_identity,
+        }),
+        new.at,
+    )?;
+    Ok(user)
 }

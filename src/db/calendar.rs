@@ -71,7 +71,14 @@ pub fn record_change(
             calendar_changes::changed_at.eq(at),
         ))
         .execute(conn)?;
-    Ok(())
+    super::events::append(
+        conn,
+        None,
+        &Actor::Staff(by),
+        "calendar.day_changed",
+        &serde_json::json!({ "date": change.date, "kind": change.kind, "name": change.name }),
+        at,
+    )
 }
 
 /// Recomputes the running clocks that `day` can move: those started before it and due on or

@@ -1,11 +1,12 @@
 //! The append-only event log: every change to a petition, in the transaction that makes it.
 //! Payloads are JSON without personal data. The database refuses updates and deletes.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 
-use super::schema::events;
+use super::schema::{audit_head, events};
 use super::{DbConnection, DbError};
+use crate::domain::audit::Link;
 
 /// Who did something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,97 @@ pub struct EventRow {
     pub action: String,
     pub payload: String,
     pub created_at: NaiveDateTime,
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+}
+
+impl EventRow {
+    /// The event as the chain encodes it.
+    pub fn link(&self) -> Link<'_> {
+        Link {
+            seq: self.seq.unwrap_or(0),
+            petition_id: self.petition_id,
+            actor_kind: &self.actor_kind,
+            actor_id: self.actor_id.as_deref(),
+            action: &self.action,
+            created_at: self.created_at.and_utc(),
+            payload: &self.payload,
+        }
+    }
+}
+
+/// Takes the chain's head for this transaction: on PostgreSQL the row stays locked until the
+/// commit, so appends from concurrent transactions queue and the chain never forks; on SQLite
+/// the writer lock already serialises them.
+fn head(conn: &mut DbConnection) -> Result<(i64, String), DbError> {
+    let query = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash));
+    Ok(match conn {
+        DbConnection::Postgres(c) => query.for_update().first(c)?,
+        DbConnection::Sqlite(c) => query.first(c)?,
+    })
+}
+
+fn move_head(conn: &mut DbConnection, seq: i64, hash: &str) -> Result<(), DbError> {
+    diesel::update(audit_head::table.find(1))
+        .set((audit_head::seq.eq(seq), audit_head::hash.eq(hash)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One event to append.
+struct Entry<'a> {
+    petition_id: Option<i64>,
+    actor: &'a Actor,
+    action: &'a str,
+    payload: String,
+}
+
+/// Appends the entries in order, chained after the head, in one statement.
+fn append_chained(
+    conn: &mut DbConnection,
+    entries: &[Entry],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    // The stored time must read back exactly as hashed: whole microseconds.
+    let at = at.and_utc().trunc_subsecs(6).naive_utc();
+    let (mut seq, mut prev) = head(conn)?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let actor_id = e.actor.id();
+        let hash = Link {
+            seq,
+            petition_id: e.petition_id,
+            actor_kind: e.actor.kind(),
+            actor_id: actor_id.as_deref(),
+            action: e.action,
+            created_at: at.and_utc(),
+            payload: &e.payload,
+        }
+        .hash(&prev);
+        rows.push((
+            events::petition_id.eq(e.petition_id),
+            events::actor_kind.eq(e.actor.kind()),
+            events::actor_id.eq(actor_id),
+            events::action.eq(e.action),
+            events::payload.eq(e.payload.clone()),
+            events::created_at.eq(at),
+            events::seq.eq(Some(seq)),
+            events::prev_hash.eq(Some(prev.clone())),
+            events::hash.eq(Some(hash.clone())),
+        ));
+        prev = hash;
+    }
+    crate::on_backend!(conn, |c| diesel::insert_into(events::table)
+        .values(&rows)
+        .execute(c))?;
+    move_head(conn, seq, &prev)
 }
 
 pub fn append(
@@ -55,17 +147,16 @@ pub fn append(
     payload: &serde_json::Value,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::insert_into(events::table)
-        .values((
-            events::petition_id.eq(petition_id),
-            events::actor_kind.eq(actor.kind()),
-            events::actor_id.eq(actor.id()),
-            events::action.eq(action),
-            events::payload.eq(payload.to_string()),
-            events::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
+    append_chained(
+        conn,
+        &[Entry {
+            petition_id,
+            actor,
+            action,
+            payload: payload.to_string(),
+        }],
+        at,
+    )
 }
 
 /// Appends one event per petition, all by `actor` at `at`, in one statement (a sweep announcing
@@ -77,32 +168,51 @@ pub fn append_each(
     each: &[(i64, serde_json::Value)],
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    if each.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<_> = each
+    let entries: Vec<Entry> = each
         .iter()
-        .map(|(petition_id, payload)| {
-            (
-                events::petition_id.eq(Some(*petition_id)),
-                events::actor_kind.eq(actor.kind()),
-                events::actor_id.eq(actor.id()),
-                events::action.eq(action),
-                events::payload.eq(payload.to_string()),
-                events::created_at.eq(at),
-            )
+        .map(|(petition_id, payload)| Entry {
+            petition_id: Some(*petition_id),
+            actor,
+            action,
+            payload: payload.to_string(),
         })
         .collect();
-    crate::on_backend!(conn, |c| diesel::insert_into(events::table)
-        .values(&rows)
-        .execute(c))?;
-    Ok(())
+    append_chained(conn, &entries, at)
+}
+
+/// Chains events stored before the chain existed, in id order (once, at start-up).
+pub fn chain_backlog(conn: &mut DbConnection) -> Result<usize, DbError> {
+    super::write_transaction(conn, |conn| {
+        let unchained: Vec<EventRow> = events::table
+            .filter(events::hash.is_null())
+            .order(events::id)
+            .select(EventRow::as_select())
+            .load(conn)?;
+        if unchained.is_empty() {
+            return Ok(0);
+        }
+        let (mut seq, mut prev) = head(conn)?;
+        for e in &unchained {
+            seq += 1;
+            let hash = Link { seq, ..e.link() }.hash(&prev);
+            diesel::update(events::table.find(e.id))
+                .set((
+                    events::seq.eq(Some(seq)),
+                    events::prev_hash.eq(Some(prev.clone())),
+                    events::hash.eq(Some(hash.clone())),
+                ))
+                .execute(conn)?;
+            prev = hash;
+        }
+        move_head(conn, seq, &prev)?;
+        Ok(unchained.len())
+    })
 }
 
 pub fn for_petition(conn: &mut DbConnection, petition_id: i64) -> Result<Vec<EventRow>, DbError> {
     Ok(events::table
         .filter(events::petition_id.eq(petition_id))
-        .order(events::id)
+        .order(events::seq)
         .select(EventRow::as_select())
         .load(conn)?)
 }

@@ -4,6 +4,7 @@
 //! the HTTP workers never wait on the database.
 
 pub mod admin_units_cache;
+pub mod audit;
 pub mod calendar;
 pub mod clocks;
 mod connection;

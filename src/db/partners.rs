@@ -20,27 +20,48 @@ pub struct PartnerRow {
 }
 
 pub fn create(conn: &mut DbConnection, name: &str, key: &NewApiKey) -> Result<PartnerRow, DbError> {
-    Ok(diesel::insert_into(partners::table)
+    let at = crate::db::now().naive_utc();
+    let row: PartnerRow = diesel::insert_into(partners::table)
         .values((
             partners::name.eq(name),
             partners::key_prefix.eq(&key.prefix),
             partners::key_hash.eq(&key.hash),
-            partners::created_at.eq(crate::db::now().naive_utc()),
+            partners::created_at.eq(at),
         ))
         .returning(partners::all_columns)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    super::events::append(
+        conn,
+        None,
+        &super::events::Actor::System,
+        "partner.created",
+        &serde_json::json!({ "partner_id": row.id, "name": row.name, "key_prefix": key.prefix }),
+        at,
+    )?;
+    Ok(row)
 }
 
 /// Revokes a partner's key; `None` when there is no such partner. Revoking twice keeps the
 /// first time.
 pub fn revoke(conn: &mut DbConnection, id: i64) -> Result<Option<PartnerRow>, DbError> {
-    diesel::update(
+    let at = crate::db::now().naive_utc();
+    let revoked = diesel::update(
         partners::table
             .find(id)
             .filter(partners::revoked_at.is_null()),
     )
-    .set(partners::revoked_at.eq(crate::db::now().naive_utc()))
+    .set(partners::revoked_at.eq(at))
     .execute(conn)?;
+    if revoked == 1 {
+        super::events::append(
+            conn,
+            None,
+            &super::events::Actor::System,
+            "partner.revoked",
+            &serde_json::json!({ "partner_id": id }),
+            at,
+        )?;
+    }
     find(conn, id)
 }
 

@@ -245,6 +245,10 @@ pub fn submit(
     );
     super::clocks::start(conn, id, &clocks, false)?;
     refresh_next_due(conn, id)?;
+    let stored = detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()))?;
+    // Last, because every event takes the chain's head and every petition to an office bumps
+    // the same counter row: on PostgreSQL those row locks are held to the commit, so the later
+    // they are taken the less intake queues.
     events::append(
         conn,
         Some(id),
@@ -266,9 +270,6 @@ pub fn submit(
         }),
         at,
     )?;
-    let stored = detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()))?;
-    // Last, because every petition to an office bumps the same counter row: on PostgreSQL its
-    // lock is held from here to the commit, so the later it is taken the less intake queues.
     super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
     Ok(stored)
 }

@@ -164,6 +164,14 @@ pub fn add(
 ) -> Result<(Rule, RuleBook), DbError> {
     serialise(conn)?;
     let id = insert(conn, rule, None, Some(by), at)?;
+    super::events::append(
+        conn,
+        None,
+        &Actor::Staff(by),
+        "rule.added",
+        &serde_json::json!({ "rule": Rule { id, ..rule.clone() } }),
+        at,
+    )?;
     let book = load(conn)?;
     let stored = book
         .get(id)
@@ -209,6 +217,14 @@ pub fn supersede(
         .execute(conn)
         .map_err(DbError::from)?;
     let new_id = insert(conn, &new, Some(id), Some(by), at)?;
+    super::events::append(
+        conn,
+        None,
+        actor,
+        "rule.changed",
+        &serde_json::json!({ "supersedes": id, "rule": Rule { id: new_id, ..new.clone() } }),
+        at,
+    )?;
     let book = load(conn)?;
     let rule = book
         .get(new_id)
@@ -262,11 +278,23 @@ pub fn set_remote(
     conn: &mut DbConnection,
     commune_code: &str,
     remote: bool,
+    actor: &Actor,
 ) -> Result<bool, DbError> {
-    Ok(diesel::update(communes::table.find(commune_code))
+    let changed = diesel::update(communes::table.find(commune_code))
         .set(communes::remote.eq(remote))
         .execute(conn)?
-        == 1)
+        == 1;
+    if changed {
+        super::events::append(
+            conn,
+            None,
+            actor,
+            "commune.remote_changed",
+            &serde_json::json!({ "commune_code": commune_code, "remote": remote }),
+            super::now().naive_utc(),
+        )?;
+    }
+    Ok(changed)
 }
 
 /// The rule book in use, shared by the HTTP workers and the jobs; swapped whole after a change.

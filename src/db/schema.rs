@@ -242,6 +242,28 @@ diesel::table! {
         action -> Text,
         payload -> Text,
         created_at -> Timestamp,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (id) {
+        id -> BigInt,
+        seq -> BigInt,
+        hash -> Text,
+        signed_at -> Timestamp,
+        key_id -> Text,
+        signature -> Text,
     }
 }
 
@@ -312,4 +334,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_changes,
     office_notices,
     clock_rules,
+    audit_head,
+    audit_checkpoints,
 );

@@ -3,6 +3,7 @@
 //! This is where the law lives. Every other layer depends on it; it depends on nothing.
 
 pub mod admin_units;
+pub mod audit;
 pub mod calendar;
 pub mod category;
 pub mod clock;

@@ -33,3 +33,33 @@ pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>) {
         }
     });
 }
+
+/// Signs the audit chain's head every `every` (skipped when nothing was appended since the
+/// last checkpoint). Two nodes may both sign: each checkpoint is valid on its own.
+pub fn spawn_checkpoints(db: Db, key: web::Data<crate::signing::AuditKey>, every: Duration) {
+    if every.is_zero() {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(every);
+        loop {
+            interval.tick().await;
+            let key = key.clone();
+            let outcome = db
+                .write(move |conn| {
+                    let (seq, _) = crate::db::audit::head(conn)?;
+                    let latest = crate::db::audit::checkpoints(conn, None, 1)?;
+                    if latest.first().is_some_and(|c| c.seq == seq) {
+                        return Ok::<_, crate::db::DbError>(None);
+                    }
+                    crate::db::audit::checkpoint(conn, &key, crate::db::now().naive_utc()).map(Some)
+                })
+                .await;
+            match outcome {
+                Ok(Some(c)) => tracing::info!(seq = c.seq, "signed an audit checkpoint"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "signing an audit checkpoint failed"),
+            }
+        }
+    });
+}

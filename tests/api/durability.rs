@@ -26,6 +26,7 @@ fn tiengdan(database: &TestDatabase) -> Command {
         .env("DATABASE_URL", database.url())
         .env("TIENGDAN_DATA_KEY", DATA_KEY)
         .env("JWT_SECRET", DATA_KEY)
+        .env("AUDIT_SIGNING_KEY", DATA_KEY)
         .env("PARTNER_RATE_LIMIT", "1000000")
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::null())

@@ -192,6 +192,8 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         track_rate_limit: 10_000,
         // Tests sweep when they choose to (`tiengdan sweep`), not on a timer.
         sweep_interval: 0,
+        audit_signing_key: postgres.then(key),
+        checkpoint_interval: 0,
         approaching_working_days: 2,
         database_url: database
             .url()
@@ -325,9 +327,14 @@ impl TestApp {
         let checked = accounts::check(&request).expect("a valid account");
         let hash = tiengdan::auth::password::hash(STAFF_PASSWORD).expect("hash");
         let mut conn = self.db();
-        accounts::create(&mut conn, &checked, &hash)
-            .expect("create user")
-            .id
+        accounts::create(
+            &mut conn,
+            &checked,
+            &hash,
+            &tiengdan::db::events::Actor::System,
+        )
+        .expect("create user")
+        .id
     }
 
     /// Gives a user the identity permission (takes effect at their next sign-in).

@@ -18,6 +18,7 @@ async fn json_logs_carry_request_ids_and_nothing_personal() {
         .env("DATABASE_URL", database.url())
         .env("TIENGDAN_DATA_KEY", "11".repeat(32))
         .env("JWT_SECRET", "22".repeat(32))
+        .env("AUDIT_SIGNING_KEY", "33".repeat(32))
         .env("LOG_FORMAT", "json")
         .env("LOG_LEVEL", "info")
         .stderr(Stdio::piped())

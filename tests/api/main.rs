@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin_units;
+mod audit;
 mod calendar;
 mod categories;
 mod cli;

@@ -177,6 +177,9 @@ fn rows() -> Vec<Row> {
         "/v1/calendar/{year}",
         "/v1/calendar/deadline",
         "/v1/rules",
+        "/v1/transparency/key",
+        "/v1/transparency/checkpoints",
+        "/v1/transparency/verify",
     ] {
         rows.push(Row {
             method: "GET",
@@ -242,6 +245,17 @@ fn rows() -> Vec<Row> {
         },
     });
 
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/petitions/{id}/events",
+        setup: Setup::Received,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | OfficialX | HeadX | SupervisorIn => 200,
+            PartnerB | OfficialY | SupervisorOut => 404,
+            Admin => 403,
+        },
+    });
     rows.push(Row {
         method: "GET",
         pattern: "/v1/petitions/{id}/deadlines",

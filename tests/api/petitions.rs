@@ -143,6 +143,7 @@ async fn a_complaint_keeps_its_identity_sealed_and_out_of_the_event_log() {
         assert!(!raw.contains(personal), "identity stored in the clear");
     }
     let payloads: Vec<String> = events::table
+        .filter(events::petition_id.is_not_null())
         .select(events::payload)
         .load(&mut conn)
         .unwrap();
@@ -521,6 +522,7 @@ async fn withdrawal_by_partner_or_receipt_secret_stops_the_clocks() {
 
     let mut conn = app.db();
     let actions: Vec<String> = events::table
+        .filter(events::petition_id.is_not_null())
         .order(events::id)
         .select(events::action)
         .load(&mut conn)

@@ -1,0 +1,213 @@
+//! The tamper-evident record, published (DESIGN §3.9): the key that signs checkpoints, the
+//! checkpoints, a verification anyone can run, and each petition's chained events.
+
+use actix_web::{HttpRequest, get, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::citizen::throttle_by_address;
+use super::params::{self, PageParams, PageRequest};
+use super::petition_reads::visible;
+use super::petitions::petition_id;
+use super::views::Page;
+use crate::auth::caller::Caller;
+use crate::auth::rate_limit::RateLimits;
+use crate::db::audit::{self, Verification};
+use crate::db::{Db, events};
+use crate::domain::clock::vietnam;
+use crate::error::ApiError;
+use crate::signing::AuditKey;
+
+/// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes.
+const SPKI_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
+
+/// The public key that checkpoints verify with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyView {
+    #[schema(example = "Ed25519")]
+    pub algorithm: &'static str,
+    /// First 8 bytes of the SHA-256 of the key, hex; checkpoints name it.
+    pub key_id: String,
+    /// The 32 raw key bytes, base64.
+    pub public_key: String,
+    /// The same key as PEM (SubjectPublicKeyInfo), for `openssl pkeyutl -verify`.
+    pub public_key_pem: String,
+    /// What a checkpoint's signature covers.
+    #[schema(example = "tiengdan-checkpoint-v1\\n{seq}\\n{hash}\\n{signed_at}")]
+    pub checkpoint_message: &'static str,
+    /// How each event's hash is computed.
+    pub event_hash: &'static str,
+}
+
+/// The server's checkpoint-signing public key.
+#[utoipa::path(
+    tag = "transparency",
+    responses((status = 200, description = "The key and the formats it signs", body = KeyView))
+)]
+#[get("/transparency/key")]
+pub async fn public_key(
+    key: web::Data<AuditKey>,
+    _: web::Query<params::NoParams>,
+) -> web::Json<KeyView> {
+    let raw = key.public().to_bytes();
+    let der: Vec<u8> = SPKI_PREFIX.iter().chain(raw.iter()).copied().collect();
+    web::Json(KeyView {
+        algorithm: "Ed25519",
+        key_id: key.key_id().to_owned(),
+        public_key: STANDARD.encode(raw),
+        public_key_pem: format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            STANDARD.encode(der)
+        ),
+        checkpoint_message: "tiengdan-checkpoint-v1\n{seq}\n{hash}\n{signed_at}",
+        event_hash: "SHA-256(prev_hash as 32 bytes || \"tiengdan-event-v1\\n\" seq \"\\n\" petition_id \"\\n\" actor_kind \"\\n\" actor_id \"\\n\" action \"\\n\" created_at \"\\n\" payload); see docs/VERIFYING.md",
+    })
+}
+
+/// A signed statement of the chain's head.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckpointView {
+    /// Position of the newest event covered.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+    /// As signed: UTC with six fractional digits.
+    #[schema(example = "2026-11-24T10:00:00.000000Z")]
+    pub signed_at: String,
+    pub key_id: String,
+    /// Ed25519 signature over `message`, base64.
+    pub signature: String,
+    /// The exact bytes signed.
+    pub message: String,
+}
+
+/// Signed checkpoints, newest first.
+#[utoipa::path(
+    tag = "transparency",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of checkpoints", body = Page<CheckpointView>),
+        (status = 400, description = "Unknown query parameter, bad `limit` or `cursor`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/transparency/checkpoints")]
+pub async fn checkpoints(
+    query: web::Query<PageParams>,
+    db: web::Data<Db>,
+) -> Result<web::Json<Page<CheckpointView>>, ApiError> {
+    let page = PageRequest::parse("checkpoints", query.cursor.as_deref(), query.limit)?;
+    let before = page.after_id()?;
+    let take = page.limit.probe();
+    let rows = db
+        .read(move |conn| audit::checkpoints(conn, before, take))
+        .await?;
+    let (rows, next_cursor) =
+        crate::domain::pagination::paginate(rows, page.limit, "checkpoints", |c| c.id.to_string());
+    let items = rows
+        .into_iter()
+        .map(|c| CheckpointView {
+            message: c.checkpoint().message(),
+            seq: c.seq,
+            signed_at: crate::domain::audit::timestamp(c.signed_at.and_utc()),
+            hash: c.hash,
+            key_id: c.key_id,
+            signature: c.signature,
+        })
+        .collect();
+    Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// Recompute the whole chain now and check every checkpoint against it.
+///
+/// Names the first broken link and what is wrong with it. It reads every event, so it is
+/// limited per client address like tracking look-ups.
+#[utoipa::path(
+    tag = "transparency",
+    responses(
+        (status = 200, description = "The verification; `valid` is false with `broken` set when the record was tampered with", body = Verification),
+        (status = 429, description = "Too many verifications from this address (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/transparency/verify")]
+pub async fn verify(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    key: web::Data<AuditKey>,
+    limits: web::Data<RateLimits>,
+    _: web::Query<params::NoParams>,
+) -> Result<web::Json<Verification>, ApiError> {
+    throttle_by_address(&req, &limits)?;
+    let public = key.public();
+    let report = db.read(move |conn| audit::verify(conn, &public)).await?;
+    Ok(web::Json(report))
+}
+
+/// One event of a petition, with its place in the chain.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub seq: i64,
+    #[schema(example = "petition.accepted")]
+    pub action: String,
+    /// `partner`, `staff`, `receipt_holder` or `system`.
+    pub actor_kind: String,
+    /// The member of staff's or partner's id; shown to staff only.
+    pub actor_id: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+    /// What the action recorded (never personal data).
+    pub payload: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A petition's events, oldest first, with their hashes.
+///
+/// For whoever may read the petition. Check them against `GET /v1/transparency/checkpoints`
+/// and an export of the whole chain (docs/VERIFYING.md).
+#[utoipa::path(
+    tag = "transparency",
+    params(("id" = String, Path, description = "The petition's `id`")),
+    security(("api_key" = []), ("staff_token" = [])),
+    responses(
+        (status = 200, description = "The petition's events", body = Vec<EventView>),
+        (status = 400, description = "Not a petition id (`invalid_petition_id`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or wrong ones", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An admin (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition visible to the caller (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/petitions/{id}/events")]
+pub async fn petition_events(
+    caller: Caller,
+    path: web::Path<String>,
+    db: web::Data<Db>,
+    _: web::Query<params::NoParams>,
+) -> Result<web::Json<Vec<EventView>>, ApiError> {
+    let public_id = petition_id(&path)?;
+    let detail = visible(&db, &caller, public_id).await?;
+    let id = detail.petition.id;
+    let rows = db.read(move |conn| events::for_petition(conn, id)).await?;
+    let staff = matches!(caller, Caller::Staff(_));
+    let views = rows
+        .into_iter()
+        .map(|e| EventView {
+            seq: e.seq.unwrap_or_default(),
+            payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+            action: e.action,
+            actor_kind: e.actor_kind,
+            actor_id: e.actor_id.filter(|_| staff),
+            created_at: e.created_at.and_utc().with_timezone(&vietnam()),
+            prev_hash: e.prev_hash.unwrap_or_default(),
+            hash: e.hash.unwrap_or_default(),
+        })
+        .collect();
+    Ok(web::Json(views))
+}

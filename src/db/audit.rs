@@ -1,0 +1,270 @@
+//! The audit chain as stored: its head, its signed checkpoints, and the verification that
+//! walks every event (DESIGN §3.9).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use ed25519_dalek::VerifyingKey;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::events::EventRow;
+use super::schema::{audit_checkpoints, audit_head, events};
+use super::{DbConnection, DbError};
+use crate::domain::audit::{Break, Checkpoint, Walk};
+use crate::signing::AuditKey;
+
+/// Events read per query while verifying.
+const CHUNK: i64 = 10_000;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_checkpoints)]
+pub struct CheckpointRow {
+    pub id: i64,
+    pub seq: i64,
+    pub hash: String,
+    pub signed_at: NaiveDateTime,
+    pub key_id: String,
+    pub signature: String,
+}
+
+impl CheckpointRow {
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            seq: self.seq,
+            hash: self.hash.clone(),
+            signed_at: self.signed_at.and_utc(),
+        }
+    }
+}
+
+/// The chain's head: the newest event's position and hash.
+pub fn head(conn: &mut DbConnection) -> Result<(i64, String), DbError> {
+    Ok(audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?)
+}
+
+/// Signs the current head and stores the checkpoint.
+pub fn checkpoint(
+    conn: &mut DbConnection,
+    key: &AuditKey,
+    at: NaiveDateTime,
+) -> Result<CheckpointRow, DbError> {
+    let (seq, hash) = head(conn)?;
+    let signed = Checkpoint {
+        seq,
+        hash: hash.clone(),
+        signed_at: at.and_utc(),
+    };
+    let signature = key.sign(&signed);
+    let id: i64 = diesel::insert_into(audit_checkpoints::table)
+        .values((
+            audit_checkpoints::seq.eq(seq),
+            audit_checkpoints::hash.eq(&hash),
+            audit_checkpoints::signed_at.eq(at),
+            audit_checkpoints::key_id.eq(key.key_id()),
+            audit_checkpoints::signature.eq(&signature),
+        ))
+        .returning(audit_checkpoints::id)
+        .get_result(conn)?;
+    Ok(CheckpointRow {
+        id,
+        seq,
+        hash,
+        signed_at: at,
+        key_id: key.key_id().to_owned(),
+        signature,
+    })
+}
+
+/// Checkpoints, newest first, before `before` (an id), at most `take`.
+pub fn checkpoints(
+    conn: &mut DbConnection,
+    before: Option<i64>,
+    take: i64,
+) -> Result<Vec<CheckpointRow>, DbError> {
+    let mut query = audit_checkpoints::table
+        .order(audit_checkpoints::id.desc())
+        .limit(take)
+        .select(CheckpointRow::as_select())
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(audit_checkpoints::id.lt(before));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The first broken link, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct BrokenLink {
+    /// The position in the chain where checking stopped.
+    pub seq: i64,
+    /// The event's row id, when a stored event is at fault.
+    pub event_id: Option<i64>,
+    #[serde(flatten)]
+    pub problem: Break,
+}
+
+/// What verification found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Verification {
+    pub valid: bool,
+    /// Events whose link and hash checked out.
+    pub events_checked: u64,
+    /// The newest event's position and hash, as recomputed.
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// Signed checkpoints checked against the chain.
+    pub checkpoints_checked: u64,
+    /// The newest checkpoint.
+    pub latest_checkpoint_seq: Option<i64>,
+    pub broken: Option<BrokenLink>,
+}
+
+/// Recomputes the whole chain, then checks every checkpoint against it: its signature, and
+/// that the event at its position has the hash it signed (so events removed from the end, or
+/// a chain rebuilt after a change, are caught).
+pub fn verify(conn: &mut DbConnection, public: &VerifyingKey) -> Result<Verification, DbError> {
+    let marks: Vec<CheckpointRow> = audit_checkpoints::table
+        .order(audit_checkpoints::seq)
+        .select(CheckpointRow::as_select())
+        .load(conn)?;
+    let mut walk = Walk::default();
+    // The hash at each checkpoint's position, as found while walking.
+    let mut found_at: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let wanted: std::collections::HashSet<i64> = marks.iter().map(|m| m.seq).collect();
+    let mut after: Option<i64> = None;
+    let mut broken = None;
+    'chunks: loop {
+        // Walk in stored order of position; events never chained sort last and are caught.
+        let mut query = events::table
+            .order((events::seq.is_null(), events::seq, events::id))
+            .limit(CHUNK)
+            .select(EventRow::as_select())
+            .into_boxed();
+        if let Some(after) = after {
+            query = query.filter(events::seq.gt(after).or(events::seq.is_null()));
+        }
+        let rows: Vec<EventRow> = query.load(conn)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let step = walk.step(
+                &row.link(),
+                row.prev_hash.as_deref().unwrap_or_default(),
+                row.hash.as_deref().unwrap_or_default(),
+            );
+            if let Err(problem) = step {
+                broken = Some(BrokenLink {
+                    seq: walk.head_seq() + 1,
+                    event_id: Some(row.id),
+                    problem,
+                });
+                break 'chunks;
+            }
+            if wanted.contains(&walk.head_seq()) {
+                found_at.insert(walk.head_seq(), walk.head_hash().to_owned());
+            }
+        }
+        match rows.last().and_then(|r| r.seq) {
+            Some(last) if (rows.len() as i64) == CHUNK => after = Some(last),
+            _ => break,
+        }
+    }
+    let mut checked = 0;
+    if broken.is_none() {
+        for mark in &marks {
+            let signed = mark.checkpoint();
+            let problem = if !signed.verify(public, &mark.signature) {
+                Some(Break::BadSignature {
+                    checkpoint_seq: mark.seq,
+                })
+            } else if mark.seq > walk.head_seq() {
+                Some(Break::Truncated {
+                    checkpoint_seq: mark.seq,
+                    head_seq: walk.head_seq(),
+                })
+            } else if mark.seq > 0 && found_at.get(&mark.seq) != Some(&mark.hash) {
+                Some(Break::CheckpointMismatch {
+                    checkpoint_seq: mark.seq,
+                    signed: mark.hash.clone(),
+                    found: found_at.get(&mark.seq).cloned().unwrap_or_default(),
+                })
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                broken = Some(BrokenLink {
+                    seq: mark.seq,
+                    event_id: None,
+                    problem,
+                });
+                break;
+            }
+            checked += 1;
+        }
+    }
+    Ok(Verification {
+        valid: broken.is_none(),
+        events_checked: walk.checked(),
+        head_seq: walk.head_seq(),
+        head_hash: walk.head_hash().to_owned(),
+        checkpoints_checked: checked,
+        latest_checkpoint_seq: marks.iter().map(|m| m.seq).max(),
+        broken,
+    })
+}
+
+/// Writes every event and checkpoint as JSON lines, for outside verification
+/// (docs/VERIFYING.md): `{"type":"event", …}` in chain order, then `{"type":"checkpoint", …}`.
+/// The payload is given as the stored text, so that its bytes are the ones hashed.
+pub fn export(conn: &mut DbConnection, out: &mut impl std::io::Write) -> Result<(), DbError> {
+    use crate::domain::audit::timestamp;
+    let io = |e: std::io::Error| DbError::Corrupt(format!("writing the export: {e}"));
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<EventRow> = events::table
+            .filter(events::seq.gt(after))
+            .order(events::seq)
+            .limit(CHUNK)
+            .select(EventRow::as_select())
+            .load(conn)?;
+        for r in &rows {
+            let line = serde_json::json!({
+                "type": "event",
+                "seq": r.seq,
+                "petition_id": r.petition_id,
+                "actor_kind": r.actor_kind,
+                "actor_id": r.actor_id,
+                "action": r.action,
+                "created_at": timestamp(r.created_at.and_utc()),
+                "payload": r.payload,
+                "prev_hash": r.prev_hash,
+                "hash": r.hash,
+            });
+            writeln!(out, "{line}").map_err(io)?;
+        }
+        match rows.last().and_then(|r| r.seq) {
+            Some(last) if rows.len() as i64 == CHUNK => after = last,
+            _ => break,
+        }
+    }
+    let marks: Vec<CheckpointRow> = audit_checkpoints::table
+        .order(audit_checkpoints::id)
+        .select(CheckpointRow::as_select())
+        .load(conn)?;
+    for m in &marks {
+        let line = serde_json::json!({
+            "type": "checkpoint",
+            "seq": m.seq,
+            "hash": m.hash,
+            "signed_at": timestamp(m.signed_at.and_utc()),
+            "key_id": m.key_id,
+            "signature": m.signature,
+        });
+        writeln!(out, "{line}").map_err(io)?;
+    }
+    Ok(())
+}

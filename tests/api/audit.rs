@@ -1,0 +1,343 @@
+//! The tamper-evident record: every event chained, checkpoints signed, and each kind of
+//! tampering done through raw SQL caught by `tiengdan audit verify` and the API.
+
+use std::process::Command;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use serde_json::{Value, json};
+use tiengdan::db::DbConnection;
+use tiengdan::db::schema::{audit_head, events};
+
+use crate::helpers::TestApp;
+use crate::petitions::{feedback, submitted};
+use crate::workflow::{World, act, world};
+
+/// Runs `tiengdan audit …` against the app's database, with its keys.
+fn audit(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tiengdan"));
+    command
+        .arg("audit")
+        .args(args)
+        .env("DATABASE_URL", app.database.url())
+        .env("LOG_LEVEL", "warn");
+    if let Some(key) = &app.settings.audit_signing_key {
+        command.env("AUDIT_SIGNING_KEY", key.expose());
+    }
+    let output = command.output().expect("run tiengdan audit");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn verify(app: &TestApp) -> Value {
+    let (ok, stdout, stderr) = audit(app, &["verify", "--json"]);
+    let report: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stdout}{stderr}"));
+    assert_eq!(
+        ok,
+        report["valid"] == true,
+        "exit status agrees: {report} {stderr}"
+    );
+    if !ok {
+        assert!(stderr.contains("broken at position"), "{stderr}");
+    }
+    report
+}
+
+/// A world with a handful of events: two petitions, one accepted and answered.
+async fn busy() -> World {
+    let w = world().await;
+    let p = submitted(&w.app, &w.partner, &feedback()).await;
+    let id = p["id"].as_str().unwrap();
+    act(&w.app, &w.ba_dinh.official, id, "accept", json!({})).await;
+    act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "answer",
+        json!({"body": "Đã thu gom."}),
+    )
+    .await;
+    submitted(&w.app, &w.partner, &feedback()).await;
+    w
+}
+
+/// Lets raw SQL change the event log, as someone with database access could.
+fn drop_guards(conn: &mut DbConnection) {
+    match conn {
+        DbConnection::Sqlite(c) => c
+            .batch_execute("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
+            .unwrap(),
+        DbConnection::Postgres(c) => c
+            .batch_execute("DROP TRIGGER events_append_only ON events;")
+            .unwrap(),
+    }
+}
+
+fn head_seq(conn: &mut DbConnection) -> i64 {
+    audit_head::table
+        .select(audit_head::seq)
+        .first(conn)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn every_event_is_chained_and_the_chain_verifies() {
+    let w = busy().await;
+    let report = verify(&w.app);
+    assert_eq!(report["valid"], true, "{report}");
+    let mut conn = w.app.db();
+    let stored: i64 = events::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(report["events_checked"], stored);
+    assert_eq!(report["head_seq"], head_seq(&mut conn));
+    // Admin changes are in the chain too: the partner and the accounts created.
+    let actions: Vec<String> = events::table
+        .filter(events::petition_id.is_null())
+        .select(events::action)
+        .load(&mut conn)
+        .unwrap();
+    assert!(
+        actions.contains(&"partner.created".to_owned()),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"user.created".to_owned()), "{actions:?}");
+
+    let api = w.app.get_json("/v1/transparency/verify").await;
+    assert_eq!(api["valid"], true);
+    assert_eq!(api["head_hash"], report["head_hash"]);
+
+    // A petition's events, with their hashes, for whoever may read it.
+    let p = submitted(&w.app, &w.partner, &feedback()).await;
+    let id = p["id"].as_str().unwrap();
+    act(&w.app, &w.ba_dinh.official, id, "accept", json!({})).await;
+    let trail = w
+        .app
+        .get_with(
+            &format!("/v1/petitions/{id}/events"),
+            &[("authorization", &format!("Bearer {}", w.partner))],
+        )
+        .await
+        .json();
+    let trail = trail.as_array().unwrap();
+    assert_eq!(trail.len(), 2);
+    assert_eq!(trail[0]["action"], "petition.received");
+    assert_eq!(trail[1]["action"], "petition.accepted");
+    assert!(trail[0]["seq"].as_i64().unwrap() < trail[1]["seq"].as_i64().unwrap());
+    assert_eq!(trail[1]["hash"].as_str().unwrap().len(), 64);
+    assert_eq!(trail[1]["actor_kind"], "staff");
+    assert_eq!(trail[1]["actor_id"], Value::Null, "partners do not see who");
+}
+
+#[actix_web::test]
+async fn checkpoints_are_signed_with_the_published_key() {
+    let w = busy().await;
+    let (ok, stdout, stderr) = audit(&w.app, &["checkpoint", "--json"]);
+    assert!(ok, "{stderr}");
+    let signed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(signed["seq"], head_seq(&mut w.app.db()));
+
+    let key = w.app.get_json("/v1/transparency/key").await;
+    assert_eq!(key["algorithm"], "Ed25519");
+    let raw: [u8; 32] = STANDARD
+        .decode(key["public_key"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let public = VerifyingKey::from_bytes(&raw).unwrap();
+    let listed = w.app.get_json("/v1/transparency/checkpoints").await;
+    let c = &listed["items"][0];
+    assert_eq!(c["seq"], signed["seq"]);
+    assert_eq!(c["key_id"], key["key_id"]);
+    let message = format!(
+        "tiengdan-checkpoint-v1\n{}\n{}\n{}",
+        c["seq"],
+        c["hash"].as_str().unwrap(),
+        c["signed_at"].as_str().unwrap()
+    );
+    assert_eq!(c["message"], message);
+    let signature: [u8; 64] = STANDARD
+        .decode(c["signature"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert!(
+        public
+            .verify(message.as_bytes(), &Signature::from_bytes(&signature))
+            .is_ok()
+    );
+    let report = verify(&w.app);
+    assert_eq!(report["checkpoints_checked"], 1, "{report}");
+}
+
+/// Each tampering, on a fresh record, and what verification must say.
+async fn tampered(tamper: impl FnOnce(&mut DbConnection), problem: &str) {
+    let w = busy().await;
+    assert_eq!(verify(&w.app)["valid"], true);
+    let mut conn = w.app.db();
+    drop_guards(&mut conn);
+    tamper(&mut conn);
+    let report = verify(&w.app);
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["broken"]["problem"], problem, "{report}");
+    let api = w.app.get_json("/v1/transparency/verify").await;
+    assert_eq!(api["broken"], report["broken"]);
+}
+
+#[actix_web::test]
+async fn a_changed_payload_is_caught() {
+    tampered(
+        |conn| {
+            diesel::update(events::table.filter(events::seq.eq(3)))
+                .set(events::payload.eq(r#"{"forged":true}"#))
+                .execute(conn)
+                .unwrap();
+        },
+        "hash",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_backdated_event_is_caught() {
+    tampered(
+        |conn| {
+            let earlier: NaiveDateTime = "2026-01-01T00:00:00".parse().unwrap();
+            diesel::update(events::table.filter(events::seq.eq(4)))
+                .set(events::created_at.eq(earlier))
+                .execute(conn)
+                .unwrap();
+        },
+        "hash",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_deleted_event_is_caught() {
+    tampered(
+        |conn| {
+            diesel::delete(events::table.filter(events::seq.eq(3)))
+                .execute(conn)
+                .unwrap();
+        },
+        "sequence",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_forged_event_slipped_in_is_caught() {
+    tampered(
+        |conn| {
+            // Make room at position 3 (in two steps, past the unique index), then insert a
+            // forged event there whose own hash is right.
+            // Highest first, so that no position is taken twice on the way.
+            let seqs: Vec<i64> = events::table
+                .filter(events::seq.ge(3))
+                .order(events::seq.desc())
+                .select(events::seq.assume_not_null())
+                .load(conn)
+                .unwrap();
+            for s in seqs {
+                diesel::update(events::table.filter(events::seq.eq(s)))
+                    .set(events::seq.eq(s + 1))
+                    .execute(conn)
+                    .unwrap();
+            }
+            let prev: String = events::table
+                .filter(events::seq.eq(2))
+                .select(events::hash.assume_not_null())
+                .first(conn)
+                .unwrap();
+            let at: NaiveDateTime = "2026-11-20T09:00:00".parse().unwrap();
+            let link = tiengdan::domain::audit::Link {
+                seq: 3,
+                petition_id: None,
+                actor_kind: "system",
+                actor_id: None,
+                action: "petition.answered",
+                created_at: at.and_utc(),
+                payload: "{}",
+            };
+            let hash = link.hash(&prev);
+            diesel::insert_into(events::table)
+                .values((
+                    events::actor_kind.eq("system"),
+                    events::action.eq("petition.answered"),
+                    events::payload.eq("{}"),
+                    events::created_at.eq(at),
+                    events::seq.eq(Some(3)),
+                    events::prev_hash.eq(Some(prev)),
+                    events::hash.eq(Some(hash)),
+                ))
+                .execute(conn)
+                .unwrap();
+        },
+        "prev_hash",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn two_swapped_events_are_caught() {
+    tampered(
+        |conn| {
+            for (from, to) in [(2, -3), (3, 2), (-3, 3)] {
+                diesel::update(events::table.filter(events::seq.eq(from)))
+                    .set(events::seq.eq(to))
+                    .execute(conn)
+                    .unwrap();
+            }
+        },
+        "prev_hash",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn removing_the_newest_events_is_caught_by_the_checkpoint() {
+    let w = busy().await;
+    let (ok, _, stderr) = audit(&w.app, &["checkpoint"]);
+    assert!(ok, "{stderr}");
+    let mut conn = w.app.db();
+    drop_guards(&mut conn);
+    let last = head_seq(&mut conn);
+    diesel::delete(events::table.filter(events::seq.eq(last)))
+        .execute(&mut conn)
+        .unwrap();
+    let prev: String = events::table
+        .filter(events::seq.eq(last - 1))
+        .select(events::hash.assume_not_null())
+        .first(&mut conn)
+        .unwrap();
+    diesel::update(audit_head::table)
+        .set((audit_head::seq.eq(last - 1), audit_head::hash.eq(prev)))
+        .execute(&mut conn)
+        .unwrap();
+    let report = verify(&w.app);
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["broken"]["problem"], "truncated", "{report}");
+}
+
+#[actix_web::test]
+async fn parallel_writers_leave_one_unbroken_chain() {
+    let w = world().await;
+    let app = &w.app;
+    let submissions = (0..40).map(|_| async {
+        let reply = crate::petitions::submit(app, &w.partner, &feedback()).await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+    });
+    futures_util::future::join_all(submissions).await;
+    let report = verify(app);
+    assert_eq!(report["valid"], true, "{report}");
+    let stored: i64 = events::table.count().get_result(&mut app.db()).unwrap();
+    assert_eq!(report["events_checked"], stored);
+    assert_eq!(report["head_seq"], stored);
+}
