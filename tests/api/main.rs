@@ -23,4 +23,5 @@ mod petitions_bad_input;
 mod rules;
 mod staff;
 mod tracking;
+mod verifying;
 mod workflow;
