@@ -105,12 +105,14 @@ INSERT INTO petition_clocks (petition_id, name, started_at, length_days, day_typ
 INSERT INTO petition_clocks (petition_id, name, started_at, length_days, day_type, due_at, status, legal_basis, rule_version, calendar_version) VALUES (:id, 'answer', localtimestamp, 10, 'working', localtimestamp + interval '14 days', 'running', 'Provincial regulation (no national rule); Tiếng Dân default, after Đà Nẵng Decision 960/QĐ-UBND (2021)', '2026-11-24.1', 'weekdays-only.1');
 SELECT MIN(due_at) AS next_due_at FROM petition_clocks WHERE petition_id = :id AND status = 'running' LIMIT 1 \gset
 UPDATE petitions SET next_due_at = :next_due_at WHERE id = :id;
-INSERT INTO events (petition_id, actor_kind, actor_id, action, payload, created_at) VALUES (:id, 'partner', :partner::text, 'petition.received', '{"category": "environment", "channel": "partner", "clocks": [{"due_at": "2026-11-27T16:59:59Z", "name": "acknowledge"}, {"due_at": "2026-12-09T16:59:59Z", "name": "answer"}], "commune_code": "00004", "filed_kind": "feedback", "kind": "feedback", "late_filing": false, "office_id": $office, "routing_rule": "default"}', localtimestamp);
 SELECT petitions.*, offices.id, offices.code, offices.name, offices.name_en, routing_rules.code FROM petitions INNER JOIN offices ON petitions.office_id = offices.id INNER JOIN routing_rules ON petitions.routing_rule_id = routing_rules.id WHERE petitions.id = :id LIMIT 1;
 SELECT name, started_at, length_days, day_type, due_at, status, legal_basis, rule_version, calendar_version FROM petition_clocks WHERE petition_id = :id ORDER BY id;
 SELECT url, media_type FROM petition_attachments WHERE petition_id = :id ORDER BY position;
 SELECT key_id, nonce, ciphertext FROM petition_identities WHERE petition_id = :id LIMIT 1;
 SELECT body, decision_number, attachments, answered_at FROM petition_answers WHERE petition_id = :id LIMIT 1;
+SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE \gset
+INSERT INTO events (petition_id, actor_kind, actor_id, action, payload, created_at, seq, prev_hash, hash) VALUES (:id, 'partner', :partner::text, 'petition.received', '{"category": "environment", "channel": "partner", "clocks": [{"due_at": "2026-11-27T16:59:59Z", "name": "acknowledge"}, {"due_at": "2026-12-09T16:59:59Z", "name": "answer"}], "commune_code": "00004", "filed_kind": "feedback", "kind": "feedback", "late_filing": false, "office_id": $office, "routing_rule": "default"}', localtimestamp, :seq + 1, :hash, '$(hexbytes 32)');
+UPDATE audit_head SET seq = :seq + 1, hash = '$(hexbytes 32)' WHERE id = 1;
 INSERT INTO office_status_counts (office_id, status, petitions) VALUES (:office, 'received', 1) ON CONFLICT (office_id, status) DO UPDATE SET petitions = office_status_counts.petitions + 1;
 INSERT INTO idempotent_replies (scope, idempotency_key, request_hash, status, location, key_id, nonce, body, created_at) VALUES (:scope, :k, '$(hexbytes 32)', 201, '/v1/petitions/' || gen_random_uuid(), '26e13e77', '\\x$nonce', '\\x$(hexbytes 1211)', localtimestamp);
 COMMIT;

@@ -13,8 +13,9 @@
 //! src/db/petitions.rs, events.rs, idempotency.rs, routing.rs): the idempotency look-up, the
 //! routing-rule candidates, the petition insert returning its id, the sealed identity (as many
 //! random bytes as the service's ciphertext), the attachment, two clocks, the petition's
-//! `next_due_at` (the earliest running clock, read back and set), the event, the re-read of the
-//! stored petition (with its clocks, attachments, identity and answer), the office's counter of
+//! `next_due_at` (the earliest running clock, read back and set), the re-read of the stored
+//! petition (with its clocks, attachments, identity and answer), the event chained after the
+//! audit chain's head (head read, locked on PostgreSQL, and moved), the office's counter of
 //! received petitions (an upsert), and the stored reply (random bytes, as long as the service's
 //! sealed reply). Nothing else: no HTTP, no JSON parsing, no validation, no encryption, no API key
 //! check. It prints one line ending in `petitions_per_sec=…`.
@@ -264,6 +265,14 @@ struct KeyId {
 }
 
 #[derive(QueryableByName)]
+struct Head {
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+    #[diesel(sql_type = Text)]
+    hash: String,
+}
+
+#[derive(QueryableByName)]
 struct NextDue {
     #[diesel(sql_type = Nullable<Timestamp>)]
     next_due_at: Option<NaiveDateTime>,
@@ -300,6 +309,7 @@ struct Petition {
     identity_ciphertext: Vec<u8>,
     reply_nonce: Vec<u8>,
     reply_body: Vec<u8>,
+    event_hash: String,
     request_hash: String,
     received_at: NaiveDateTime,
 }
@@ -337,6 +347,7 @@ impl Petition {
             identity_ciphertext: random_bytes(IDENTITY_BYTES),
             reply_nonce: random_bytes(24),
             reply_body: random_bytes(REPLY_BYTES),
+            event_hash: hex::encode(random_bytes(32)),
             request_hash: random_hex(32),
             received_at: now(),
         }
@@ -372,6 +383,10 @@ fn prepare(conn: &mut Conn) -> QueryResult<Setup> {
 /// parameters numbered in order of appearance, so one text serves both.
 fn submit(conn: &mut Conn, setup: &Setup, p: &Petition) -> QueryResult<()> {
     let begin = conn.begin_sql();
+    let head_sql = match conn {
+        Conn::Pg(_) => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        Conn::Sqlite(_) => "SELECT seq, hash FROM audit_head WHERE id = 1",
+    };
     on_backend!(conn, |c| {
         c.batch_execute(begin)?;
         let outcome = (|| -> QueryResult<()> {
@@ -513,33 +528,6 @@ fn submit(conn: &mut Conn, setup: &Setup, p: &Petition) -> QueryResult<()> {
                 .bind::<BigInt, _>(id)
                 .execute(c)?;
 
-            // The same payload as the service's `petition.received` event.
-            let payload = serde_json::json!({
-                "kind": "feedback",
-                "filed_kind": "feedback",
-                "channel": "partner",
-                "category": "environment",
-                "commune_code": COMMUNE,
-                "office_id": setup.office_id,
-                "routing_rule": rule.code,
-                "late_filing": false,
-                "clocks": [
-                    {"name": "acknowledge", "due_at": "2026-11-27T16:59:59Z"},
-                    {"name": "answer", "due_at": "2026-12-09T16:59:59Z"},
-                ],
-            });
-            sql(
-                "INSERT INTO events (petition_id, actor_kind, actor_id, action, payload, \
-                 created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind::<Nullable<BigInt>, _>(Some(id))
-            .bind::<Text, _>("partner")
-            .bind::<Nullable<Text>, _>(Some(setup.partner_id.to_string()))
-            .bind::<Text, _>("petition.received")
-            .bind::<Text, _>(payload.to_string())
-            .bind::<Timestamp, _>(at)
-            .execute(c)?;
-
             // The service answers from what it stored: it reads the petition back.
             let detail: Detail = sql(
                 "SELECT petitions.id, petitions.public_id, petitions.tracking_code, \
@@ -591,6 +579,45 @@ fn submit(conn: &mut Conn, setup: &Setup, p: &Petition) -> QueryResult<()> {
                 answers.first().is_none_or(|a| a.body.is_empty()),
                 "a new petition has no answer"
             );
+
+            // The same payload as the service's `petition.received` event, chained after the
+            // head of the audit chain (src/db/events.rs): the head row is read (locked until
+            // the commit on PostgreSQL), the event stored with its position and hashes, the
+            // head moved. The hash is a placeholder of the right length: no SHA-256 here.
+            let payload = serde_json::json!({
+                "kind": "feedback",
+                "filed_kind": "feedback",
+                "channel": "partner",
+                "category": "environment",
+                "commune_code": COMMUNE,
+                "office_id": setup.office_id,
+                "routing_rule": rule.code,
+                "late_filing": false,
+                "clocks": [
+                    {"name": "acknowledge", "due_at": "2026-11-27T16:59:59Z"},
+                    {"name": "answer", "due_at": "2026-12-09T16:59:59Z"},
+                ],
+            });
+            let head: Head = sql(head_sql).get_result(c)?;
+            let seq = head.seq + 1;
+            sql(
+                "INSERT INTO events (petition_id, actor_kind, actor_id, action, payload, \
+                 created_at, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind::<Nullable<BigInt>, _>(Some(id))
+            .bind::<Text, _>("partner")
+            .bind::<Nullable<Text>, _>(Some(setup.partner_id.to_string()))
+            .bind::<Text, _>("petition.received")
+            .bind::<Text, _>(payload.to_string())
+            .bind::<Timestamp, _>(at)
+            .bind::<BigInt, _>(seq)
+            .bind::<Text, _>(&head.hash)
+            .bind::<Text, _>(&p.event_hash)
+            .execute(c)?;
+            sql("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")
+                .bind::<BigInt, _>(seq)
+                .bind::<Text, _>(&p.event_hash)
+                .execute(c)?;
 
             // The office's count of petitions per status (src/db/inbox.rs, `recount`), last as in the
             // service: every petition of this bench goes to the same office, so this is one hot
