@@ -180,14 +180,33 @@ pub fn append_each(
     append_chained(conn, &entries, at)
 }
 
-/// Chains events stored before the chain existed, in id order (once, at start-up).
+/// Chains the events stored before the chain existed, in id order: once, at the first start
+/// after the migration that added the chain. Never again: an event that turns up later without
+/// its hashes was put there behind the service's back, and must stay a break for
+/// `audit verify` to report, not be blessed into the chain.
 pub fn chain_backlog(conn: &mut DbConnection) -> Result<usize, DbError> {
-    super::write_transaction(conn, |conn| {
+    const ONCE: &str = "audit-chain-backlog";
+    let outcome: Result<usize, DbError> = super::write_transaction(conn, |conn| {
+        use super::schema::seed_runs;
+        let done = seed_runs::table
+            .find(ONCE)
+            .select(seed_runs::name)
+            .first::<String>(conn)
+            .optional()?;
+        if done.is_some() {
+            return Ok(0);
+        }
         let unchained: Vec<EventRow> = events::table
             .filter(events::hash.is_null())
             .order(events::id)
             .select(EventRow::as_select())
             .load(conn)?;
+        diesel::insert_into(seed_runs::table)
+            .values((
+                seed_runs::name.eq(ONCE),
+                seed_runs::rows_loaded.eq(unchained.len() as i64),
+            ))
+            .execute(conn)?;
         if unchained.is_empty() {
             return Ok(0);
         }
@@ -206,7 +225,12 @@ pub fn chain_backlog(conn: &mut DbConnection) -> Result<usize, DbError> {
         }
         move_head(conn, seq, &prev)?;
         Ok(unchained.len())
-    })
+    });
+    match outcome {
+        // Another node starting at the same moment did it.
+        Err(e) if e.is_unique_violation() => Ok(0),
+        other => other,
+    }
 }
 
 pub fn for_petition(conn: &mut DbConnection, petition_id: i64) -> Result<Vec<EventRow>, DbError> {

@@ -341,3 +341,45 @@ async fn parallel_writers_leave_one_unbroken_chain() {
     assert_eq!(report["events_checked"], stored);
     assert_eq!(report["head_seq"], stored);
 }
+
+#[actix_web::test]
+async fn the_server_signs_checkpoints_on_its_own() {
+    let app = crate::helpers::spawn_app_with(|s| s.checkpoint_interval = 1).await;
+    app.create_partner("A");
+    let mut listed = Value::Null;
+    for _ in 0..100 {
+        listed = app.get_json("/v1/transparency/checkpoints").await;
+        if !listed["items"].as_array().unwrap().is_empty() {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        listed["items"][0]["seq"],
+        head_seq(&mut app.db()),
+        "{listed}"
+    );
+    assert_eq!(verify(&app)["checkpoints_checked"], 1);
+}
+
+#[actix_web::test]
+async fn an_event_slipped_in_without_hashes_stays_a_break() {
+    let w = busy().await;
+    let mut conn = w.app.db();
+    // Written behind the service's back, with no position or hashes (the guard triggers allow
+    // that only for rows from before the chain): no restart or command blesses it.
+    diesel::insert_into(events::table)
+        .values((
+            events::actor_kind.eq("system"),
+            events::action.eq("petition.closed"),
+            events::payload.eq("{}"),
+            events::created_at.eq(tiengdan::db::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    drop(conn);
+    let app = w.app.restart().await;
+    let report = verify(&app);
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["broken"]["problem"], "sequence", "{report}");
+}
