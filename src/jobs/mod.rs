@@ -49,7 +49,8 @@ pub fn spawn_checkpoints(db: Db, key: web::Data<crate::signing::AuditKey>, every
                 .write(move |conn| {
                     let (seq, _) = crate::db::audit::head(conn)?;
                     let latest = crate::db::audit::checkpoints(conn, None, 1)?;
-                    if latest.first().is_some_and(|c| c.seq == seq) {
+                    // Nothing to sign: an empty chain, or no event since the last checkpoint.
+                    if seq == 0 || latest.first().is_some_and(|c| c.seq == seq) {
                         return Ok::<_, crate::db::DbError>(None);
                     }
                     crate::db::audit::checkpoint(conn, &key, crate::db::now().naive_utc()).map(Some)
