@@ -9,16 +9,34 @@ use actix_web::web;
 use crate::auth::rate_limit::RateLimits;
 use crate::db::{Db, idempotency};
 
+/// Runs `run` on the server's runtime every `every` (the first time at once); never when
+/// `every` is zero, which is how a job is turned off.
+fn repeat<F, Fut>(every: Duration, mut run: F)
+where
+    F: FnMut() -> Fut + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    if every.is_zero() {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(every);
+        loop {
+            interval.tick().await;
+            run().await;
+        }
+    });
+}
+
 /// How often housekeeping runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Forgets idempotent replies past their retention and idle rate-limit buckets. Runs on the
 /// server's runtime; each run is one short transaction, safe on several nodes at once.
 pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>) {
-    actix_web::rt::spawn(async move {
-        let mut interval = actix_web::rt::time::interval(HOUSEKEEPING_EVERY);
-        loop {
-            interval.tick().await;
+    repeat(HOUSEKEEPING_EVERY, move || {
+        let (db, limits) = (db.clone(), limits.clone());
+        async move {
             limits.forget_idle();
             let cutoff = (crate::db::now() - chrono::Duration::hours(idempotency::RETENTION_HOURS))
                 .naive_utc();
@@ -37,14 +55,9 @@ pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>) {
 /// Signs the audit chain's head every `every` (skipped when nothing was appended since the
 /// last checkpoint). Two nodes may both sign: each checkpoint is valid on its own.
 pub fn spawn_checkpoints(db: Db, key: web::Data<crate::signing::AuditKey>, every: Duration) {
-    if every.is_zero() {
-        return;
-    }
-    actix_web::rt::spawn(async move {
-        let mut interval = actix_web::rt::time::interval(every);
-        loop {
-            interval.tick().await;
-            let key = key.clone();
+    repeat(every, move || {
+        let (db, key) = (db.clone(), key.clone());
+        async move {
             let outcome = db
                 .write(move |conn| {
                     let (seq, _) = crate::db::audit::head(conn)?;

@@ -89,13 +89,9 @@ pub fn spawn(
     every: Duration,
     working_days: u32,
 ) {
-    if every.is_zero() {
-        return;
-    }
-    actix_web::rt::spawn(async move {
-        let mut interval = actix_web::rt::time::interval(every);
-        loop {
-            interval.tick().await;
+    super::repeat(every, move || {
+        let (db, calendars, rules) = (db.clone(), calendars.clone(), rules.clone());
+        async move {
             if let Err(e) = refresh(&db, &calendars, &rules).await {
                 tracing::warn!(error = %e, "reloading the calendar or the rules failed");
             }

@@ -18,7 +18,7 @@ use crate::petitions::{feedback, submitted};
 use crate::workflow::{World, act, world};
 
 /// Runs `tiengdan audit …` against the app's database, with its keys.
-fn audit(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+pub fn audit(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tiengdan"));
     command
         .arg("audit")

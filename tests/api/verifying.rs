@@ -14,22 +14,9 @@ const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/verify_export.py
 
 /// Runs `tiengdan audit …` against the app's database, with its keys; its stdout.
 fn audit(app: &TestApp, args: &[&str]) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tiengdan"));
-    command
-        .arg("audit")
-        .args(args)
-        .env("DATABASE_URL", app.database.url())
-        .env("LOG_LEVEL", "warn");
-    if let Some(key) = &app.settings.audit_signing_key {
-        command.env("AUDIT_SIGNING_KEY", key.expose());
-    }
-    let output = command.output().expect("run tiengdan audit");
-    assert!(
-        output.status.success(),
-        "tiengdan audit {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let (ok, stdout, stderr) = crate::audit::audit(app, args);
+    assert!(ok, "tiengdan audit {args:?}: {stderr}");
+    stdout
 }
 
 /// Whether `program --version`-style probing works, i.e. the tool is on PATH.
