@@ -14,5 +14,6 @@ pub mod petition;
 pub mod routing;
 pub mod rules;
 pub mod staff;
+pub mod stats;
 pub mod tracking;
 pub mod workflow;
