@@ -20,6 +20,7 @@ pub mod petition_views;
 mod petitions;
 mod rules;
 pub mod staff_views;
+mod stats;
 mod track;
 mod transparency;
 mod units;
@@ -64,6 +65,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(calendar::get_year)
                 .service(calendar::change_day)
                 .service(rules::list_rules)
+                .service(stats::definitions)
                 .service(rules::add_rule)
                 .service(rules::change_rule)
                 .service(rules::set_remote)
@@ -165,6 +167,7 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "staff", description = "Officials, office heads, supervisors and admins: sign-in and accounts"),
         (name = "workflow", description = "What officials do with a petition: accept, reject, transfer, extend, answer, close"),
         (name = "tracking", description = "A citizen following one petition with its tracking code and receipt secret"),
+        (name = "statistics", description = "Accountability statistics and their definitions (docs/METRICS.md)"),
         (name = "transparency", description = "The tamper-evident record: hash-chained events, signed checkpoints, verification (docs/VERIFYING.md)"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),

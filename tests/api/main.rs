@@ -22,6 +22,7 @@ mod petitions;
 mod petitions_bad_input;
 mod rules;
 mod staff;
+mod stats;
 mod tracking;
 mod verifying;
 mod workflow;

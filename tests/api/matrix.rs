@@ -177,6 +177,7 @@ fn rows() -> Vec<Row> {
         "/v1/calendar/{year}",
         "/v1/calendar/deadline",
         "/v1/rules",
+        "/v1/stats/definitions",
         "/v1/transparency/key",
         "/v1/transparency/checkpoints",
         "/v1/transparency/verify",
