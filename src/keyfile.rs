@@ -94,3 +94,47 @@ mod tests {
         }
     }
 }
+
+/// Where a key came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    Configured,
+    File(PathBuf),
+    Generated(PathBuf),
+}
+
+/// Why a key could not be had.
+#[derive(Debug)]
+pub enum KeyProblem {
+    /// The configured text is not 32 bytes in hex or base64.
+    BadKey,
+    /// PostgreSQL and nothing configured: nodes must share the key, so none is generated.
+    KeyRequired,
+    /// The key file beside the SQLite database could not be read or written.
+    File { path: PathBuf, source: KeyFileError },
+}
+
+/// A 32-byte key: the configured one, or with SQLite the one in `<database>.<suffix>`, created
+/// on first start. The data key, the token key and the audit key all come this way.
+pub fn load_key(
+    configured: Option<&str>,
+    database: &crate::db::DatabaseUrl,
+    suffix: &str,
+) -> Result<([u8; 32], KeySource), KeyProblem> {
+    if let Some(text) = configured.filter(|t| !t.trim().is_empty()) {
+        return parse(text)
+            .map(|key| (key, KeySource::Configured))
+            .ok_or(KeyProblem::BadKey);
+    }
+    match database {
+        crate::db::DatabaseUrl::Postgres(_) => Err(KeyProblem::KeyRequired),
+        crate::db::DatabaseUrl::Sqlite(path) => {
+            let path = beside(path, suffix);
+            match load_or_create(&path) {
+                Ok((key, true)) => Ok((key, KeySource::Generated(path))),
+                Ok((key, false)) => Ok((key, KeySource::File(path))),
+                Err(source) => Err(KeyProblem::File { path, source }),
+            }
+        }
+    }
+}

@@ -45,21 +45,14 @@ impl AuditKey {
         configured: Option<&str>,
         database: &crate::db::DatabaseUrl,
     ) -> Result<(Self, KeySource), SigningKeyError> {
-        if let Some(text) = configured.filter(|t| !t.trim().is_empty()) {
-            let seed = crate::keyfile::parse(text).ok_or(SigningKeyError::BadKey)?;
-            return Ok((Self::from_seed(&seed), KeySource::Configured));
-        }
-        match database {
-            crate::db::DatabaseUrl::Postgres(_) => Err(SigningKeyError::KeyRequired),
-            crate::db::DatabaseUrl::Sqlite(path) => {
-                let path = crate::keyfile::beside(path, "audit-key");
-                match crate::keyfile::load_or_create(&path) {
-                    Ok((seed, true)) => Ok((Self::from_seed(&seed), KeySource::Generated(path))),
-                    Ok((seed, false)) => Ok((Self::from_seed(&seed), KeySource::File(path))),
-                    Err(source) => Err(SigningKeyError::KeyFile { path, source }),
-                }
-            }
-        }
+        use crate::keyfile::KeyProblem;
+        let (seed, source) =
+            crate::keyfile::load_key(configured, database, "audit-key").map_err(|p| match p {
+                KeyProblem::BadKey => SigningKeyError::BadKey,
+                KeyProblem::KeyRequired => SigningKeyError::KeyRequired,
+                KeyProblem::File { path, source } => SigningKeyError::KeyFile { path, source },
+            })?;
+        Ok((Self::from_seed(&seed), source))
     }
 
     pub fn from_seed(seed: &[u8; 32]) -> Self {

@@ -48,13 +48,7 @@ pub struct Sealed {
     pub ciphertext: Vec<u8>,
 }
 
-/// Where the key came from, for the start-up log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
-    Configured,
-    File(PathBuf),
-    Generated(PathBuf),
-}
+pub use crate::keyfile::KeySource;
 
 #[derive(Clone)]
 pub struct Vault {
@@ -84,28 +78,21 @@ impl Vault {
         configured: Option<&str>,
         database: &DatabaseUrl,
     ) -> Result<(Self, KeySource), VaultError> {
-        if let Some(text) = configured.filter(|t| !t.trim().is_empty()) {
-            return Ok((Self::from_key(&parse_key(text)?), KeySource::Configured));
-        }
-        match database {
-            DatabaseUrl::Postgres(_) => Err(VaultError::KeyRequired),
-            DatabaseUrl::Sqlite(path) => {
-                let key_path = keyfile::beside(path, "data-key");
-                let (key, created) = keyfile::load_or_create(&key_path).map_err(|e| match e {
-                    keyfile::KeyFileError::Io(source) => VaultError::KeyFile {
-                        path: key_path.clone(),
-                        source,
-                    },
-                    keyfile::KeyFileError::Malformed => VaultError::BadKey,
-                })?;
-                let source = if created {
-                    KeySource::Generated(key_path)
-                } else {
-                    KeySource::File(key_path)
-                };
-                Ok((Self::from_key(&key), source))
-            }
-        }
+        use keyfile::{KeyFileError, KeyProblem};
+        let (key, source) =
+            keyfile::load_key(configured, database, "data-key").map_err(|p| match p {
+                KeyProblem::BadKey
+                | KeyProblem::File {
+                    source: KeyFileError::Malformed,
+                    ..
+                } => VaultError::BadKey,
+                KeyProblem::KeyRequired => VaultError::KeyRequired,
+                KeyProblem::File {
+                    path,
+                    source: KeyFileError::Io(source),
+                } => VaultError::KeyFile { path, source },
+            })?;
+        Ok((Self::from_key(&key), source))
     }
 
     pub fn key_id(&self) -> &str {
@@ -157,10 +144,6 @@ impl Vault {
     }
 }
 
-fn parse_key(text: &str) -> Result<[u8; 32], VaultError> {
-    keyfile::parse(text).ok_or(VaultError::BadKey)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,9 +173,9 @@ mod tests {
         use base64::Engine;
         use base64::engine::general_purpose::STANDARD;
         let hex_key = "00".repeat(32);
-        assert_eq!(parse_key(&hex_key).unwrap(), [0; 32]);
+        assert_eq!(keyfile::parse(&hex_key).unwrap(), [0; 32]);
         let b64 = STANDARD.encode([1u8; 32]);
-        assert_eq!(parse_key(&b64).unwrap(), [1; 32]);
-        assert!(parse_key("short").is_err());
+        assert_eq!(keyfile::parse(&b64).unwrap(), [1; 32]);
+        assert!(keyfile::parse("short").is_none());
     }
 }

@@ -231,8 +231,12 @@ pub async fn get_deadlines(
             let start = local_date(row.started_at.and_utc());
             let days = u32::try_from(row.length_days).unwrap_or(0);
             let explanation =
-                calendar::explain(as_of.calendar.as_ref(), start, days, clock.day_type)
-                    .map_err(|_| ApiError::Internal)?;
+                calendar::explain(as_of.calendar.as_ref(), start, days, clock.day_type).map_err(
+                    |e| {
+                        tracing::error!(error = %e, "a stored clock the calendar cannot explain");
+                        ApiError::Internal
+                    },
+                )?;
             Ok(ClockDeadlineView {
                 due_date: local_date(row.due_at.and_utc()),
                 clock,

@@ -116,6 +116,17 @@ fn check_terms(t: &RuleTerms) -> Vec<Violation> {
             },
         ));
     }
+    // A clock extended as far as the rule allows must still be one the calendar can count.
+    let longest = u64::from(t.days) + u64::from(t.max_extensions) * u64::from(t.extension_days);
+    if v.is_empty() && longest > u64::from(MAX_DAYS) {
+        v.push(Violation::new(
+            "extension_days",
+            Fault::OutOfRange {
+                min: 0,
+                max: i64::from((MAX_DAYS - t.days) / t.max_extensions.max(1)),
+            },
+        ));
+    }
     if let Some(fault) = text_fault(&t.legal_basis, 500) {
         v.push(Violation::new("legal_basis", fault));
     }

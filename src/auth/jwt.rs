@@ -69,22 +69,14 @@ impl TokenKeys {
         configured: Option<&str>,
         database: &crate::db::DatabaseUrl,
     ) -> Result<(Self, crate::vault::KeySource), TokenKeyError> {
-        use crate::vault::KeySource;
-        if let Some(text) = configured.filter(|t| !t.trim().is_empty()) {
-            let key = crate::keyfile::parse(text).ok_or(TokenKeyError::BadKey)?;
-            return Ok((Self::new(&key), KeySource::Configured));
-        }
-        match database {
-            crate::db::DatabaseUrl::Postgres(_) => Err(TokenKeyError::KeyRequired),
-            crate::db::DatabaseUrl::Sqlite(path) => {
-                let path = crate::keyfile::beside(path, "jwt-key");
-                match crate::keyfile::load_or_create(&path) {
-                    Ok((key, true)) => Ok((Self::new(&key), KeySource::Generated(path))),
-                    Ok((key, false)) => Ok((Self::new(&key), KeySource::File(path))),
-                    Err(source) => Err(TokenKeyError::KeyFile { path, source }),
-                }
-            }
-        }
+        use crate::keyfile::KeyProblem;
+        let (key, source) =
+            crate::keyfile::load_key(configured, database, "jwt-key").map_err(|p| match p {
+                KeyProblem::BadKey => TokenKeyError::BadKey,
+                KeyProblem::KeyRequired => TokenKeyError::KeyRequired,
+                KeyProblem::File { path, source } => TokenKeyError::KeyFile { path, source },
+            })?;
+        Ok((Self::new(&key), source))
     }
 
     pub fn new(secret: &[u8; 32]) -> Self {

@@ -87,6 +87,10 @@ async fn a_provincial_rule_governs_only_its_province() {
         (json!({"category_code": "weather"}), "category_code"),
         (json!({"legal_basis": "  "}), "legal_basis"),
         (json!({"max_extensions": 11}), "max_extensions"),
+        (
+            json!({"max_extensions": 2, "extension_days": 3000}),
+            "extension_days",
+        ),
     ] {
         let mut wrong = body.clone();
         for (k, v) in bad.as_object().unwrap() {
