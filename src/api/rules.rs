@@ -198,18 +198,20 @@ pub async fn add_rule(
         legal_basis: r.terms.legal_basis.trim().to_owned(),
     };
     let by = staff.user_id;
-    let cache = rules.clone();
     let work = move |conn: &mut crate::db::DbConnection| {
         let (added, book) = stored::add(conn, &rule, by, crate::db::now().naive_utc())?;
         let view = RuleBookView {
             rules_version: book.version(),
             rules: vec![added],
         };
-        cache.replace(book);
         Ok(Reply::json(StatusCode::CREATED, &view)?.at("/v1/rules".into()))
     };
     let scope = format!("user:{}", staff.user_id);
-    idempotency::run(&db, &vault, scope, key, hash, work).await
+    let reply = idempotency::run(&db, &vault, scope, key, hash, work).await?;
+    // Only now is the rule committed: the book in memory follows the database, not a
+    // transaction that might still have rolled back.
+    rules.replace(db.read(stored::load).await?);
+    Ok(reply)
 }
 
 /// A rule after a change.
