@@ -2,7 +2,7 @@
 
 use crate::auth::accounts::{self, AccountRequest, CreateError};
 use crate::auth::{api_key, password};
-use crate::config::{AuditCommand, PartnerCommand, Settings, UserCommand};
+use crate::config::{AuditCommand, PartnerCommand, Settings, StatsCommand, UserCommand};
 use crate::db::{Db, PoolOptions, partners, write_transaction};
 use crate::domain::staff::Role;
 use crate::startup;
@@ -173,6 +173,43 @@ pub fn sweep(settings: &Settings, json: bool) -> Result<(), String> {
         println!(
             "{} approaching, {} missed, {} superior offices notified",
             swept.approaching, swept.missed, swept.notices
+        );
+        Ok(())
+    }
+}
+
+/// The statistics' rollups from the shell.
+pub fn stats(settings: &Settings, action: StatsCommand) -> Result<(), String> {
+    use crate::db::stats::rollup;
+    let db = admin_db(settings)?;
+    let (what, json, outcome) = match action {
+        StatsCommand::Update { json } => (
+            "folded",
+            json,
+            db.blocking_write(|conn| {
+                let calendar = crate::db::calendar::load(conn)?;
+                rollup::catch_up(conn, &calendar)
+            }),
+        ),
+        StatsCommand::Rebuild { json } => (
+            "rebuilt the statistics from",
+            json,
+            db.blocking_write(|conn| {
+                let calendar = crate::db::calendar::load(conn)?;
+                rollup::rebuild(conn, &calendar)
+            }),
+        ),
+    };
+    let events = outcome.map_err(|e| e.to_string())?;
+    let progress = db
+        .blocking_write(rollup::progress)
+        .map_err(|e| e.to_string())?;
+    if json {
+        print_json(&serde_json::json!({ "events": events, "seq": progress.seq }))
+    } else {
+        println!(
+            "{what} {events} events; the statistics now include the record up to event {}",
+            progress.seq
         );
         Ok(())
     }

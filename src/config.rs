@@ -56,6 +56,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The accountability statistics' rollups.
+    Stats {
+        #[command(subcommand)]
+        action: StatsCommand,
+    },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi {
         /// Write to this file instead of stdout.
@@ -80,6 +85,22 @@ pub enum AuditCommand {
     /// Print every event (one JSON object per line) and the checkpoints, for outside
     /// verification (docs/VERIFYING.md).
     Export,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Fold the events not yet in the rollups (what the server does every STATS_INTERVAL
+    /// seconds).
+    Update {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Throw the rollups away and recompute them from the whole event record, in one
+    /// transaction; the figures must come out the same.
+    Rebuild {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,8 +217,37 @@ pub struct Settings {
         global = true
     )]
     pub approaching_working_days: u32,
+    /// Seconds between folds of new events into the statistics' rollups; 0 turns the job off
+    /// (`tiengdan stats update` still folds on demand).
+    #[arg(long, env = "STATS_INTERVAL", default_value_t = 5, global = true)]
+    pub stats_interval: u64,
+    /// Statistics cells with 0 < n below this are published as suppressed (DESIGN §3.7).
+    #[arg(
+        long,
+        env = "SUPPRESSION_THRESHOLD",
+        default_value_t = crate::domain::stats::SUPPRESSION_THRESHOLD,
+        global = true
+    )]
+    pub suppression_threshold: u64,
+    /// Rankings list only units whose n reaches this (DESIGN §3.7).
+    #[arg(
+        long,
+        env = "RANKING_FLOOR",
+        default_value_t = crate::domain::stats::RANKING_FLOOR,
+        global = true
+    )]
+    pub ranking_floor: u64,
     #[command(flatten)]
     pub log: LogSettings,
+}
+
+impl Settings {
+    pub fn thresholds(&self) -> crate::domain::stats::Thresholds {
+        crate::domain::stats::Thresholds {
+            suppression: self.suppression_threshold,
+            ranking_floor: self.ranking_floor,
+        }
+    }
 }
 
 /// A configured secret: never printed, not even in debug output.

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::User { action } => admin::user(&cli.settings, action),
         Command::Sweep { json } => admin::sweep(&cli.settings, json),
         Command::Audit { action } => admin::audit(&cli.settings, action),
+        Command::Stats { action } => admin::stats(&cli.settings, action),
         Command::Openapi { output } => openapi(output),
     };
     match outcome {

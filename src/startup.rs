@@ -52,6 +52,7 @@ pub struct Shared {
     pub vault: Vault,
     pub tokens: crate::auth::jwt::TokenKeys,
     pub limits: web::Data<RateLimits>,
+    pub thresholds: web::Data<crate::domain::stats::Thresholds>,
 }
 
 /// What preparing the database did.
@@ -153,6 +154,7 @@ impl Application {
                 settings.track_rate_limit,
                 settings.login_rate_limit,
             )),
+            thresholds: web::Data::new(settings.thresholds()),
         };
         crate::jobs::spawn_housekeeping(shared.db.clone(), shared.limits.clone());
         crate::jobs::spawn_checkpoints(
@@ -166,6 +168,11 @@ impl Application {
             shared.rules.clone(),
             std::time::Duration::from_secs(settings.sweep_interval),
             settings.approaching_working_days,
+        );
+        crate::jobs::stats::spawn(
+            shared.db.clone(),
+            shared.calendars.clone(),
+            std::time::Duration::from_secs(settings.stats_interval),
         );
         let server = run(listener, shared, settings.workers).map_err(StartupError::Server)?;
         tracing::info!(
@@ -271,6 +278,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
     let vault = web::Data::new(shared.vault);
     let tokens = web::Data::new(shared.tokens);
     let limits = shared.limits;
+    let thresholds = shared.thresholds;
     let registry = web::Data::new(registry);
     let doc = api::openapi();
     let allowed = web::Data::new(AllowedMethods::from_doc(&doc));
@@ -284,6 +292,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
             .app_data(vault.clone())
             .app_data(tokens.clone())
             .app_data(limits.clone())
+            .app_data(thresholds.clone())
             .app_data(registry.clone())
             .app_data(allowed.clone())
             .configure(api::extractors)

@@ -119,6 +119,15 @@ pub fn recompute(
     }))
 }
 
+/// The clocks an event started, as its payload lists them: the statistics fold reads their
+/// names and due times from there (src/db/stats).
+pub fn payload(clocks: &[Clock]) -> serde_json::Value {
+    clocks
+        .iter()
+        .map(|c| json!({ "name": c.rule.clock, "due_at": c.due_at }))
+        .collect()
+}
+
 /// Stores newly started clocks of petition `id`. With `replace`, a clock of the same name that
 /// ran before (clocks restarting after a transfer) is dropped first.
 pub fn start(

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod schema;
 pub mod seed;
 pub mod snapshot;
+pub mod stats;
 pub mod sweep;
 mod transaction;
 mod url;

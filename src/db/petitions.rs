@@ -263,10 +263,7 @@ pub fn submit(
             "office_id": office.id,
             "routing_rule": row.code,
             "late_filing": new.intake.late_filing,
-            "clocks": clocks.iter().map(|c| json!({
-                "name": c.rule.clock,
-                "due_at": c.due_at,
-            })).collect::<Vec<_>>(),
+            "clocks": super::clocks::payload(&clocks),
         }),
         at,
     )?;

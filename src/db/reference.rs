@@ -202,6 +202,15 @@ pub fn list_categories(conn: &mut DbConnection) -> Result<Vec<CategoryRow>, DbEr
         .load(conn)?)
 }
 
+pub fn category_exists(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
+    Ok(categories::table
+        .find(code)
+        .select(categories::code)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
 /// How many rows each reference table holds: for start-up logs and `migrate --json`.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct ReferenceCounts {

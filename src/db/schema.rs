@@ -302,6 +302,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stats_cells (level, unit, month, kind, category) {
+        level -> Text,
+        unit -> Text,
+        parent -> Text,
+        month -> Integer,
+        kind -> Text,
+        category -> Text,
+        received -> BigInt,
+        accepted -> BigInt,
+        rejected -> BigInt,
+        transferred_out -> BigInt,
+        withdrawn -> BigInt,
+        answered -> BigInt,
+        answered_on_time -> BigInt,
+        answered_online -> BigInt,
+        rated -> BigInt,
+        satisfied -> BigInt,
+        due -> BigInt,
+        due_answered -> BigInt,
+        due_on_time -> BigInt,
+        ack_due -> BigInt,
+        ack_on_time -> BigInt,
+        overdue_change -> BigInt,
+        supervision_filed -> BigInt,
+        supervision_answered -> BigInt,
+        supervision_on_time -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_days (level, unit, month, kind, category, days) {
+        level -> Text,
+        unit -> Text,
+        month -> Integer,
+        kind -> Text,
+        category -> Text,
+        days -> Integer,
+        answers -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_tracks (petition_id) {
+        petition_id -> BigInt,
+        track -> Text,
+    }
+}
+
+diesel::table! {
+    stats_progress (id) {
+        id -> Integer,
+        seq -> BigInt,
+        folded_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(communes -> provinces (province_code));
 diesel::joinable!(offices -> provinces (province_code));
 diesel::joinable!(petitions -> offices (office_id));

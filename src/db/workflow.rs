@@ -100,7 +100,7 @@ fn start_clocks(
     complexity: Option<Complexity>,
     at: DateTime<Utc>,
     law: &Law,
-) -> Result<(), DbError> {
+) -> Result<Vec<clock::Clock>, DbError> {
     let kind = kind(p)?;
     let remote =
         law.rules.asks_remote(kind, starts) && super::rules::is_remote(conn, &p.commune_code)?;
@@ -113,7 +113,8 @@ fn start_clocks(
         category_code: &p.category_code,
     };
     let clocks = clock::start_clocks(law.calendar, law.rules, &case, starts, at);
-    super::clocks::start(conn, p.id, &clocks, true)
+    super::clocks::start(conn, p.id, &clocks, true)?;
+    Ok(clocks)
 }
 
 fn kind(p: &PetitionRow) -> Result<Kind, DbError> {
@@ -142,7 +143,7 @@ pub fn accept(
         ]),
         at,
     )?;
-    start_clocks(conn, p, Starts::Acceptance, Some(complexity), now, law)?;
+    let started = start_clocks(conn, p, Starts::Acceptance, Some(complexity), now, law)?;
     diesel::update(petitions::table.find(p.id))
         .set(petitions::complexity.eq(complexity.code()))
         .execute(conn)
@@ -153,7 +154,7 @@ pub fn accept(
         Some(p.id),
         actor,
         "petition.accepted",
-        &json!({ "complexity": complexity }),
+        &json!({ "complexity": complexity, "clocks": super::clocks::payload(&started) }),
         at,
     )?;
     Ok(())
@@ -214,14 +215,19 @@ pub fn transfer(
         Some((p.office_id, received)),
         Some((to_office, received)),
     )?;
-    start_clocks(conn, p, Starts::Receipt, None, now, law)?;
+    let started = start_clocks(conn, p, Starts::Receipt, None, now, law)?;
     refresh_next_due(conn, p.id)?;
     events::append(
         conn,
         Some(p.id),
         actor,
         "petition.transferred",
-        &json!({ "from_office": p.office_id, "to_office": to_office, "reason": reason }),
+        &json!({
+            "from_office": p.office_id,
+            "to_office": to_office,
+            "reason": reason,
+            "clocks": super::clocks::payload(&started),
+        }),
         at,
     )?;
     Ok(())
@@ -307,6 +313,9 @@ pub fn extend(
             petition_clocks::due_at.eq(new_due.naive_utc()),
             petition_clocks::extensions.eq(extensions + 1),
             petition_clocks::length_days.eq(total as i32),
+            // Moved later, so no longer approaching or missed as the sweeper announced it.
+            petition_clocks::approaching_noted_at.eq(None::<NaiveDateTime>),
+            petition_clocks::missed_noted_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)
         .map_err(DbError::from)?;

@@ -133,6 +133,41 @@ pub enum BadInput {
     DayCount(String),
     /// A year outside the calendar's years.
     Year(String),
+    /// Not a statistics period `YYYY`, `YYYY-Qn` or `YYYY-MM`.
+    Period {
+        field: &'static str,
+        given: String,
+        problem: crate::domain::stats::PeriodError,
+    },
+    /// A statistics parameter missing, not allowed here, or naming nothing known.
+    Parameter {
+        field: &'static str,
+        problem: ParameterProblem,
+    },
+}
+
+/// What is wrong with a parameter that parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterProblem {
+    /// Required by the other parameters given (a province's code for `level=province`).
+    Required,
+    /// Meaningless with the other parameters given.
+    NotAllowed,
+    /// Names no category, no metric of this sort, no such thing.
+    Unknown,
+    /// A range that runs backwards or is too long.
+    OutOfRange,
+}
+
+impl ParameterProblem {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::NotAllowed => "not_allowed",
+            Self::Unknown => "unknown",
+            Self::OutOfRange => "out_of_range",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -403,6 +438,63 @@ impl ApiError {
                 },
                 "year",
                 "out_of_range",
+            ),
+            Self::BadRequest(BadInput::Period {
+                field: name,
+                given,
+                problem,
+            }) => field(
+                "invalid_period",
+                t("Kỳ thống kê không hợp lệ", "Invalid period"),
+                match lang {
+                    Lang::Vi => format!(
+                        "{name} là một năm (2026), một quý (2026-Q3) hoặc một tháng (2026-07), trong các năm {}–{}; nhận được {given:?}.",
+                        crate::domain::stats::period::MIN_YEAR,
+                        crate::domain::stats::period::MAX_YEAR
+                    ),
+                    Lang::En => format!("{problem}; got {given:?} for {name}."),
+                },
+                name,
+                problem.code(),
+            ),
+            Self::BadRequest(BadInput::Parameter {
+                field: name,
+                problem,
+            }) => field(
+                "invalid_parameter",
+                t("Tham số không hợp lệ", "Invalid parameter"),
+                match (lang, problem) {
+                    (Lang::Vi, ParameterProblem::Required) => {
+                        format!("Cần có tham số {name} với các tham số đã cho.")
+                    }
+                    (Lang::En, ParameterProblem::Required) => {
+                        format!("{name} is required with the other parameters given.")
+                    }
+                    (Lang::Vi, ParameterProblem::NotAllowed) => {
+                        format!("Không dùng tham số {name} với các tham số đã cho.")
+                    }
+                    (Lang::En, ParameterProblem::NotAllowed) => {
+                        format!("{name} does not apply with the other parameters given.")
+                    }
+                    (Lang::Vi, ParameterProblem::Unknown) => {
+                        format!(
+                            "Giá trị của {name} không có trong danh mục; xem /v1/stats/definitions và /v1/categories."
+                        )
+                    }
+                    (Lang::En, ParameterProblem::Unknown) => {
+                        format!(
+                            "{name} names nothing known here; see /v1/stats/definitions and /v1/categories."
+                        )
+                    }
+                    (Lang::Vi, ParameterProblem::OutOfRange) => {
+                        format!("{name} nằm ngoài khoảng cho phép.")
+                    }
+                    (Lang::En, ParameterProblem::OutOfRange) => {
+                        format!("{name} is outside the allowed range.")
+                    }
+                },
+                name,
+                problem.code(),
             ),
             Self::BadRequest(BadInput::Cursor) => field(
                 "invalid_cursor",
@@ -746,6 +838,15 @@ mod tests {
             }),
             ApiError::BadRequest(BadInput::DayCount("x".into())),
             ApiError::BadRequest(BadInput::Year("x".into())),
+            ApiError::BadRequest(BadInput::Period {
+                field: "period",
+                given: "x".into(),
+                problem: crate::domain::stats::PeriodError::Format,
+            }),
+            ApiError::BadRequest(BadInput::Parameter {
+                field: "code",
+                problem: ParameterProblem::Required,
+            }),
             ApiError::BadRequest(BadInput::MalformedJson("x".into())),
             ApiError::InvalidBody("x".into()),
             ApiError::MethodNotAllowed {

@@ -1,5 +1,6 @@
 //! Work the server does on its own, on a timer.
 
+pub mod stats;
 pub mod sweeper;
 
 use std::time::Duration;

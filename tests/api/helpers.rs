@@ -195,6 +195,10 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         audit_signing_key: postgres.then(key),
         checkpoint_interval: 0,
         approaching_working_days: 2,
+        // Tests fold the statistics when they choose to, too.
+        stats_interval: 0,
+        suppression_threshold: tiengdan::domain::stats::SUPPRESSION_THRESHOLD,
+        ranking_floor: tiengdan::domain::stats::RANKING_FLOOR,
         database_url: database
             .url()
             .parse::<DatabaseUrl>()

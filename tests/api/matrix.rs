@@ -178,6 +178,10 @@ fn rows() -> Vec<Row> {
         "/v1/calendar/deadline",
         "/v1/rules",
         "/v1/stats/definitions",
+        "/v1/stats",
+        "/v1/stats.csv",
+        "/v1/stats/ranking",
+        "/v1/stats/series",
         "/v1/transparency/key",
         "/v1/transparency/checkpoints",
         "/v1/transparency/verify",
@@ -455,6 +459,16 @@ async fn request(
                 id
             },
         );
+    let path = match row.pattern {
+        "/v1/stats" | "/v1/stats.csv" => format!("{path}?level=province&code=01&period=2026"),
+        "/v1/stats/ranking" => {
+            format!("{path}?level=commune&parent=01&period=2026&metric=on_time_rate")
+        }
+        "/v1/stats/series" => {
+            format!("{path}?level=commune&code=00004&from=2026-01&to=2026-03&metric=response_rate")
+        }
+        _ => path,
+    };
     let mut headers = c.headers(who);
     if row.pattern == "/v1/track/{tracking_code}" {
         headers.push((

@@ -106,6 +106,7 @@ const D3_2_ON_TIME: &str = "Local government's response to citizens' proposals, 
 const D3_2_SATISFACTION: &str = "Local government's response to citizens' proposals, complaints and denunciations: whether citizens are satisfied with the answer.";
 const D3_2_SPEED: &str = "Local government's response to citizens' proposals, complaints and denunciations: how long citizens wait for the answer.";
 const D3_2_CONTEXT: &str = "Local government's response to citizens' proposals, complaints and denunciations: what became of them.";
+const D3_SUPERVISION: &str = "Oversight of local government on the citizens' behalf: how offices answer the Fatherland Front's supervision requests. Not a PAPI indicator by itself; the figures around vertical accountability.";
 const D8: &str = "D8";
 const D8_NAME: &str = "E-governance";
 const D8_INDICATOR: &str =
@@ -123,7 +124,7 @@ fn papi(sub_dimension: &'static str, indicator: &'static str, relation: Relation
 }
 
 /// Every measure of DESIGN §3.7, by the code the API and the CSV use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     Received,
@@ -143,10 +144,14 @@ pub enum Metric {
     P90DaysToAnswer,
     /// The D8 proxy DESIGN §3.7 names ("the share answered online").
     OnlineAnswerRate,
+    /// Supervision requests (DESIGN §3.8), which DESIGN §3.8 counts in the office's stats.
+    SupervisionFiled,
+    SupervisionAnswered,
+    SupervisionOnTimeRate,
 }
 
 impl Metric {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 19] = [
         Self::Received,
         Self::Accepted,
         Self::Rejected,
@@ -163,6 +168,9 @@ impl Metric {
         Self::MedianDaysToAnswer,
         Self::P90DaysToAnswer,
         Self::OnlineAnswerRate,
+        Self::SupervisionFiled,
+        Self::SupervisionAnswered,
+        Self::SupervisionOnTimeRate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -183,6 +191,9 @@ impl Metric {
             Self::MedianDaysToAnswer => "median_days_to_answer",
             Self::P90DaysToAnswer => "p90_days_to_answer",
             Self::OnlineAnswerRate => "online_answer_rate",
+            Self::SupervisionFiled => "supervision_filed",
+            Self::SupervisionAnswered => "supervision_answered",
+            Self::SupervisionOnTimeRate => "supervision_on_time_rate",
         }
     }
 
@@ -199,13 +210,16 @@ impl Metric {
             | Self::Withdrawn
             | Self::Answered
             | Self::AnsweredOnTime
-            | Self::OverdueOpen => MetricKind::Count,
+            | Self::OverdueOpen
+            | Self::SupervisionFiled
+            | Self::SupervisionAnswered => MetricKind::Count,
             Self::ResponseRate
             | Self::OnTimeRate
             | Self::AckOnTimeRate
             | Self::SatisfactionRate
             | Self::RatingRate
-            | Self::OnlineAnswerRate => MetricKind::Rate,
+            | Self::OnlineAnswerRate
+            | Self::SupervisionOnTimeRate => MetricKind::Rate,
             Self::MedianDaysToAnswer | Self::P90DaysToAnswer => MetricKind::Days,
         }
     }
@@ -258,6 +272,13 @@ impl Metric {
             Self::OnlineAnswerRate => {
                 "Answers to petitions received online, through a partner app / answers."
             }
+            Self::SupervisionFiled => {
+                "Supervision requests (kiến nghị giám sát) the Fatherland Front filed to the unit's offices."
+            }
+            Self::SupervisionAnswered => "Supervision requests the offices replied to.",
+            Self::SupervisionOnTimeRate => {
+                "Replies to supervision requests given at or before their due time / replies."
+            }
         }
     }
 
@@ -290,6 +311,10 @@ impl Metric {
                 "Ratings of the answers given in the period, by the date of the answer, not of the rating; ratings come up to 30 days after the answer, so the last month fills in later."
             }
             Self::RatingRate | Self::OnlineAnswerRate => "Answers given in the period.",
+            Self::SupervisionFiled => "Each request, in the period of the date it was filed.",
+            Self::SupervisionAnswered | Self::SupervisionOnTimeRate => {
+                "Each reply, in the period of its date."
+            }
             Self::MedianDaysToAnswer | Self::P90DaysToAnswer => {
                 "Answers given in the period. Working days are counted as the clocks count them: the day of receipt not counted, the day of the answer counted, only the working days of the calendar in force."
             }
@@ -313,6 +338,16 @@ impl Metric {
             Self::SatisfactionRate => papi("D3.2", D3_2_SATISFACTION, Proxy),
             Self::RatingRate => papi("D3.2", D3_2_SATISFACTION, Context),
             Self::MedianDaysToAnswer | Self::P90DaysToAnswer => papi("D3.2", D3_2_SPEED, Proxy),
+            Self::SupervisionFiled | Self::SupervisionAnswered | Self::SupervisionOnTimeRate => {
+                Papi {
+                    dimension: D3,
+                    dimension_name: D3_NAME,
+                    sub_dimension: None,
+                    indicator: D3_SUPERVISION,
+                    relation: Context,
+                    caveat: ADMINISTRATIVE_DATA,
+                }
+            }
             Self::OnlineAnswerRate => Papi {
                 dimension: D8,
                 dimension_name: D8_NAME,

@@ -45,6 +45,24 @@ impl YearMonth {
         self.month
     }
 
+    /// The month as the number `yyyymm`, the key rollups are stored under.
+    pub fn key(self) -> i32 {
+        i32::from(self.year) * 100 + i32::from(self.month)
+    }
+
+    /// The month of a [`Self::key`].
+    pub fn from_key(key: i32) -> Option<Self> {
+        Self::new(
+            u16::try_from(key / 100).ok()?,
+            u8::try_from(key % 100).ok()?,
+        )
+    }
+
+    /// The month after this one, if periods can still name it.
+    pub fn next(self) -> Option<Self> {
+        YearMonth::of(self.end())
+    }
+
     /// Its first day.
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(i32::from(self.year), u32::from(self.month), 1)

@@ -1,0 +1,608 @@
+//! Keeping the rollups: folds the events after the watermark into `stats_cells` and
+//! `stats_days`, in the order of the audit chain (DESIGN §3.7; the cohorts are in
+//! [`crate::domain::stats::fold`]).
+//!
+//! Why a follower of the events rather than a write in each petition's transaction: the
+//! nation's cell for this month would be one row every intake on every node must lock, which
+//! is exactly the hot row the intake work removed (docs/PERFORMANCE.md, "Intake"). The events
+//! are already in one order, without gaps (each appending transaction holds the chain's head
+//! until it commits), so a watermark on `seq` is exact: nothing is folded twice or skipped.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use serde_json::Value;
+
+use super::super::schema::{
+    events, offices, stats_cells, stats_days, stats_progress, stats_tracks,
+};
+use super::super::{DbConnection, DbError, write_transaction};
+use crate::domain::clock::{Calendar, ClockName};
+use crate::domain::petition::Kind;
+use crate::domain::stats::{Cell, Changes, Happening, Level, Tally, Track};
+
+/// Events folded per transaction: big enough that a batch's changes to the nation's and the
+/// provinces' cells collapse into a few rows, small enough not to hold the writer long.
+pub const BATCH: i64 = 2_000;
+
+/// Where the fold stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Every event up to this position of the chain is in the rollups.
+    pub seq: i64,
+    pub folded_at: Option<NaiveDateTime>,
+}
+
+pub fn progress(conn: &mut DbConnection) -> Result<Progress, DbError> {
+    let (seq, folded_at) = stats_progress::table
+        .find(1)
+        .select((stats_progress::seq, stats_progress::folded_at))
+        .first(conn)?;
+    Ok(Progress { seq, folded_at })
+}
+
+/// Takes the watermark for this transaction: on PostgreSQL the row stays locked to the
+/// commit, so two nodes folding at once take turns instead of folding an event twice.
+fn lock_progress(conn: &mut DbConnection) -> Result<i64, DbError> {
+    let query = stats_progress::table.find(1).select(stats_progress::seq);
+    Ok(match conn {
+        DbConnection::Postgres(c) => query.for_update().first(c)?,
+        DbConnection::Sqlite(c) => query.first(c)?,
+    })
+}
+
+/// Folds up to `limit` events after the watermark, in the caller's transaction. Returns how
+/// many it folded.
+pub fn fold_batch(
+    conn: &mut DbConnection,
+    calendar: &impl Calendar,
+    limit: i64,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let watermark = lock_progress(conn)?;
+    let batch: Vec<(i64, Option<i64>, String, String, NaiveDateTime)> = events::table
+        .filter(events::seq.gt(watermark))
+        .order(events::seq.asc())
+        .limit(limit)
+        .select((
+            events::seq.assume_not_null(),
+            events::petition_id,
+            events::action,
+            events::payload,
+            events::created_at,
+        ))
+        .load(conn)?;
+    let Some(last) = batch.last().map(|e| e.0) else {
+        return Ok(0);
+    };
+    let mut tracks = load_tracks(conn, batch.iter().filter_map(|e| e.1))?;
+    let mut changes = Changes::default();
+    for (_, petition_id, action, payload, created_at) in &batch {
+        let at = created_at.and_utc();
+        let payload: Value = serde_json::from_str(payload)
+            .map_err(|e| DbError::Corrupt(format!("event payload: {e}")))?;
+        match (action.as_str(), petition_id) {
+            ("supervision.requested", _) => {
+                if let Some(office) = payload["office_id"].as_i64() {
+                    changes.supervision_filed(office, at);
+                }
+            }
+            ("supervision.replied", _) => {
+                let office = payload["office_id"].as_i64();
+                let due = instant(&payload["due_at"]);
+                if let (Some(office), Some(due)) = (office, due) {
+                    changes.supervision_answered(office, at, due);
+                }
+            }
+            (_, Some(id)) => {
+                if let Some(happening) = happening(action, &payload) {
+                    let track = tracks.entry(*id).or_default();
+                    changes.apply(calendar, track, at, happening);
+                }
+            }
+            _ => {}
+        }
+    }
+    write_changes(conn, &changes)?;
+    save_tracks(conn, &tracks)?;
+    diesel::update(stats_progress::table.find(1))
+        .set((
+            stats_progress::seq.eq(last),
+            stats_progress::folded_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    Ok(batch.len())
+}
+
+/// Folds everything not yet folded, a batch per transaction. Returns the events folded.
+pub fn catch_up(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usize, DbError> {
+    catch_up_by(conn, calendar, BATCH)
+}
+
+/// [`catch_up`] in batches of `batch` events.
+pub fn catch_up_by(
+    conn: &mut DbConnection,
+    calendar: &impl Calendar,
+    batch: i64,
+) -> Result<usize, DbError> {
+    let mut total = 0;
+    loop {
+        let folded = write_transaction(conn, |c| {
+            fold_batch(c, calendar, batch, crate::db::now().naive_utc())
+        })?;
+        total += folded;
+        if (folded as i64) < batch.max(1) {
+            return Ok(total);
+        }
+    }
+}
+
+/// Throws the rollups away and folds the whole chain again, in one transaction: readers see
+/// the old figures until the new ones are complete, never a half-built set. Returns the events
+/// folded.
+pub fn rebuild(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usize, DbError> {
+    write_transaction(conn, |c| {
+        lock_progress(c)?;
+        diesel::delete(stats_cells::table).execute(c)?;
+        diesel::delete(stats_days::table).execute(c)?;
+        diesel::delete(stats_tracks::table).execute(c)?;
+        diesel::update(stats_progress::table.find(1))
+            .set((
+                stats_progress::seq.eq(0i64),
+                stats_progress::folded_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(c)?;
+        let mut total = 0;
+        loop {
+            let folded = fold_batch(c, calendar, BATCH, crate::db::now().naive_utc())?;
+            total += folded;
+            if (folded as i64) < BATCH {
+                return Ok(total);
+            }
+        }
+    })
+}
+
+fn instant(value: &Value) -> Option<DateTime<Utc>> {
+    value
+        .as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|at| at.with_timezone(&Utc))
+}
+
+fn clock_name(value: &Value) -> Option<ClockName> {
+    value.as_str().and_then(ClockName::from_code)
+}
+
+/// The clocks an event started (`clocks: [{name, due_at}]`, see `db::clocks::payload`).
+fn started(value: &Value) -> Vec<(ClockName, DateTime<Utc>)> {
+    value
+        .as_array()
+        .map(|clocks| {
+            clocks
+                .iter()
+                .filter_map(|c| Some((clock_name(&c["name"])?, instant(&c["due_at"])?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What an event means to the statistics; `None` for the events that change no figure.
+fn happening(action: &str, payload: &Value) -> Option<Happening> {
+    Some(match action {
+        "petition.received" => Happening::Received {
+            office_id: payload["office_id"].as_i64()?,
+            kind: payload["kind"].as_str().and_then(Kind::from_code)?,
+            category: payload["category"].as_str()?.to_owned(),
+            online: payload["channel"].as_str() == Some("partner"),
+            clocks: started(&payload["clocks"]),
+        },
+        "petition.accepted" => Happening::Accepted {
+            clocks: started(&payload["clocks"]),
+        },
+        "petition.rejected" => Happening::Rejected,
+        "petition.transferred" => Happening::Transferred {
+            to_office: payload["to_office"].as_i64()?,
+            clocks: started(&payload["clocks"]),
+        },
+        "petition.extended" | "deadline.recomputed" => Happening::Moved {
+            clock: clock_name(&payload["clock"])?,
+            due_at: instant(&payload["to"])?,
+        },
+        "deadline.missed" => Happening::Missed {
+            clock: clock_name(&payload["clock"])?,
+        },
+        "petition.answered" => Happening::Answered,
+        "petition.rated" => Happening::Rated {
+            satisfied: payload["satisfied"].as_bool()?,
+        },
+        "petition.withdrawn" => Happening::Withdrawn,
+        "petition.closed" => Happening::Closed,
+        _ => return None,
+    })
+}
+
+/// The tracks of the petitions in a batch; those without one are absent.
+fn load_tracks(
+    conn: &mut DbConnection,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, Option<Track>>, DbError> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut tracks = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = stats_tracks::table
+            .filter(stats_tracks::petition_id.eq_any(chunk))
+            .select((stats_tracks::petition_id, stats_tracks::track))
+            .load(conn)?;
+        for (id, json) in rows {
+            let track: Track = serde_json::from_str(&json)
+                .map_err(|e| DbError::Corrupt(format!("statistics track {id}: {e}")))?;
+            tracks.insert(id, Some(track));
+        }
+    }
+    Ok(tracks)
+}
+
+fn save_tracks(
+    conn: &mut DbConnection,
+    tracks: &HashMap<i64, Option<Track>>,
+) -> Result<(), DbError> {
+    let mut ended = Vec::new();
+    for (id, track) in tracks {
+        let Some(track) = track else {
+            ended.push(*id);
+            continue;
+        };
+        let json = serde_json::to_string(track)
+            .map_err(|e| DbError::Corrupt(format!("statistics track {id}: {e}")))?;
+        crate::on_backend!(conn, |c| diesel::insert_into(stats_tracks::table)
+            .values((
+                stats_tracks::petition_id.eq(id),
+                stats_tracks::track.eq(&json)
+            ))
+            .on_conflict(stats_tracks::petition_id)
+            .do_update()
+            .set(stats_tracks::track.eq(&json))
+            .execute(c))?;
+    }
+    for chunk in ended.chunks(500) {
+        diesel::delete(stats_tracks::table.filter(stats_tracks::petition_id.eq_any(chunk)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+// `stats_cells.level` holds `Level::code()`.
+const OFFICE: Level = Level::Office;
+const COMMUNE: Level = Level::Commune;
+const PROVINCE: Level = Level::Province;
+const NATION: Level = Level::National;
+/// The nation's unit code, and the parent of every province.
+pub const VIETNAM: &str = "VN";
+/// "All kinds", "all categories".
+pub const ALL: &str = "*";
+
+/// One row of `stats_cells`: where a change lands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Place {
+    level: Level,
+    unit: String,
+    parent: String,
+    month: i32,
+    kind: String,
+    category: String,
+}
+
+/// The units an office's figures count in: itself, its commune (if it has one), its
+/// province and the nation, each with the parent whose total it is a part of.
+fn units(office_id: i64, commune: Option<&str>, province: &str) -> Vec<(Level, String, String)> {
+    let mut units = vec![(
+        OFFICE,
+        office_id.to_string(),
+        commune.unwrap_or(province).to_owned(),
+    )];
+    if let Some(commune) = commune {
+        units.push((COMMUNE, commune.to_owned(), province.to_owned()));
+    }
+    units.push((PROVINCE, province.to_owned(), VIETNAM.to_owned()));
+    units.push((NATION, VIETNAM.to_owned(), String::new()));
+    units
+}
+
+/// The (kind, category) cells a change counts in: its own, and the all-kinds and
+/// all-categories cells above it.
+fn breakdowns(cell: &Cell) -> Vec<(String, String)> {
+    match (cell.kind, &cell.category) {
+        (Some(kind), Some(category)) => vec![
+            (kind.code().to_owned(), category.clone()),
+            (kind.code().to_owned(), ALL.to_owned()),
+            (ALL.to_owned(), category.clone()),
+            (ALL.to_owned(), ALL.to_owned()),
+        ],
+        _ => vec![(ALL.to_owned(), ALL.to_owned())],
+    }
+}
+
+fn places(
+    cell: &Cell,
+    office_places: &HashMap<i64, (Option<String>, String)>,
+) -> Result<Vec<Place>, DbError> {
+    let (commune, province) = office_places
+        .get(&cell.office_id)
+        .ok_or_else(|| DbError::Corrupt(format!("office {} in an event", cell.office_id)))?;
+    let mut places = Vec::new();
+    for (level, unit, parent) in units(cell.office_id, commune.as_deref(), province) {
+        for (kind, category) in breakdowns(cell) {
+            places.push(Place {
+                level,
+                unit: unit.clone(),
+                parent: parent.clone(),
+                month: cell.month.key(),
+                kind,
+                category,
+            });
+        }
+    }
+    Ok(places)
+}
+
+fn write_changes(conn: &mut DbConnection, changes: &Changes) -> Result<(), DbError> {
+    let mut ids: Vec<i64> = changes
+        .cells
+        .keys()
+        .chain(changes.days.keys().map(|(cell, _)| cell))
+        .map(|c| c.office_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut office_places = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, Option<String>, String)> = offices::table
+            .filter(offices::id.eq_any(chunk))
+            .select((offices::id, offices::commune_code, offices::province_code))
+            .load(conn)?;
+        for (id, commune, province) in rows {
+            office_places.insert(id, (commune, province));
+        }
+    }
+    let mut rows: HashMap<Place, Tally> = HashMap::new();
+    for (cell, tally) in &changes.cells {
+        for place in places(cell, &office_places)? {
+            rows.entry(place).or_default().add(tally);
+        }
+    }
+    for (place, tally) in rows {
+        if !tally.is_zero() {
+            upsert_cell(conn, &place, &tally)?;
+        }
+    }
+    let mut days: HashMap<(Place, u32), i64> = HashMap::new();
+    for ((cell, d), answers) in &changes.days {
+        for place in places(cell, &office_places)? {
+            *days.entry((place, *d)).or_default() += answers;
+        }
+    }
+    for ((place, d), answers) in days {
+        let d = i32::try_from(d).unwrap_or(i32::MAX);
+        crate::on_backend!(conn, |c| diesel::insert_into(stats_days::table)
+            .values((
+                stats_days::level.eq(place.level.code()),
+                stats_days::unit.eq(&place.unit),
+                stats_days::month.eq(place.month),
+                stats_days::kind.eq(&place.kind),
+                stats_days::category.eq(&place.category),
+                stats_days::days.eq(d),
+                stats_days::answers.eq(answers),
+            ))
+            .on_conflict((
+                stats_days::level,
+                stats_days::unit,
+                stats_days::month,
+                stats_days::kind,
+                stats_days::category,
+                stats_days::days
+            ))
+            .do_update()
+            .set(stats_days::answers.eq(stats_days::answers + excluded(stats_days::answers)))
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+fn upsert_cell(conn: &mut DbConnection, place: &Place, t: &Tally) -> Result<(), DbError> {
+    use stats_cells as s;
+    crate::on_backend!(conn, |c| diesel::insert_into(s::table)
+        .values((
+            (
+                s::level.eq(place.level.code()),
+                s::unit.eq(&place.unit),
+                s::parent.eq(&place.parent),
+                s::month.eq(place.month),
+                s::kind.eq(&place.kind),
+                s::category.eq(&place.category),
+            ),
+            (
+                s::received.eq(t.received),
+                s::accepted.eq(t.accepted),
+                s::rejected.eq(t.rejected),
+                s::transferred_out.eq(t.transferred_out),
+                s::withdrawn.eq(t.withdrawn),
+                s::answered.eq(t.answered),
+                s::answered_on_time.eq(t.answered_on_time),
+                s::answered_online.eq(t.answered_online),
+                s::rated.eq(t.rated),
+                s::satisfied.eq(t.satisfied),
+            ),
+            (
+                s::due.eq(t.due),
+                s::due_answered.eq(t.due_answered),
+                s::due_on_time.eq(t.due_on_time),
+                s::ack_due.eq(t.ack_due),
+                s::ack_on_time.eq(t.ack_on_time),
+                s::overdue_change.eq(t.overdue_change),
+                s::supervision_filed.eq(t.supervision_filed),
+                s::supervision_answered.eq(t.supervision_answered),
+                s::supervision_on_time.eq(t.supervision_on_time),
+            ),
+        ))
+        .on_conflict((s::level, s::unit, s::month, s::kind, s::category))
+        .do_update()
+        .set((
+            (
+                s::received.eq(s::received + excluded(s::received)),
+                s::accepted.eq(s::accepted + excluded(s::accepted)),
+                s::rejected.eq(s::rejected + excluded(s::rejected)),
+                s::transferred_out.eq(s::transferred_out + excluded(s::transferred_out)),
+                s::withdrawn.eq(s::withdrawn + excluded(s::withdrawn)),
+                s::answered.eq(s::answered + excluded(s::answered)),
+                s::answered_on_time.eq(s::answered_on_time + excluded(s::answered_on_time)),
+                s::answered_online.eq(s::answered_online + excluded(s::answered_online)),
+                s::rated.eq(s::rated + excluded(s::rated)),
+                s::satisfied.eq(s::satisfied + excluded(s::satisfied)),
+            ),
+            (
+                s::due.eq(s::due + excluded(s::due)),
+                s::due_answered.eq(s::due_answered + excluded(s::due_answered)),
+                s::due_on_time.eq(s::due_on_time + excluded(s::due_on_time)),
+                s::ack_due.eq(s::ack_due + excluded(s::ack_due)),
+                s::ack_on_time.eq(s::ack_on_time + excluded(s::ack_on_time)),
+                s::overdue_change.eq(s::overdue_change + excluded(s::overdue_change)),
+                s::supervision_filed.eq(s::supervision_filed + excluded(s::supervision_filed)),
+                s::supervision_answered
+                    .eq(s::supervision_answered + excluded(s::supervision_answered)),
+                s::supervision_on_time
+                    .eq(s::supervision_on_time + excluded(s::supervision_on_time)),
+            ),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// The counters of a `stats_cells` row, in [`Tally::COLUMNS`] order, for reading.
+pub type CounterColumns = (
+    stats_cells::received,
+    stats_cells::accepted,
+    stats_cells::rejected,
+    stats_cells::transferred_out,
+    stats_cells::withdrawn,
+    stats_cells::answered,
+    stats_cells::answered_on_time,
+    stats_cells::answered_online,
+    stats_cells::rated,
+    stats_cells::satisfied,
+    stats_cells::due,
+    stats_cells::due_answered,
+    stats_cells::due_on_time,
+    stats_cells::ack_due,
+    stats_cells::ack_on_time,
+    stats_cells::overdue_change,
+    stats_cells::supervision_filed,
+    stats_cells::supervision_answered,
+    stats_cells::supervision_on_time,
+);
+
+pub const COUNTERS: CounterColumns = (
+    stats_cells::received,
+    stats_cells::accepted,
+    stats_cells::rejected,
+    stats_cells::transferred_out,
+    stats_cells::withdrawn,
+    stats_cells::answered,
+    stats_cells::answered_on_time,
+    stats_cells::answered_online,
+    stats_cells::rated,
+    stats_cells::satisfied,
+    stats_cells::due,
+    stats_cells::due_answered,
+    stats_cells::due_on_time,
+    stats_cells::ack_due,
+    stats_cells::ack_on_time,
+    stats_cells::overdue_change,
+    stats_cells::supervision_filed,
+    stats_cells::supervision_answered,
+    stats_cells::supervision_on_time,
+);
+
+/// The same counters as values.
+pub type CounterValues = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+pub fn tally(v: CounterValues) -> Tally {
+    Tally::from_values(&[
+        v.0, v.1, v.2, v.3, v.4, v.5, v.6, v.7, v.8, v.9, v.10, v.11, v.12, v.13, v.14, v.15, v.16,
+        v.17, v.18,
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_read_columns_follow_the_tally() {
+        // COUNTERS is listed by hand; its names must be Tally::COLUMNS in order.
+        let names =
+            diesel::debug_query::<diesel::sqlite::Sqlite, _>(&stats_cells::table.select(COUNTERS))
+                .to_string();
+        let mut at = 0;
+        for column in Tally::COLUMNS {
+            let found = names[at..]
+                .find(column)
+                .unwrap_or_else(|| panic!("{column}"));
+            at += found + column.len();
+        }
+        let t = Tally {
+            received: 1,
+            supervision_on_time: 19,
+            satisfied: 10,
+            ..Tally::default()
+        };
+        let v = t.values();
+        assert_eq!(
+            tally((
+                v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+                v[13], v[14], v[15], v[16], v[17], v[18]
+            )),
+            t
+        );
+    }
+
+    #[test]
+    fn an_office_counts_in_its_commune_province_and_the_nation() {
+        let u = units(9, Some("00004"), "01");
+        assert_eq!(
+            u,
+            vec![
+                (OFFICE, "9".into(), "00004".into()),
+                (COMMUNE, "00004".into(), "01".into()),
+                (PROVINCE, "01".into(), VIETNAM.into()),
+                (NATION, VIETNAM.into(), String::new()),
+            ]
+        );
+        // A province-level office is a part of its province directly.
+        assert_eq!(units(3, None, "01")[0], (OFFICE, "3".into(), "01".into()));
+    }
+}

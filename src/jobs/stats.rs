@@ -1,0 +1,41 @@
+//! Keeps the statistics' rollups following the events (DESIGN §3.7).
+
+use std::time::Duration;
+
+use actix_web::web;
+
+use crate::db::calendar::CalendarCache;
+use crate::db::stats::rollup::{self, BATCH};
+use crate::db::{Db, DbError};
+
+/// Folds every event not yet folded, a batch per transaction, yielding the writer between
+/// batches so that intake never waits behind a long backlog. Returns the events folded.
+pub async fn catch_up(db: &Db, calendars: &CalendarCache) -> Result<usize, DbError> {
+    let mut total = 0;
+    loop {
+        let calendar = calendars.current();
+        let folded = db
+            .write(move |conn| {
+                rollup::fold_batch(conn, calendar.as_ref(), BATCH, crate::db::now().naive_utc())
+            })
+            .await?;
+        total += folded;
+        if (folded as i64) < BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+/// Runs [`catch_up`] every `every` on the server's runtime.
+pub fn spawn(db: Db, calendars: web::Data<CalendarCache>, every: Duration) {
+    super::repeat(every, move || {
+        let (db, calendars) = (db.clone(), calendars.clone());
+        async move {
+            match catch_up(&db, &calendars).await {
+                Ok(0) => {}
+                Ok(events) => tracing::debug!(events, "folded events into the statistics"),
+                Err(e) => tracing::warn!(error = %e, "folding events into the statistics failed"),
+            }
+        }
+    });
+}
