@@ -32,7 +32,9 @@ macro_rules! on_backend {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000;
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
-PRAGMA foreign_keys = ON;";
+PRAGMA foreign_keys = ON;
+PRAGMA cache_size = -16384;
+PRAGMA mmap_size = 268435456;";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {

@@ -423,7 +423,8 @@ pub fn report(
     while let Some(ancestor) = above {
         let theirs = totals(conn, &ancestor, &slice)?;
         for (i, metric) in Metric::ALL.into_iter().enumerate() {
-            same[i] &= theirs.base(metric) == own.base(metric);
+            // A zero reveals nothing, whatever its parent shows.
+            same[i] &= own.base(metric) > 0 && theirs.base(metric) == own.base(metric);
         }
         if !same.iter().any(|s| *s) {
             break;

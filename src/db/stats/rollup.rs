@@ -27,6 +27,10 @@ use crate::domain::stats::{Cell, Changes, Happening, Level, Tally, Track};
 /// provinces' cells collapse into a few rows, small enough not to hold the writer long.
 pub const BATCH: i64 = 2_000;
 
+/// Events folded per round of a rebuild, which holds the writer anyway: larger rounds share
+/// more cells between events.
+const REBUILD_BATCH: i64 = 20_000;
+
 /// Where the fold stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
@@ -156,9 +160,9 @@ pub fn rebuild(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usiz
             .execute(c)?;
         let mut total = 0;
         loop {
-            let folded = fold_batch(c, calendar, BATCH, crate::db::now().naive_utc())?;
+            let folded = fold_batch(c, calendar, REBUILD_BATCH, crate::db::now().naive_utc())?;
             total += folded;
-            if (folded as i64) < BATCH {
+            if (folded as i64) < REBUILD_BATCH {
                 return Ok(total);
             }
         }
@@ -252,24 +256,35 @@ fn save_tracks(
     tracks: &HashMap<i64, Option<Track>>,
 ) -> Result<(), DbError> {
     let mut ended = Vec::new();
+    let mut kept = Vec::new();
     for (id, track) in tracks {
-        let Some(track) = track else {
-            ended.push(*id);
-            continue;
-        };
-        let json = serde_json::to_string(track)
-            .map_err(|e| DbError::Corrupt(format!("statistics track {id}: {e}")))?;
+        match track {
+            Some(track) => kept.push((
+                *id,
+                serde_json::to_string(track)
+                    .map_err(|e| DbError::Corrupt(format!("statistics track {id}: {e}")))?,
+            )),
+            None => ended.push(*id),
+        }
+    }
+    for chunk in kept.chunks(UPSERT_ROWS) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(id, json)| {
+                (
+                    stats_tracks::petition_id.eq(*id),
+                    stats_tracks::track.eq(json),
+                )
+            })
+            .collect();
         crate::on_backend!(conn, |c| diesel::insert_into(stats_tracks::table)
-            .values((
-                stats_tracks::petition_id.eq(id),
-                stats_tracks::track.eq(&json)
-            ))
+            .values(&values)
             .on_conflict(stats_tracks::petition_id)
             .do_update()
-            .set(stats_tracks::track.eq(&json))
+            .set(stats_tracks::track.eq(excluded(stats_tracks::track)))
             .execute(c))?;
     }
-    for chunk in ended.chunks(500) {
+    for chunk in ended.chunks(UPSERT_ROWS) {
         diesel::delete(stats_tracks::table.filter(stats_tracks::petition_id.eq_any(chunk)))
             .execute(conn)?;
     }
@@ -375,10 +390,9 @@ fn write_changes(conn: &mut DbConnection, changes: &Changes) -> Result<(), DbErr
             rows.entry(place).or_default().add(tally);
         }
     }
-    for (place, tally) in rows {
-        if !tally.is_zero() {
-            upsert_cell(conn, &place, &tally)?;
-        }
+    let rows: Vec<(Place, Tally)> = rows.into_iter().filter(|(_, t)| !t.is_zero()).collect();
+    for chunk in rows.chunks(UPSERT_ROWS) {
+        upsert_cells(conn, chunk)?;
     }
     let mut days: HashMap<(Place, u32), i64> = HashMap::new();
     for ((cell, d), answers) in &changes.days {
@@ -386,18 +400,24 @@ fn write_changes(conn: &mut DbConnection, changes: &Changes) -> Result<(), DbErr
             *days.entry((place, *d)).or_default() += answers;
         }
     }
-    for ((place, d), answers) in days {
-        let d = i32::try_from(d).unwrap_or(i32::MAX);
+    let days: Vec<((Place, u32), i64)> = days.into_iter().collect();
+    for chunk in days.chunks(UPSERT_ROWS) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|((place, d), answers)| {
+                (
+                    stats_days::level.eq(place.level.code()),
+                    stats_days::unit.eq(&place.unit),
+                    stats_days::month.eq(place.month),
+                    stats_days::kind.eq(&place.kind),
+                    stats_days::category.eq(&place.category),
+                    stats_days::days.eq(i32::try_from(*d).unwrap_or(i32::MAX)),
+                    stats_days::answers.eq(*answers),
+                )
+            })
+            .collect();
         crate::on_backend!(conn, |c| diesel::insert_into(stats_days::table)
-            .values((
-                stats_days::level.eq(place.level.code()),
-                stats_days::unit.eq(&place.unit),
-                stats_days::month.eq(place.month),
-                stats_days::kind.eq(&place.kind),
-                stats_days::category.eq(&place.category),
-                stats_days::days.eq(d),
-                stats_days::answers.eq(answers),
-            ))
+            .values(&values)
             .on_conflict((
                 stats_days::level,
                 stats_days::unit,
@@ -413,42 +433,53 @@ fn write_changes(conn: &mut DbConnection, changes: &Changes) -> Result<(), DbErr
     Ok(())
 }
 
-fn upsert_cell(conn: &mut DbConnection, place: &Place, t: &Tally) -> Result<(), DbError> {
+/// Rows per multi-row upsert: 25 values a row stays well under both backends' limits on
+/// bound parameters (SQLite 32,766; PostgreSQL 65,535).
+const UPSERT_ROWS: usize = 500;
+
+/// Adds each row's counters to its cell, creating the cell when new.
+fn upsert_cells(conn: &mut DbConnection, rows: &[(Place, Tally)]) -> Result<(), DbError> {
     use stats_cells as s;
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(place, t)| {
+            (
+                (
+                    s::level.eq(place.level.code()),
+                    s::unit.eq(&place.unit),
+                    s::parent.eq(&place.parent),
+                    s::month.eq(place.month),
+                    s::kind.eq(&place.kind),
+                    s::category.eq(&place.category),
+                ),
+                (
+                    s::received.eq(t.received),
+                    s::accepted.eq(t.accepted),
+                    s::rejected.eq(t.rejected),
+                    s::transferred_out.eq(t.transferred_out),
+                    s::withdrawn.eq(t.withdrawn),
+                    s::answered.eq(t.answered),
+                    s::answered_on_time.eq(t.answered_on_time),
+                    s::answered_online.eq(t.answered_online),
+                    s::rated.eq(t.rated),
+                    s::satisfied.eq(t.satisfied),
+                ),
+                (
+                    s::due.eq(t.due),
+                    s::due_answered.eq(t.due_answered),
+                    s::due_on_time.eq(t.due_on_time),
+                    s::ack_due.eq(t.ack_due),
+                    s::ack_on_time.eq(t.ack_on_time),
+                    s::overdue_change.eq(t.overdue_change),
+                    s::supervision_filed.eq(t.supervision_filed),
+                    s::supervision_answered.eq(t.supervision_answered),
+                    s::supervision_on_time.eq(t.supervision_on_time),
+                ),
+            )
+        })
+        .collect();
     crate::on_backend!(conn, |c| diesel::insert_into(s::table)
-        .values((
-            (
-                s::level.eq(place.level.code()),
-                s::unit.eq(&place.unit),
-                s::parent.eq(&place.parent),
-                s::month.eq(place.month),
-                s::kind.eq(&place.kind),
-                s::category.eq(&place.category),
-            ),
-            (
-                s::received.eq(t.received),
-                s::accepted.eq(t.accepted),
-                s::rejected.eq(t.rejected),
-                s::transferred_out.eq(t.transferred_out),
-                s::withdrawn.eq(t.withdrawn),
-                s::answered.eq(t.answered),
-                s::answered_on_time.eq(t.answered_on_time),
-                s::answered_online.eq(t.answered_online),
-                s::rated.eq(t.rated),
-                s::satisfied.eq(t.satisfied),
-            ),
-            (
-                s::due.eq(t.due),
-                s::due_answered.eq(t.due_answered),
-                s::due_on_time.eq(t.due_on_time),
-                s::ack_due.eq(t.ack_due),
-                s::ack_on_time.eq(t.ack_on_time),
-                s::overdue_change.eq(t.overdue_change),
-                s::supervision_filed.eq(t.supervision_filed),
-                s::supervision_answered.eq(t.supervision_answered),
-                s::supervision_on_time.eq(t.supervision_on_time),
-            ),
-        ))
+        .values(&values)
         .on_conflict((s::level, s::unit, s::month, s::kind, s::category))
         .do_update()
         .set((
