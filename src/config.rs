@@ -195,6 +195,15 @@ pub struct Settings {
     /// Seconds between sweeps for deadlines coming due and missed; 0 turns the sweeper off.
     #[arg(long, env = "SWEEP_INTERVAL", default_value_t = 60, global = true)]
     pub sweep_interval: u64,
+    /// Working days an office has to answer a supervision request (DESIGN §3.1, §3.8), 1–365.
+    #[arg(
+        long,
+        env = "SUPERVISION_REPLY_DAYS",
+        default_value_t = crate::domain::supervision::DEFAULT_REPLY_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::domain::supervision::limits::MAX_REPLY_DAYS)),
+        global = true
+    )]
+    pub supervision_reply_days: u32,
     /// Ed25519 key (a 32-byte seed: 64 hex digits or base64) that signs the audit chain's
     /// checkpoints. Required with PostgreSQL; with SQLite, generated on first start beside the
     /// database if unset.
@@ -342,6 +351,17 @@ mod tests {
             DatabaseUrl::Sqlite("/tmp/x.db".into())
         );
         assert_eq!(cli.settings.log.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn the_supervision_period_is_bounded() {
+        let cli = Cli::try_parse_from(["tiengdan"]).unwrap();
+        assert_eq!(cli.settings.supervision_reply_days, 15);
+        let cli = Cli::try_parse_from(["tiengdan", "--supervision-reply-days", "10"]).unwrap();
+        assert_eq!(cli.settings.supervision_reply_days, 10);
+        for bad in ["0", "366", "x"] {
+            assert!(Cli::try_parse_from(["tiengdan", "--supervision-reply-days", bad]).is_err());
+        }
     }
 
     #[test]

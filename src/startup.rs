@@ -22,6 +22,7 @@ use crate::db::reference::{self, ReferenceCounts};
 use crate::db::rules::RuleCache;
 use crate::db::seed::{self, SeedOutcome};
 use crate::db::{Db, DbError, PoolOptions, migrate};
+use crate::domain::supervision::ReplyPeriod;
 use crate::error::{ApiError, Missing};
 use crate::vault::{KeySource, Vault, VaultError};
 
@@ -53,6 +54,8 @@ pub struct Shared {
     pub tokens: crate::auth::jwt::TokenKeys,
     pub limits: web::Data<RateLimits>,
     pub thresholds: web::Data<crate::domain::stats::Thresholds>,
+    /// How long offices have to answer supervision requests.
+    pub supervision: web::Data<ReplyPeriod>,
 }
 
 /// What preparing the database did.
@@ -155,6 +158,10 @@ impl Application {
                 settings.login_rate_limit,
             )),
             thresholds: web::Data::new(settings.thresholds()),
+            // The flag's parser keeps it in range; out of range it is the default.
+            supervision: web::Data::new(
+                ReplyPeriod::new(settings.supervision_reply_days).unwrap_or_default(),
+            ),
         };
         crate::jobs::spawn_housekeeping(shared.db.clone(), shared.limits.clone());
         crate::jobs::spawn_checkpoints(
@@ -279,6 +286,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
     let tokens = web::Data::new(shared.tokens);
     let limits = shared.limits;
     let thresholds = shared.thresholds;
+    let supervision = shared.supervision;
     let registry = web::Data::new(registry);
     let doc = api::openapi();
     let allowed = web::Data::new(AllowedMethods::from_doc(&doc));
@@ -293,6 +301,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
             .app_data(tokens.clone())
             .app_data(limits.clone())
             .app_data(thresholds.clone())
+            .app_data(supervision.clone())
             .app_data(registry.clone())
             .app_data(allowed.clone())
             .configure(api::extractors)

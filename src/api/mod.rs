@@ -14,6 +14,7 @@ mod metrics;
 pub mod middleware;
 mod notices;
 mod offices;
+mod overdue;
 mod params;
 mod petition_reads;
 pub mod petition_views;
@@ -21,6 +22,7 @@ mod petitions;
 mod rules;
 pub mod staff_views;
 mod stats;
+mod supervision;
 mod track;
 mod transparency;
 mod units;
@@ -98,7 +100,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(auth::logout)
                 .service(auth::me)
                 .service(users::create_user)
-                .service(users::list_users),
+                .service(users::list_users)
+                .service(supervision::file_request)
+                .service(supervision::list_requests)
+                .service(supervision::get_request)
+                .service(supervision::reply_request)
+                .service(overdue::list_overdue),
         );
 }
 
@@ -172,6 +179,7 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "workflow", description = "What officials do with a petition: accept, reject, transfer, extend, answer, close"),
         (name = "tracking", description = "A citizen following one petition with its tracking code and receipt secret"),
         (name = "statistics", description = "Accountability statistics and their definitions (docs/METRICS.md)"),
+        (name = "oversight", description = "Fatherland Front supervision (DESIGN §3.8): overdue queues in a supervisor's scope, and supervision requests to offices with their own reply clock"),
         (name = "transparency", description = "The tamper-evident record: hash-chained events, signed checkpoints, verification (docs/VERIFYING.md)"),
         (name = "operations", description = "Health, readiness and metrics"),
     ),

@@ -394,3 +394,40 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_head,
     audit_checkpoints,
 );
+
+// Oversight (DESIGN §3.8): supervision requests and the petitions they name.
+
+diesel::table! {
+    supervision_requests (id) {
+        id -> BigInt,
+        office_id -> BigInt,
+        filed_by -> BigInt,
+        subject -> Text,
+        body -> Text,
+        filed_at -> Timestamp,
+        due_at -> Timestamp,
+        reply_days -> Integer,
+        calendar_version -> Text,
+        status -> Text,
+        reply_body -> Nullable<Text>,
+        replied_at -> Nullable<Timestamp>,
+        replied_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    supervision_request_petitions (request_id, position) {
+        request_id -> BigInt,
+        position -> Integer,
+        petition_id -> BigInt,
+    }
+}
+
+diesel::joinable!(supervision_requests -> offices (office_id));
+diesel::joinable!(supervision_request_petitions -> supervision_requests (request_id));
+diesel::joinable!(supervision_request_petitions -> petitions (petition_id));
+
+// Pairwise, so that these tables join what they need without repeating a pair declared above.
+diesel::allow_tables_to_appear_in_same_query!(supervision_requests, offices);
+diesel::allow_tables_to_appear_in_same_query!(supervision_requests, supervision_request_petitions);
+diesel::allow_tables_to_appear_in_same_query!(supervision_request_petitions, petitions);

@@ -15,5 +15,6 @@ pub mod routing;
 pub mod rules;
 pub mod staff;
 pub mod stats;
+pub mod supervision;
 pub mod tracking;
 pub mod workflow;

@@ -228,6 +228,8 @@ pub enum Fault {
     Expired,
     /// The same as the current value (a transfer to the office that has it).
     Unchanged,
+    /// A petition another office handles (one named in a supervision request to this office).
+    OtherOffice,
 }
 
 /// One field at fault, by its path in the request body (`citizen.phone`, `attachments[1].url`).

@@ -144,6 +144,11 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
             "Bạn không được phép đặt giá trị này.".into(),
             "You may not set this value.".into(),
         ),
+        Fault::OtherOffice => (
+            "other_office",
+            "Đơn này do cơ quan khác giải quyết, không phải cơ quan được kiến nghị.".into(),
+            "Another office handles this petition, not the office addressed.".into(),
+        ),
         Fault::Unreadable { reason } => (
             "wrong_type",
             format!("Giá trị không đúng kiểu: {reason}."),

@@ -82,6 +82,8 @@ pub enum Missing {
     User,
     /// No clock rule in force has this id.
     Rule(i64),
+    /// No supervision request the caller may see has this id.
+    SupervisionRequest,
 }
 
 /// Why a caller was not recognised.
@@ -114,6 +116,7 @@ pub enum BadInput {
     },
     OfficeId(String),
     RuleId(String),
+    SupervisionRequestId(String),
     /// The query string did not parse: unknown parameter, wrong type.
     Query(String),
     Limit,
@@ -204,6 +207,9 @@ pub enum ApiError {
     /// The action is not allowed in the petition's state.
     #[error("wrong state: {0}")]
     WrongState(WrongState),
+    /// The supervision request has its answer already; an answer is given once.
+    #[error("already replied")]
+    AlreadyReplied,
     #[error("internal error")]
     Internal,
 }
@@ -230,7 +236,7 @@ impl ApiError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Invalid(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::WrongState(_) => StatusCode::CONFLICT,
+            Self::WrongState(_) | Self::AlreadyReplied => StatusCode::CONFLICT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -359,6 +365,19 @@ impl ApiError {
                 t(
                     "Số hiệu quy tắc là một số nguyên dương.",
                     "A rule id is a positive whole number.",
+                ),
+                "id",
+                "invalid_format",
+            ),
+            Self::BadRequest(BadInput::SupervisionRequestId(_)) => field(
+                "invalid_supervision_request_id",
+                t(
+                    "Số hiệu kiến nghị giám sát không hợp lệ",
+                    "Invalid supervision request id",
+                ),
+                t(
+                    "Số hiệu kiến nghị giám sát là một số nguyên dương.",
+                    "A supervision request id is a positive whole number.",
                 ),
                 "id",
                 "invalid_format",
@@ -568,6 +587,17 @@ impl ApiError {
                     "No petition with this id or code is visible to you.",
                 ),
             ),
+            Self::NotFound(Missing::SupervisionRequest) => plain(
+                "supervision_request_not_found",
+                t(
+                    "Không tìm thấy kiến nghị giám sát",
+                    "Supervision request not found",
+                ),
+                t(
+                    "Không có kiến nghị giám sát nào với số hiệu này mà bạn được phép xem.",
+                    "No supervision request with this id is visible to you.",
+                ),
+            ),
             Self::NotFound(Missing::User) => plain(
                 "user_not_found",
                 t("Không tìm thấy tài khoản", "User not found"),
@@ -740,6 +770,17 @@ impl ApiError {
                     ),
                 },
             ),
+            Self::AlreadyReplied => plain(
+                "already_replied",
+                t(
+                    "Kiến nghị giám sát đã được trả lời",
+                    "Supervision request already answered",
+                ),
+                t(
+                    "Cơ quan đã trả lời kiến nghị giám sát này; mỗi kiến nghị chỉ được trả lời một lần.",
+                    "The office has already answered this supervision request; a request is answered once.",
+                ),
+            ),
             Self::Internal => plain(
                 "internal_error",
                 t("Lỗi hệ thống", "Internal error"),
@@ -829,6 +870,7 @@ mod tests {
             }),
             ApiError::BadRequest(BadInput::OfficeId("x".into())),
             ApiError::BadRequest(BadInput::RuleId("x".into())),
+            ApiError::BadRequest(BadInput::SupervisionRequestId("x".into())),
             ApiError::BadRequest(BadInput::Query("x".into())),
             ApiError::BadRequest(BadInput::Limit),
             ApiError::BadRequest(BadInput::Cursor),
@@ -859,6 +901,8 @@ mod tests {
             ApiError::NotFound(Missing::Partner(3)),
             ApiError::NotFound(Missing::Rule(3)),
             ApiError::NotFound(Missing::User),
+            ApiError::NotFound(Missing::SupervisionRequest),
+            ApiError::AlreadyReplied,
             ApiError::BadRequest(BadInput::IdempotencyKey),
             ApiError::BadRequest(BadInput::TrackingCode(
                 crate::domain::tracking::TrackingCodeError::Check,

@@ -192,6 +192,7 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         track_rate_limit: 10_000,
         // Tests sweep when they choose to (`tiengdan sweep`), not on a timer.
         sweep_interval: 0,
+        supervision_reply_days: 15,
         audit_signing_key: postgres.then(key),
         checkpoint_interval: 0,
         approaching_working_days: 2,

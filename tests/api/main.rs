@@ -23,6 +23,7 @@ mod petitions_bad_input;
 mod rules;
 mod staff;
 mod stats;
+mod supervision;
 mod tracking;
 mod verifying;
 mod workflow;

@@ -72,12 +72,32 @@ enum Setup {
     Answered,
     /// A complaint answered and rated unsatisfactory.
     Unsatisfied,
+    /// A supervision request to office X about a received petition, filed by the supervisor
+    /// in scope; `id` is the request's.
+    Supervised,
 }
 
 async fn prepare(c: &Callers, setup: Setup) -> Value {
     let app = &c.w.app;
     match setup {
         Setup::None => Value::Null,
+        Setup::Supervised => {
+            let p = submitted(app, &c.w.partner, &feedback()).await;
+            let filed = app
+                .post_json(
+                    "/v1/supervision-requests",
+                    &[("authorization", &c.supervisor_in)],
+                    &json!({
+                        "office_id": c.w.ba_dinh.id,
+                        "petition_ids": [p["id"]],
+                        "subject": "Chậm trả lời",
+                        "body": "Đề nghị báo cáo."
+                    }),
+                )
+                .await;
+            assert_eq!(filed.status, 201, "{}", filed.text());
+            json!({ "id": filed.json()["id"].to_string() })
+        }
         Setup::Unsatisfied => {
             let p = submitted(app, &c.w.partner, &crate::petitions::complaint()).await;
             let id = p["id"].as_str().unwrap().to_owned();
@@ -389,6 +409,55 @@ fn rows() -> Vec<Row> {
         },
     });
     rows.push(Row {
+        method: "POST",
+        pattern: "/v1/supervision-requests",
+        setup: Setup::Received,
+        expect: |who| match who {
+            Anonymous => 401,
+            SupervisorIn => 201,
+            // Office X is not in Cao Bằng: as if it did not exist.
+            SupervisorOut => 404,
+            _ => 403,
+        },
+    });
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/supervision-requests",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | PartnerB => 403,
+            _ => 200,
+        },
+    });
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/supervision-requests/{id}",
+        setup: Setup::Supervised,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | PartnerB => 403,
+            OfficialX | HeadX | SupervisorIn | Admin => 200,
+            OfficialY | SupervisorOut => 404,
+        },
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/supervision-requests/{id}/reply",
+        setup: Setup::Supervised,
+        expect: staff_handlers,
+    });
+    rows.push(Row {
+        method: "GET",
+        pattern: "/v1/oversight/overdue",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            SupervisorIn | SupervisorOut | Admin => 200,
+            _ => 403,
+        },
+    });
+    rows.push(Row {
         method: "GET",
         pattern: "/v1/me",
         setup: Setup::None,
@@ -501,6 +570,13 @@ async fn request(
         (_, p) if p.ends_with("/extend") => Some(json!({"clock": "answer", "reason": "Xác minh"})),
         (_, p) if p.ends_with("/rating") => Some(json!({"satisfied": true, "score": 5})),
         (_, p) if p.ends_with("/reveal-identity") => Some(json!({"reason": "Xác minh nội dung"})),
+        (_, "/v1/supervision-requests") => Some(json!({
+            "office_id": c.w.ba_dinh.id,
+            "petition_ids": [id],
+            "subject": "Chậm trả lời",
+            "body": "Đề nghị báo cáo."
+        })),
+        (_, p) if p.ends_with("/reply") => Some(json!({"body": "Đã báo cáo."})),
         (_, "/v1/rules") => Some(json!({
             "kind": "feedback", "clock": "answer", "starts": "receipt", "province_code": "48",
             "days": 3, "day_type": "working", "legal_basis": "Quyết định 960/QĐ-UBND"

@@ -1,0 +1,6 @@
+DROP INDEX petitions_overdue_by_province;
+DROP INDEX petitions_overdue;
+DROP TABLE supervision_request_petitions;
+DROP FUNCTION supervision_request_petitions_append_only;
+DROP TABLE supervision_requests;
+DROP FUNCTION supervision_requests_answered_once;
