@@ -15,6 +15,7 @@ pub mod middleware;
 mod notices;
 mod offices;
 mod overdue;
+mod oversight;
 mod params;
 mod petition_reads;
 pub mod petition_views;
@@ -105,7 +106,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(supervision::list_requests)
                 .service(supervision::get_request)
                 .service(supervision::reply_request)
-                .service(overdue::list_overdue),
+                .service(overdue::list_overdue)
+                .service(oversight::list_offices),
         );
 }
 

@@ -68,7 +68,7 @@ pub struct OverdueItem {
 }
 
 /// The scope a caller oversees: a supervisor's own, an admin the nation.
-fn scope(staff: &Staff) -> Result<Scope, ApiError> {
+pub(super) fn scope(staff: &Staff) -> Result<Scope, ApiError> {
     match staff.role {
         Role::Supervisor => staff.scope.clone().ok_or(ApiError::Forbidden),
         Role::Admin => Ok(Scope::National),

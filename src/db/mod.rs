@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod migrate;
 pub mod notices;
 pub mod overdue;
+pub mod oversight;
 pub mod partners;
 pub mod petitions;
 pub mod reference;

@@ -447,16 +447,18 @@ fn rows() -> Vec<Row> {
         setup: Setup::Supervised,
         expect: staff_handlers,
     });
-    rows.push(Row {
-        method: "GET",
-        pattern: "/v1/oversight/overdue",
-        setup: Setup::None,
-        expect: |who| match who {
-            Anonymous => 401,
-            SupervisorIn | SupervisorOut | Admin => 200,
-            _ => 403,
-        },
-    });
+    for pattern in ["/v1/oversight/overdue", "/v1/oversight/offices"] {
+        rows.push(Row {
+            method: "GET",
+            pattern,
+            setup: Setup::None,
+            expect: |who| match who {
+                Anonymous => 401,
+                SupervisorIn | SupervisorOut | Admin => 200,
+                _ => 403,
+            },
+        });
+    }
     rows.push(Row {
         method: "GET",
         pattern: "/v1/me",

@@ -50,7 +50,7 @@ fn month_after_day_of(at: &Value) -> String {
 }
 
 /// Folds the events into the rollups in batches of `batch`, as the server's job does.
-fn fold(app: &TestApp, batch: i64) -> usize {
+pub fn fold(app: &TestApp, batch: i64) -> usize {
     let mut conn = app.db();
     let calendar = tiengdan::db::calendar::load(&mut conn).unwrap();
     tiengdan::db::stats::rollup::catch_up_by(&mut conn, &calendar, batch).unwrap()

@@ -988,3 +988,87 @@ async fn hostile_input_never_yields_a_5xx() {
     .json();
     assert_eq!(unanswered["status"], "open");
 }
+
+#[actix_web::test]
+async fn supervisors_see_their_offices_records_and_requests_count_in_the_statistics() {
+    let o = oversight().await;
+    let app = &o.w.app;
+    let late = submitted(app, &o.w.partner, &feedback()).await;
+    submitted(app, &o.w.partner, &feedback()).await;
+    // One of the two is past its nearest deadline now.
+    diesel::update(petitions::table.filter(petitions::public_id.eq(late["id"].as_str().unwrap())))
+        .set(petitions::next_due_at.eq(Some(Utc::now().naive_utc() - Duration::days(3))))
+        .execute(&mut app.db())
+        .unwrap();
+    let request = filed(app, &o.hanoi, &request_body(o.w.ba_dinh.id, &[])).await;
+    let replied = answer(
+        app,
+        &o.w.ba_dinh.official,
+        &request["id"],
+        "Đã báo cáo bằng văn bản.",
+    )
+    .await;
+    assert_eq!(replied.status, 200, "{}", replied.text());
+    crate::stats::fold(app, 1000);
+
+    let page = get(app, &o.ba_dinh, "/v1/oversight/offices").await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let page = page.json();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        1,
+        "a commune's supervisor sees its commune's office: {page}"
+    );
+    let record = &items[0];
+    assert_eq!(record["office"]["id"], o.w.ba_dinh.id);
+    assert_eq!(record["overdue_now"], 1);
+    assert_eq!(record["received"], 2);
+    assert_eq!(record["supervision_filed"], 1);
+    assert_eq!(record["supervision_answered"], 1);
+    assert_eq!(record["supervision_on_time_rate"]["value"], 1.0);
+    assert_eq!(record["supervision_on_time_rate"]["n"], 1);
+
+    // The province's supervisor sees both communes' offices; another province's, neither.
+    let hanoi = get(app, &o.hanoi, "/v1/oversight/offices?limit=500")
+        .await
+        .json();
+    let ids: Vec<i64> = hanoi["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["office"]["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&o.w.ba_dinh.id) && ids.contains(&o.w.ngoc_ha.id));
+    let cao_bang = get(app, &o.cao_bang, "/v1/oversight/offices?limit=500")
+        .await
+        .json();
+    assert!(
+        cao_bang["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["province_code"] == "04"),
+        "{cao_bang}"
+    );
+    get(app, &o.w.ba_dinh.official, "/v1/oversight/offices")
+        .await
+        .problem(403, "forbidden");
+    get(app, &o.national, "/v1/oversight/offices?period=2026-Q5")
+        .await
+        .problem(400, "invalid_period");
+
+    // In the public statistics one request is too few to show.
+    let year = local_year();
+    let stats = app
+        .get_json(&format!(
+            "/v1/stats?level=office&office_id={}&period={year}",
+            o.w.ba_dinh.id
+        ))
+        .await;
+    assert_eq!(stats["counts"]["supervision_filed"]["suppressed"], true);
+}
+
+fn local_year() -> String {
+    (Utc::now() + Duration::hours(7)).format("%Y").to_string()
+}
