@@ -22,11 +22,13 @@
 //! **The measures.** It folds the whole record into the rollups (`tiengdan stats rebuild`'s
 //! code) and times it; then, for one month six months back, computes the nation's and one
 //! province's (Hà Nội, 01) figures 30 times each through `db::stats::query::report` (what
-//! `GET /v1/stats` runs: the figures with every suppression group) and 5 times each with one
+//! `GET /v1/stats` runs when the rollups changed since it last computed them: the figures with
+//! every suppression group; "cold"), 30 times through the report cache as the handler uses it
+//! between two folds ("cached": the watermark read and a lookup), and 5 times each with one
 //! `GROUP BY kind` over `petitions` joined to answers, ratings and answer clocks, and prints
-//! the medians and their ratio. It checks that received, answered, answered on time, rated and
-//! satisfied agree between the two. With `--keep` it leaves the database for `benches/stats.sh`
-//! to serve over HTTP.
+//! the medians and their ratios. It checks that received, answered, answered on time, rated and
+//! satisfied agree between the two. With `--keep` it leaves the database behind; `--reuse`
+//! measures a database loaded and folded before, without loading again.
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -119,10 +121,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut url = None;
     let mut petitions: u64 = 1_000_000;
     let mut keep = false;
+    let mut reuse = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--petitions" => petitions = args.next().ok_or("--petitions N")?.parse()?,
             "--keep" => keep = true,
+            "--reuse" => reuse = true,
             other => url = Some(other.to_owned()),
         }
     }
@@ -133,28 +137,31 @@ fn main() -> Result<(), Box<dyn Error>> {
     tiengdan::startup::prepare(&db)?;
     let now = Utc::now().trunc_subsecs(0).naive_utc();
 
-    let started = Instant::now();
-    let events = db.blocking_write(|conn| load(conn, petitions, now))?;
-    println!(
-        "loaded {petitions} petitions and {events} events in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    if !reuse {
+        let started = Instant::now();
+        let events = db.blocking_write(|conn| load(conn, petitions, now))?;
+        println!(
+            "loaded {petitions} petitions and {events} events in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
 
-    let calendar = VietnamCalendar::default();
-    let started = Instant::now();
-    let folded = db.blocking_write(|conn| tiengdan::db::stats::rollup::rebuild(conn, &calendar))?;
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "folded {folded} events into the rollups in {elapsed:.1} s ({:.0} events/s)",
-        folded as f64 / elapsed
-    );
+        let calendar = VietnamCalendar::default();
+        let started = Instant::now();
+        let folded =
+            db.blocking_write(|conn| tiengdan::db::stats::rollup::rebuild(conn, &calendar))?;
+        let elapsed = started.elapsed().as_secs_f64();
+        println!(
+            "folded {folded} events into the rollups in {elapsed:.1} s ({:.0} events/s)",
+            folded as f64 / elapsed
+        );
+    }
 
     let month =
         YearMonth::of(local_date((now - Duration::days(180)).and_utc())).ok_or("no month")?;
     println!("figures for {month}, medians:");
     println!(
-        "{:<10} {:>16} {:>16} {:>10}",
-        "unit", "rollups (ms)", "GROUP BY (ms)", "ratio"
+        "{:<10} {:>12} {:>12} {:>14} {:>11} {:>11}",
+        "unit", "cold (ms)", "cached (ms)", "GROUP BY (ms)", "vs cold", "vs cached"
     );
     for (level, code) in [(Level::National, "VN"), (Level::Province, "01")] {
         let unit = db
@@ -169,6 +176,27 @@ fn main() -> Result<(), Box<dyn Error>> {
             })?);
             ours.push(started.elapsed().as_secs_f64() * 1e3);
         }
+        // What GET /v1/stats does between two folds: read the watermark, find the report.
+        let cache = query::ReportCache::default();
+        let key = query::ReportKey {
+            level,
+            code: code.to_owned(),
+            kind: "*".into(),
+            category: "*".into(),
+            period: Period::Month(month),
+            threshold: 5,
+        };
+        let mut cached = Vec::new();
+        for _ in 0..30 {
+            let started = Instant::now();
+            db.blocking_write(|conn| {
+                let progress = tiengdan::db::stats::rollup::progress(conn)?;
+                cache.get_or_compute(progress, key.clone(), || {
+                    query::report(conn, &unit, "*", "*", Period::Month(month), 5)
+                })
+            })?;
+            cached.push(started.elapsed().as_secs_f64() * 1e3);
+        }
         let mut theirs = Vec::new();
         let mut sums = Sums::default();
         for _ in 0..5 {
@@ -176,13 +204,15 @@ fn main() -> Result<(), Box<dyn Error>> {
             sums = db.blocking_write(|conn| group_by(conn, month, level, code))?;
             theirs.push(started.elapsed().as_secs_f64() * 1e3);
         }
-        let (ours, theirs) = (median(&mut ours), median(&mut theirs));
+        let (ours, cached, theirs) = (median(&mut ours), median(&mut cached), median(&mut theirs));
         println!(
-            "{:<10} {:>16.2} {:>16.1} {:>9.0}x",
-            format!("{}", level.code()),
+            "{:<10} {:>12.2} {:>12.3} {:>14.1} {:>10.0}x {:>10.0}x",
+            level.code(),
             ours,
+            cached,
             theirs,
-            theirs / ours
+            theirs / ours,
+            theirs / cached
         );
         let totals = report.ok_or("no report")?.totals;
         let rollup = Sums {

@@ -286,6 +286,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
     let tokens = web::Data::new(shared.tokens);
     let limits = shared.limits;
     let thresholds = shared.thresholds;
+    let reports = web::Data::new(crate::db::stats::query::ReportCache::default());
     let supervision = shared.supervision;
     let registry = web::Data::new(registry);
     let doc = api::openapi();
@@ -301,6 +302,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
             .app_data(tokens.clone())
             .app_data(limits.clone())
             .app_data(thresholds.clone())
+            .app_data(reports.clone())
             .app_data(supervision.clone())
             .app_data(registry.clone())
             .app_data(allowed.clone())

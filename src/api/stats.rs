@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::{NoParams, commune_code, office_id, province_code};
-use crate::db::stats::query::{self, Report, Slice, Unit};
+use crate::db::stats::query::{self, Report, ReportCache, ReportKey, Slice, Unit};
 use crate::db::stats::rollup::{self, ALL, VIETNAM};
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::clock::local_date;
@@ -273,16 +273,43 @@ fn in_progress(period: Period) -> bool {
     period.end() > local_date(crate::db::now())
 }
 
+/// The report of a unit and slice, computed at most once between two folds.
+#[allow(clippy::too_many_arguments)]
+fn cached_report(
+    conn: &mut DbConnection,
+    cache: &ReportCache,
+    progress: rollup::Progress,
+    unit: &Unit,
+    kind: Option<Kind>,
+    category: Option<&str>,
+    period: Period,
+    threshold: u64,
+) -> Result<std::sync::Arc<Report>, DbError> {
+    let (kind, category) = (kind.map_or(ALL, |k| k.code()), category.unwrap_or(ALL));
+    let key = ReportKey {
+        level: unit.level,
+        code: unit.code.clone(),
+        kind: kind.to_owned(),
+        category: category.to_owned(),
+        period,
+        threshold,
+    };
+    cache.get_or_compute(progress, key, || {
+        query::report(conn, unit, kind, category, period, threshold)
+    })
+}
+
 /// Everything `/v1/stats` and `/v1/stats.csv` read.
 struct Loaded {
     unit: Unit,
     period: Period,
-    report: Report,
+    report: std::sync::Arc<Report>,
     progress: rollup::Progress,
 }
 
 async fn load(
     db: &Db,
+    cache: web::Data<ReportCache>,
     params: StatsParams,
     thresholds: Thresholds,
 ) -> Result<(Loaded, Option<Kind>, Option<String>), ApiError> {
@@ -302,11 +329,14 @@ async fn load(
                 Ok(unit) => unit,
                 Err(e) => return Ok(Err(e)),
             };
-            let report = query::report(
+            let progress = rollup::progress(conn)?;
+            let report = cached_report(
                 conn,
+                &cache,
+                progress,
                 &unit,
-                kind.map_or(ALL, |k| k.code()),
-                category.as_deref().unwrap_or(ALL),
+                kind,
+                category.as_deref(),
                 period,
                 thresholds.suppression,
             )?;
@@ -314,7 +344,7 @@ async fn load(
                 unit,
                 period,
                 report,
-                progress: rollup::progress(conn)?,
+                progress,
             }))
         })
         .await??;
@@ -343,9 +373,10 @@ async fn load(
 pub async fn stats(
     params: web::Query<StatsParams>,
     db: web::Data<Db>,
+    cache: web::Data<ReportCache>,
     thresholds: web::Data<Thresholds>,
 ) -> Result<web::Json<StatsView>, ApiError> {
-    let (loaded, kind, category) = load(&db, params.into_inner(), **thresholds).await?;
+    let (loaded, kind, category) = load(&db, cache, params.into_inner(), **thresholds).await?;
     let r = &loaded.report;
     Ok(web::Json(StatsView {
         level: loaded.unit.level,
@@ -419,9 +450,10 @@ fn number(value: Option<f64>) -> String {
 pub async fn stats_csv(
     params: web::Query<StatsParams>,
     db: web::Data<Db>,
+    cache: web::Data<ReportCache>,
     thresholds: web::Data<Thresholds>,
 ) -> Result<HttpResponse, ApiError> {
-    let (loaded, kind, category) = load(&db, params.into_inner(), **thresholds).await?;
+    let (loaded, kind, category) = load(&db, cache, params.into_inner(), **thresholds).await?;
     let mut out = String::from("\u{feff}");
     out.push_str("level,code,name,period,provisional,kind,category,metric,metric_kind,value,n,ci_low,ci_high,suppressed,papi_dimension,papi_sub_dimension,papi_relation,papi_indicator,caveat,definitions_version,as_of_seq\r\n");
     for (metric, figure) in &loaded.report.figures {
@@ -837,6 +869,7 @@ fn month(field: &'static str, given: &str) -> Result<YearMonth, ApiError> {
 pub async fn series(
     params: web::Query<SeriesParams>,
     db: web::Data<Db>,
+    cache: web::Data<ReportCache>,
     thresholds: web::Data<Thresholds>,
 ) -> Result<web::Json<SeriesView>, ApiError> {
     let params = params.into_inner();
@@ -878,13 +911,16 @@ pub async fn series(
                 Ok(unit) => unit,
                 Err(e) => return Ok(Err(e)),
             };
+            let progress = rollup::progress(conn)?;
             let mut points = Vec::with_capacity(months.len());
             for m in months {
-                let report = query::report(
+                let report = cached_report(
                     conn,
+                    &cache,
+                    progress,
                     &unit,
-                    kind.map_or(ALL, |k| k.code()),
-                    category.as_deref().unwrap_or(ALL),
+                    kind,
+                    category.as_deref(),
                     Period::Month(m),
                     suppression,
                 )?;
@@ -893,7 +929,7 @@ pub async fn series(
                     figure: report.figure(metric).into(),
                 });
             }
-            Ok(Ok((unit, points, rollup::progress(conn)?)))
+            Ok(Ok((unit, points, progress)))
         })
         .await??;
     Ok(web::Json(SeriesView {

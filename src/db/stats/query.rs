@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 
 use super::super::schema::{communes, offices, provinces, stats_cells, stats_days};
 use super::super::{DbConnection, DbError};
@@ -92,6 +93,154 @@ type Backend = <DbConnection as diesel::Connection>::Backend;
 
 type Row = (String, String, String, String, i32, CounterValues);
 
+/// A key and its counters summed by the database (see [`summed`]).
+#[derive(diesel::QueryableByName)]
+struct Summed {
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = BigInt)]
+    received: i64,
+    #[diesel(sql_type = BigInt)]
+    accepted: i64,
+    #[diesel(sql_type = BigInt)]
+    rejected: i64,
+    #[diesel(sql_type = BigInt)]
+    transferred_out: i64,
+    #[diesel(sql_type = BigInt)]
+    withdrawn: i64,
+    #[diesel(sql_type = BigInt)]
+    answered: i64,
+    #[diesel(sql_type = BigInt)]
+    answered_on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    answered_online: i64,
+    #[diesel(sql_type = BigInt)]
+    rated: i64,
+    #[diesel(sql_type = BigInt)]
+    satisfied: i64,
+    #[diesel(sql_type = BigInt)]
+    due: i64,
+    #[diesel(sql_type = BigInt)]
+    due_answered: i64,
+    #[diesel(sql_type = BigInt)]
+    due_on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    ack_due: i64,
+    #[diesel(sql_type = BigInt)]
+    ack_on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    overdue_change: i64,
+    #[diesel(sql_type = BigInt)]
+    supervision_filed: i64,
+    #[diesel(sql_type = BigInt)]
+    supervision_answered: i64,
+    #[diesel(sql_type = BigInt)]
+    supervision_on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    overdue_open: i64,
+}
+
+impl Summed {
+    fn totals(s: &Self) -> Totals {
+        Totals {
+            tally: Tally::from_values(&[
+                s.received,
+                s.accepted,
+                s.rejected,
+                s.transferred_out,
+                s.withdrawn,
+                s.answered,
+                s.answered_on_time,
+                s.answered_online,
+                s.rated,
+                s.satisfied,
+                s.due,
+                s.due_answered,
+                s.due_on_time,
+                s.ack_due,
+                s.ack_on_time,
+                s.overdue_change,
+                s.supervision_filed,
+                s.supervision_answered,
+                s.supervision_on_time,
+            ]),
+            overdue_open: s.overdue_open,
+        }
+    }
+}
+
+/// A condition on `stats_cells` for [`summed`].
+enum Cond<'a> {
+    Is(&'static str, &'a str),
+    /// Any value but "all" (`*`): the breakdown's own cells.
+    NotAll(&'static str),
+}
+
+/// Sums in the database the counters of the cells the conditions select, per `group` (columns,
+/// joined by `|` into the key; none for one total): the counters over the slice's months, the
+/// overdue petitions over every month up to the slice's end. One row per key comes back, not
+/// one per month.
+fn summed(
+    conn: &mut DbConnection,
+    group: &[&str],
+    conds: &[Cond],
+    slice: &Slice,
+) -> Result<HashMap<String, Totals>, DbError> {
+    use std::fmt::Write as _;
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let (first, last) = (slice.first.key(), slice.last.key());
+    let key = if group.is_empty() {
+        "''".to_owned()
+    } else {
+        group.join(" || '|' || ")
+    };
+    let mut sql = format!("SELECT {key} AS key");
+    for column in Tally::COLUMNS {
+        if *column == "overdue_change" {
+            sql.push_str(", CAST(0 AS BIGINT) AS overdue_change");
+        } else {
+            let _ = write!(
+                sql,
+                ", CAST(COALESCE(SUM(CASE WHEN month >= {first} THEN {column} ELSE 0 END), 0) AS BIGINT) AS {column}"
+            );
+        }
+    }
+    let _ = write!(
+        sql,
+        ", CAST(COALESCE(SUM(overdue_change), 0) AS BIGINT) AS overdue_open FROM stats_cells WHERE month <= {last}"
+    );
+    let mut binds = Vec::new();
+    for cond in conds {
+        match cond {
+            Cond::Is(column, value) => {
+                binds.push(*value);
+                if postgres {
+                    let _ = write!(sql, " AND {column} = ${}", binds.len());
+                } else {
+                    let _ = write!(sql, " AND {column} = ?");
+                }
+            }
+            Cond::NotAll(column) => {
+                let _ = write!(sql, " AND {column} <> '{ALL}'");
+            }
+        }
+    }
+    if !group.is_empty() {
+        let _ = write!(sql, " GROUP BY {}", group.join(", "));
+    }
+    let rows: Vec<Summed> = crate::on_backend!(conn, |c| {
+        let mut query = diesel::sql_query(sql.as_str()).into_boxed();
+        for value in &binds {
+            query = query.bind::<Text, _>(*value);
+        }
+        query.load(c)
+    })?;
+    Ok(rows
+        .iter()
+        .map(|row| (row.key.clone(), Summed::totals(row)))
+        .collect())
+}
+
 /// Sums rows per key: the counters over the slice's months, the overdue petitions at its end.
 fn sum_by<K: std::hash::Hash + Eq>(
     rows: Vec<Row>,
@@ -128,14 +277,16 @@ macro_rules! cells {
 
 /// The unit's totals over the slice.
 pub fn totals(conn: &mut DbConnection, unit: &Unit, slice: &Slice) -> Result<Totals, DbError> {
-    let rows: Vec<Row> = cells!()
-        .filter(stats_cells::level.eq(unit.level.code()))
-        .filter(stats_cells::unit.eq(&unit.code))
-        .filter(stats_cells::kind.eq(slice.kind))
-        .filter(stats_cells::category.eq(slice.category))
-        .filter(stats_cells::month.le(slice.last.key()))
-        .load(conn)?;
-    Ok(sum_by(rows, slice, |_| ()).remove(&()).unwrap_or_default())
+    let conds = [
+        Cond::Is("level", unit.level.code()),
+        Cond::Is("unit", &unit.code),
+        Cond::Is("kind", slice.kind),
+        Cond::Is("category", slice.category),
+    ];
+    Ok(summed(conn, &[], &conds, slice)?
+        .into_values()
+        .next()
+        .unwrap_or_default())
 }
 
 /// The units that make up `parent` (its communes and its own offices, its offices, or the
@@ -145,13 +296,18 @@ pub fn parts(
     parent: &str,
     slice: &Slice,
 ) -> Result<HashMap<(String, String), Totals>, DbError> {
-    let rows: Vec<Row> = cells!()
-        .filter(stats_cells::parent.eq(parent))
-        .filter(stats_cells::kind.eq(slice.kind))
-        .filter(stats_cells::category.eq(slice.category))
-        .filter(stats_cells::month.le(slice.last.key()))
-        .load(conn)?;
-    Ok(sum_by(rows, slice, |r| (r.0.clone(), r.1.clone())))
+    let conds = [
+        Cond::Is("parent", parent),
+        Cond::Is("kind", slice.kind),
+        Cond::Is("category", slice.category),
+    ];
+    Ok(summed(conn, &["level", "unit"], &conds, slice)?
+        .into_iter()
+        .map(|(key, totals)| {
+            let (level, unit) = key.split_once('|').unwrap_or_default();
+            ((level.to_owned(), unit.to_owned()), totals)
+        })
+        .collect())
 }
 
 /// The unit's totals per kind (`by_kind`) or per category, over the slice's other
@@ -162,23 +318,24 @@ fn breakdown(
     slice: &Slice,
     by_kind: bool,
 ) -> Result<HashMap<String, Totals>, DbError> {
-    let mut query = cells!()
-        .filter(stats_cells::level.eq(unit.level.code()))
-        .filter(stats_cells::unit.eq(&unit.code))
-        .filter(stats_cells::month.le(slice.last.key()));
-    query = if by_kind {
-        query
-            .filter(stats_cells::kind.ne(ALL))
-            .filter(stats_cells::category.eq(slice.category))
+    let (level, code) = (unit.level.code(), unit.code.as_str());
+    if by_kind {
+        let conds = [
+            Cond::Is("level", level),
+            Cond::Is("unit", code),
+            Cond::NotAll("kind"),
+            Cond::Is("category", slice.category),
+        ];
+        summed(conn, &["kind"], &conds, slice)
     } else {
-        query
-            .filter(stats_cells::kind.eq(slice.kind))
-            .filter(stats_cells::category.ne(ALL))
-    };
-    let rows: Vec<Row> = query.load(conn)?;
-    Ok(sum_by(rows, slice, |r| {
-        if by_kind { r.2.clone() } else { r.3.clone() }
-    }))
+        let conds = [
+            Cond::Is("level", level),
+            Cond::Is("unit", code),
+            Cond::Is("kind", slice.kind),
+            Cond::NotAll("category"),
+        ];
+        summed(conn, &["category"], &conds, slice)
+    }
 }
 
 /// Working days to answer over the slice, as (days, answers), by days.
@@ -501,4 +658,112 @@ pub fn totals_of(
         all.extend(sum_by(rows, slice, |r| r.1.clone()));
     }
     Ok(all)
+}
+
+/// What identifies a report: the unit, the slice and the period, at a threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReportKey {
+    pub level: Level,
+    pub code: String,
+    pub kind: String,
+    pub category: String,
+    pub period: Period,
+    pub threshold: u64,
+}
+
+/// Reports computed since the rollups last changed. The fold is the only writer of the
+/// rollups and moves the watermark (`seq`, `folded_at`) whenever it writes, so a report
+/// computed at the current watermark is exactly what computing it again would give: the
+/// cache is emptied whenever the watermark moves, never served across it.
+#[derive(Debug, Default)]
+pub struct ReportCache {
+    inner: std::sync::Mutex<CacheState>,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    at: Option<super::rollup::Progress>,
+    reports: HashMap<ReportKey, std::sync::Arc<Report>>,
+}
+
+/// Reports kept at most; past it the cache starts again (a dashboard asks for a few units and
+/// periods over and over; a crawler asking for everything gains nothing from a cache).
+const CACHED_REPORTS: usize = 4_096;
+
+impl ReportCache {
+    /// The report for `key` at the rollups' `progress`, computed by `compute` when not cached.
+    pub fn get_or_compute(
+        &self,
+        progress: super::rollup::Progress,
+        key: ReportKey,
+        compute: impl FnOnce() -> Result<Report, DbError>,
+    ) -> Result<std::sync::Arc<Report>, DbError> {
+        if let Ok(state) = self.inner.lock()
+            && state.at == Some(progress)
+            && let Some(report) = state.reports.get(&key)
+        {
+            return Ok(report.clone());
+        }
+        let report = std::sync::Arc::new(compute()?);
+        if let Ok(mut state) = self.inner.lock() {
+            if state.at != Some(progress) || state.reports.len() >= CACHED_REPORTS {
+                state.at = Some(progress);
+                state.reports.clear();
+            }
+            state.reports.insert(key, report.clone());
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::stats::rollup::Progress;
+
+    fn key() -> ReportKey {
+        ReportKey {
+            level: Level::National,
+            code: VIETNAM.into(),
+            kind: ALL.into(),
+            category: ALL.into(),
+            period: Period::Year(2026),
+            threshold: 5,
+        }
+    }
+
+    fn report(received: i64) -> Report {
+        let mut totals = Totals::default();
+        totals.tally.received = received;
+        Report {
+            totals,
+            figures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_cached_report_is_served_only_at_the_watermark_it_was_computed_at() {
+        let cache = ReportCache::default();
+        let at = |seq| Progress {
+            seq,
+            folded_at: None,
+        };
+        let first = cache
+            .get_or_compute(at(7), key(), || Ok(report(1)))
+            .unwrap();
+        let again = cache
+            .get_or_compute(at(7), key(), || panic!("computed twice"))
+            .unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        let moved = cache
+            .get_or_compute(at(8), key(), || Ok(report(2)))
+            .unwrap();
+        assert_eq!(moved.totals.tally.received, 2);
+        let mut other = key();
+        other.threshold = 1;
+        let recomputed = cache
+            .get_or_compute(at(8), other, || Ok(report(3)))
+            .unwrap();
+        assert_eq!(recomputed.totals.tally.received, 3);
+    }
 }

@@ -57,17 +57,12 @@ fn lock_progress(conn: &mut DbConnection) -> Result<i64, DbError> {
     })
 }
 
-/// Folds up to `limit` events after the watermark, in the caller's transaction. Returns how
-/// many it folded.
-pub fn fold_batch(
-    conn: &mut DbConnection,
-    calendar: &impl Calendar,
-    limit: i64,
-    now: NaiveDateTime,
-) -> Result<usize, DbError> {
-    let watermark = lock_progress(conn)?;
-    let batch: Vec<(i64, Option<i64>, String, String, NaiveDateTime)> = events::table
-        .filter(events::seq.gt(watermark))
+type EventRow = (i64, Option<i64>, String, String, NaiveDateTime);
+
+/// Up to `limit` events after position `after` of the chain, in order.
+fn events_after(conn: &mut DbConnection, after: i64, limit: i64) -> Result<Vec<EventRow>, DbError> {
+    Ok(events::table
+        .filter(events::seq.gt(after))
         .order(events::seq.asc())
         .limit(limit)
         .select((
@@ -77,13 +72,17 @@ pub fn fold_batch(
             events::payload,
             events::created_at,
         ))
-        .load(conn)?;
-    let Some(last) = batch.last().map(|e| e.0) else {
-        return Ok(0);
-    };
-    let mut tracks = load_tracks(conn, batch.iter().filter_map(|e| e.1))?;
-    let mut changes = Changes::default();
-    for (_, petition_id, action, payload, created_at) in &batch {
+        .load(conn)?)
+}
+
+/// Folds events into `changes`, with the tracks of their petitions at hand in `tracks`.
+fn fold_events(
+    calendar: &impl Calendar,
+    batch: &[EventRow],
+    tracks: &mut HashMap<i64, Option<Track>>,
+    changes: &mut Changes,
+) -> Result<(), DbError> {
+    for (_, petition_id, action, payload, created_at) in batch {
         let at = created_at.and_utc();
         let payload: Value = serde_json::from_str(payload)
             .map_err(|e| DbError::Corrupt(format!("event payload: {e}")))?;
@@ -109,14 +108,38 @@ pub fn fold_batch(
             _ => {}
         }
     }
-    write_changes(conn, &changes)?;
-    save_tracks(conn, &tracks)?;
+    Ok(())
+}
+
+fn advance(conn: &mut DbConnection, seq: i64, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(stats_progress::table.find(1))
         .set((
-            stats_progress::seq.eq(last),
+            stats_progress::seq.eq(seq),
             stats_progress::folded_at.eq(Some(now)),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Folds up to `limit` events after the watermark, in the caller's transaction. Returns how
+/// many it folded.
+pub fn fold_batch(
+    conn: &mut DbConnection,
+    calendar: &impl Calendar,
+    limit: i64,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let watermark = lock_progress(conn)?;
+    let batch = events_after(conn, watermark, limit)?;
+    let Some(last) = batch.last().map(|e| e.0) else {
+        return Ok(0);
+    };
+    let mut tracks = load_tracks(conn, batch.iter().filter_map(|e| e.1))?;
+    let mut changes = Changes::default();
+    fold_events(calendar, &batch, &mut tracks, &mut changes)?;
+    write_changes(conn, &changes)?;
+    save_tracks(conn, &tracks)?;
+    advance(conn, last, now)?;
     Ok(batch.len())
 }
 
@@ -146,28 +169,47 @@ pub fn catch_up_by(
 /// Throws the rollups away and folds the whole chain again, in one transaction: readers see
 /// the old figures until the new ones are complete, never a half-built set. Returns the events
 /// folded.
+///
+/// The same fold as the job's, with the tracks kept in memory from the first event to the
+/// last and the cells' changes added up over many batches before they are written: a rebuild
+/// writes each cell a few times instead of once per batch that touches it.
 pub fn rebuild(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usize, DbError> {
     write_transaction(conn, |c| {
         lock_progress(c)?;
         diesel::delete(stats_cells::table).execute(c)?;
         diesel::delete(stats_days::table).execute(c)?;
         diesel::delete(stats_tracks::table).execute(c)?;
-        diesel::update(stats_progress::table.find(1))
-            .set((
-                stats_progress::seq.eq(0i64),
-                stats_progress::folded_at.eq(None::<NaiveDateTime>),
-            ))
-            .execute(c)?;
-        let mut total = 0;
+        let mut tracks: HashMap<i64, Option<Track>> = HashMap::new();
+        let mut changes = Changes::default();
+        let (mut total, mut pending, mut last) = (0, 0, 0);
         loop {
-            let folded = fold_batch(c, calendar, REBUILD_BATCH, crate::db::now().naive_utc())?;
-            total += folded;
-            if (folded as i64) < REBUILD_BATCH {
-                return Ok(total);
+            let batch = events_after(c, last, REBUILD_BATCH)?;
+            let Some(seq) = batch.last().map(|e| e.0) else {
+                break;
+            };
+            fold_events(calendar, &batch, &mut tracks, &mut changes)?;
+            // A petition that can change no figure any more is forgotten at once.
+            tracks.retain(|_, track| track.is_some());
+            (last, total, pending) = (seq, total + batch.len(), pending + batch.len());
+            if pending >= REBUILD_FLUSH {
+                write_changes(c, &std::mem::take(&mut changes))?;
+                pending = 0;
             }
         }
+        write_changes(c, &changes)?;
+        save_tracks(c, &tracks)?;
+        advance(c, last, crate::db::now().naive_utc())?;
+        if last == 0 {
+            diesel::update(stats_progress::table.find(1))
+                .set(stats_progress::folded_at.eq(None::<NaiveDateTime>))
+                .execute(c)?;
+        }
+        Ok(total)
     })
 }
+
+/// Events whose changes a rebuild adds up in memory before writing them.
+const REBUILD_FLUSH: usize = 500_000;
 
 fn instant(value: &Value) -> Option<DateTime<Utc>> {
     value
