@@ -774,8 +774,8 @@ fn desk_diligence(plan: &Plan, desk: Desk) -> f64 {
     }
 }
 
-/// What happens to a petition after its receipt. Stops at the first step after the end of
-/// the period (the caller drops those).
+/// What happens to a petition after its receipt, in order; the caller drops the steps that
+/// fall after the end of the period.
 fn draw_life<C: Calendar>(
     world: &World<C>,
     plan: &Plan,
