@@ -61,12 +61,48 @@ pub enum Command {
         #[command(subcommand)]
         action: StatsCommand,
     },
+    /// Seed a realistic year for demonstrations: provinces and communes with their officials,
+    /// office heads, supervisors and partners, and tens of thousands of petitions written
+    /// through the service's own workflow with backdated times. Prints the credentials it made.
+    Demo(DemoArgs),
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi {
         /// Write to this file instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+/// `tiengdan demo`: what to seed. The same seed, sizes and dates give the same year.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Seed of the random plan: the same seed (with the same sizes and dates) seeds the same
+    /// year, and makes the same passwords.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Petitions to simulate over the period.
+    #[arg(long, default_value_t = 30_000)]
+    pub petitions: usize,
+    /// Provinces by GSO code, comma-separated (default: Hà Nội, TP Hồ Chí Minh, Đà Nẵng and
+    /// the mountainous Điện Biên).
+    #[arg(long, value_delimiter = ',', default_value = "01,79,48,11")]
+    pub provinces: Vec<String>,
+    /// Communes taken part per province (fewer when the province has fewer).
+    #[arg(long, default_value_t = 30)]
+    pub communes: usize,
+    /// Length of the simulated period, in months.
+    #[arg(long, default_value_t = 12)]
+    pub months: u32,
+    /// Last day of the period (YYYY-MM-DD, Vietnam's date), before today; default yesterday.
+    #[arg(long)]
+    pub until: Option<chrono::NaiveDate>,
+    /// Seed even though the database already holds petitions (the demo's figures then mix
+    /// with theirs).
+    #[arg(long)]
+    pub force: bool,
+    /// Print the outcome and the credentials as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Sweep { json } => admin::sweep(&cli.settings, json),
         Command::Audit { action } => admin::audit(&cli.settings, action),
         Command::Stats { action } => admin::stats(&cli.settings, action),
+        Command::Demo(args) => tiengdan::demo::run(&cli.settings, &args),
         Command::Openapi { output } => openapi(output),
     };
     match outcome {

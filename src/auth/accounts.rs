@@ -97,6 +97,24 @@ pub fn create(
     password_hash: &str,
     actor: &crate::db::events::Actor,
 ) -> Result<UserRow, CreateError> {
+    create_at(
+        conn,
+        account,
+        password_hash,
+        actor,
+        crate::db::now().naive_utc(),
+    )
+}
+
+/// [`create`] as of `at`: `tiengdan demo` makes its accounts at the start of the year it
+/// simulates, so that the record's events stay in the order of their times.
+pub fn create_at(
+    conn: &mut DbConnection,
+    account: &CheckedAccount,
+    password_hash: &str,
+    actor: &crate::db::events::Actor,
+    at: chrono::NaiveDateTime,
+) -> Result<UserRow, CreateError> {
     if let Some(office) = account.office_id {
         let exists = offices::table
             .find(office)
@@ -119,7 +137,7 @@ pub fn create(
         office_id: account.office_id,
         scope: account.scope.as_ref().map(ToString::to_string),
         can_reveal_identity: account.can_reveal_identity,
-        at: crate::db::now().naive_utc(),
+        at,
     };
     let user = users::create(conn, &new).map_err(|e| {
         if e.is_unique_violation() {

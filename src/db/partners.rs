@@ -20,7 +20,16 @@ pub struct PartnerRow {
 }
 
 pub fn create(conn: &mut DbConnection, name: &str, key: &NewApiKey) -> Result<PartnerRow, DbError> {
-    let at = crate::db::now().naive_utc();
+    create_at(conn, name, key, crate::db::now().naive_utc())
+}
+
+/// [`create`] as of `at` (`tiengdan demo` backdates its partners to the year it simulates).
+pub fn create_at(
+    conn: &mut DbConnection,
+    name: &str,
+    key: &NewApiKey,
+    at: NaiveDateTime,
+) -> Result<PartnerRow, DbError> {
     let row: PartnerRow = diesel::insert_into(partners::table)
         .values((
             partners::name.eq(name),

@@ -228,6 +228,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     start(settings, database).await
 }
 
+/// Starts the application on a database made beforehand (by the binary, say), with the
+/// settings it was made with.
+pub async fn spawn_app_on(settings: Settings, database: TestDatabase) -> TestApp {
+    init_logs();
+    start(settings, database).await
+}
+
 async fn start(settings: Settings, database: TestDatabase) -> TestApp {
     let app = Application::build(&settings)
         .await

@@ -9,6 +9,7 @@ mod audit;
 mod calendar;
 mod categories;
 mod cli;
+mod demo;
 mod docs;
 mod durability;
 mod errors;
