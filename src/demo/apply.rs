@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use diesel::prelude::*;
 
 use super::plan::{Act, Desk, Plan, PlannedAccount, PlannedPetition, local};
@@ -26,7 +26,7 @@ use crate::domain::calendar::VietnamCalendar;
 use crate::domain::clock::local_date;
 use crate::domain::petition::{self as law, Channel, Submission};
 use crate::domain::rules::{Law, RuleBook};
-use crate::domain::staff::Role;
+use crate::domain::staff::{Role, Scope};
 use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 use crate::jobs::sweeper::Sweep;
 use crate::vault::Vault;
@@ -108,6 +108,9 @@ pub struct Counts {
     pub deadlines_missed: u64,
     pub deadlines_approaching: u64,
     pub superiors_notified: u64,
+    /// Supervision requests the province supervisors filed, and those the offices answered.
+    pub supervision_filed: u64,
+    pub supervision_answered: u64,
 }
 
 /// Where the petitions stand at the end.
@@ -160,6 +163,13 @@ pub fn apply(
         ids: vec![None; plan.petitions.len()],
         dead: vec![false; plan.petitions.len()],
         counts: Counts::default(),
+        supervisors: accounts
+            .iter()
+            .filter(|a| a.role == Role::Supervisor)
+            .filter_map(|a| a.scope.as_deref()?.parse::<Scope>().ok().map(|s| (a.id, s)))
+            .filter(|(_, scope)| matches!(scope, Scope::Province(_)))
+            .collect(),
+        replies: Vec::new(),
     };
     let agenda = agenda(plan);
     let mut next_sweep = night_after(plan.first_day);
@@ -476,6 +486,10 @@ struct Writer<'a> {
     /// Petitions whose plan the service refused to follow.
     dead: Vec<bool>,
     counts: Counts,
+    /// The province supervisors, who file a supervision request each month.
+    supervisors: Vec<(i64, Scope)>,
+    /// Requests to answer: the night of the reply, the request, its office.
+    replies: Vec<(DateTime<Utc>, i64, i64)>,
 }
 
 impl Writer<'_> {
@@ -486,6 +500,77 @@ impl Writer<'_> {
         self.counts.deadlines_missed += swept.missed as u64;
         self.counts.deadlines_approaching += swept.approaching as u64;
         self.counts.superiors_notified += swept.notices as u64;
+        self.supervise(conn, at)
+    }
+
+    /// On the first night of each month every province's supervisor asks the office with the
+    /// most overdue petitions in the province (at least three) to report on them; most offices
+    /// answer within the 15 working days, some late, some never.
+    fn supervise(&mut self, conn: &mut DbConnection, at: DateTime<Utc>) -> Result<(), ApplyError> {
+        let due: Vec<(i64, i64)> = self
+            .replies
+            .iter()
+            .filter(|(night, ..)| *night <= at)
+            .map(|(_, request, office)| (*request, *office))
+            .collect();
+        self.replies.retain(|(night, ..)| *night > at);
+        for (request, office) in due {
+            let Some(official) = self.staff.official(office) else {
+                continue;
+            };
+            let body =
+                "Ủy ban đã rà soát các trường hợp chậm trả lời và báo cáo tiến độ xử lý từng đơn.";
+            if crate::db::supervision::reply(conn, request, office, body, official, at)?.is_ok() {
+                self.counts.supervision_answered += 1;
+            }
+        }
+        if local_date(at).day() != 1 {
+            return Ok(());
+        }
+        let period = crate::domain::supervision::ReplyPeriod::default();
+        for (supervisor, scope) in self.supervisors.clone() {
+            let offices = crate::db::oversight::offices_in(conn, &scope, None, 100_000)?;
+            let ids: Vec<i64> = offices.iter().map(|o| o.office.id).collect();
+            let overdue = crate::db::oversight::overdue_now(conn, &ids, at.naive_utc())?;
+            let Some((office, count)) = overdue
+                .into_iter()
+                .filter(|(_, n)| *n >= 3)
+                .max_by_key(|(office, n)| (*n, -office))
+            else {
+                continue;
+            };
+            let filing = crate::domain::supervision::Filing {
+                office_id: office,
+                petition_ids: Vec::new(),
+                subject: "Đề nghị báo cáo việc chậm trả lời kiến nghị, phản ánh".into(),
+                body: format!(
+                    "Ban Thường trực Ủy ban Mặt trận Tổ quốc đề nghị cơ quan báo cáo về {count} đơn đã quá hạn trả lời và thời hạn giải quyết dự kiến."
+                ),
+            };
+            let Ok(filed) = crate::db::supervision::file(
+                conn,
+                &filing,
+                supervisor,
+                &scope,
+                period,
+                self.ctx.calendar,
+                at,
+            )?
+            else {
+                continue;
+            };
+            self.counts.supervision_filed += 1;
+            // Six offices in ten answer within a week, two after four weeks (late), two never.
+            let days = match (office + i64::from(local_date(at).month())) % 10 {
+                0..=5 => Some(7),
+                6 | 7 => Some(28),
+                _ => None,
+            };
+            if let Some(days) = days {
+                self.replies
+                    .push((at + Duration::days(days), filed.request.id, office));
+            }
+        }
         Ok(())
     }
 

@@ -290,6 +290,11 @@ fn report_text(plan: &Plan, outcome: &Outcome, seconds: f64) -> String {
          {} events in the record; statistics folded.",
         c.sweeps, c.deadlines_missed, c.deadlines_approaching, c.superiors_notified, s.events
     );
+    let _ = writeln!(
+        out,
+        "Fatherland Front: {} supervision requests filed, {} answered.",
+        c.supervision_filed, c.supervision_answered
+    );
     if c.skipped > 0 || c.extensions_refused > 0 {
         let _ = writeln!(
             out,

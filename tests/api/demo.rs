@@ -74,6 +74,13 @@ async fn a_seeded_year_shows_in_the_statistics_and_its_credentials_work() {
     assert_eq!(written["extensions_refused"], 0, "{out}");
     assert!(written["answered"].as_u64().unwrap() > 200, "{out}");
     assert!(written["deadlines_missed"].as_u64().unwrap() > 0, "{out}");
+    // The province's supervisor pressed an office each month it had overdue petitions.
+    let filed = written["supervision_filed"].as_u64().unwrap();
+    assert!(filed > 0, "{out}");
+    assert!(
+        written["supervision_answered"].as_u64().unwrap() <= filed,
+        "{out}"
+    );
     assert_eq!(out["from"], "2025-11-01");
     assert_eq!(out["to"], "2026-10-31");
 
