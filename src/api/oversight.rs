@@ -14,8 +14,8 @@ use crate::db::stats::query::{self, Slice};
 use crate::db::stats::rollup::ALL;
 use crate::domain::clock::local_date;
 use crate::domain::pagination::paginate;
-use crate::domain::stats::{Level, Metric, Period, PeriodError, Rate, Totals, YearMonth};
-use crate::error::{ApiError, BadInput};
+use crate::domain::stats::{Level, Metric, Period, Rate, Totals, YearMonth};
+use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -88,13 +88,7 @@ pub async fn list_offices(
     let scope = scope(&staff)?;
     let now = crate::db::now();
     let period = match &q.period {
-        Some(given) => Period::parse(given).map_err(|problem: PeriodError| {
-            ApiError::BadRequest(BadInput::Period {
-                field: "period",
-                given: given.clone(),
-                problem,
-            })
-        })?,
+        Some(given) => super::stats::period("period", given)?,
         None => Period::Year(
             YearMonth::of(local_date(now))
                 .map(|m| m.year())

@@ -1,7 +1,7 @@
 //! Accountability statistics (DESIGN §3.7): the definitions, a unit's figures for a period,
 //! rankings, monthly series and the CSV export. Public, and served from the rollups only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
@@ -15,9 +15,10 @@ use crate::db::{Db, DbConnection, DbError};
 use crate::domain::clock::local_date;
 use crate::domain::petition::Kind;
 use crate::domain::stats::metric::ADMINISTRATIVE_DATA;
+use crate::domain::stats::ranking::{self as ranks, Candidate, Ranked};
 use crate::domain::stats::{
     Count, DEFINITIONS_VERSION, Days, Definitions, Figure, Level, Metric, MetricKind, Papi, Period,
-    PeriodError, Rate, Thresholds, YearMonth, distinguishable,
+    PeriodError, Rate, Thresholds, YearMonth,
 };
 use crate::error::{ApiError, BadInput, Missing, ParameterProblem};
 
@@ -66,63 +67,33 @@ pub struct StatsParams {
     pub category: Option<String>,
 }
 
-/// Which figures: a unit and a slice of its petitions.
-struct Selection {
-    level: Level,
-    code: Option<String>,
-    office_id: Option<String>,
-    kind: Option<Kind>,
-    category: Option<String>,
-}
-
-impl Selection {
-    /// The unit's code as the rollups key it, after checking the parameters agree.
-    fn unit_code(&self, field: &'static str) -> Result<String, ApiError> {
-        let required = |field| {
-            ApiError::BadRequest(BadInput::Parameter {
-                field,
-                problem: ParameterProblem::Required,
-            })
-        };
-        let not_allowed = |field| {
-            ApiError::BadRequest(BadInput::Parameter {
-                field,
-                problem: ParameterProblem::NotAllowed,
-            })
-        };
-        match self.level {
-            Level::National => {
-                if self.code.is_some() {
-                    return Err(not_allowed(field));
-                }
-                if self.office_id.is_some() {
-                    return Err(not_allowed("office_id"));
-                }
-                Ok(VIETNAM.to_owned())
-            }
-            Level::Office => {
-                if self.code.is_some() {
-                    return Err(not_allowed(field));
-                }
-                let given = self.office_id.as_deref().ok_or(required("office_id"))?;
-                Ok(office_id(given)?.to_string())
-            }
-            Level::Province | Level::Commune => {
-                if self.office_id.is_some() {
-                    return Err(not_allowed("office_id"));
-                }
-                let given = self.code.as_deref().ok_or(required(field))?;
-                Ok(if self.level == Level::Province {
-                    province_code(field, given)?.to_string()
-                } else {
-                    commune_code(field, given)?.to_string()
-                })
-            }
-        }
+/// The unit `level` and its `code` or `office_id` name, as the rollups key it, after checking
+/// that the parameters agree.
+fn unit_code(level: Level, code: Option<&str>, office: Option<&str>) -> Result<String, ApiError> {
+    let bad = |field, problem| ApiError::BadRequest(BadInput::Parameter { field, problem });
+    let (needs_code, needs_office) = match level {
+        Level::National => (false, false),
+        Level::Office => (false, true),
+        Level::Province | Level::Commune => (true, false),
+    };
+    if code.is_some() && !needs_code {
+        return Err(bad("code", ParameterProblem::NotAllowed));
     }
+    if office.is_some() && !needs_office {
+        return Err(bad("office_id", ParameterProblem::NotAllowed));
+    }
+    let code = || code.ok_or(bad("code", ParameterProblem::Required));
+    Ok(match level {
+        Level::National => VIETNAM.to_owned(),
+        Level::Office => {
+            office_id(office.ok_or(bad("office_id", ParameterProblem::Required))?)?.to_string()
+        }
+        Level::Province => province_code("code", code()?)?.to_string(),
+        Level::Commune => commune_code("code", code()?)?.to_string(),
+    })
 }
 
-fn period(field: &'static str, given: &str) -> Result<Period, ApiError> {
+pub(super) fn period(field: &'static str, given: &str) -> Result<Period, ApiError> {
     Period::parse(given).map_err(|problem: PeriodError| {
         ApiError::BadRequest(BadInput::Period {
             field,
@@ -313,16 +284,11 @@ async fn load(
     params: StatsParams,
     thresholds: Thresholds,
 ) -> Result<(Loaded, Option<Kind>, Option<String>), ApiError> {
-    let selection = Selection {
-        level: params.level.unwrap_or(Level::National),
-        code: params.code,
-        office_id: params.office_id,
-        kind: params.kind,
-        category: params.category,
-    };
-    let code = selection.unit_code("code")?;
+    let level = params.level.unwrap_or(Level::National);
+    let code = unit_code(level, params.code.as_deref(), params.office_id.as_deref())?;
     let period = period("period", &params.period)?;
-    let (level, kind, category) = (selection.level, selection.kind, selection.category.clone());
+    let (kind, category) = (params.kind, params.category);
+    let selected = (kind, category.clone());
     let loaded = db
         .read(move |conn| {
             let unit = match resolve(conn, level, &code, category.as_deref())? {
@@ -348,7 +314,7 @@ async fn load(
             }))
         })
         .await??;
-    Ok((loaded, selection.kind, selection.category))
+    Ok((loaded, selected.0, selected.1))
 }
 
 /// A unit's accountability figures for a period.
@@ -662,19 +628,32 @@ pub async fn ranking(
                 last,
             };
             let codes: Vec<String> = members.iter().map(|(code, _)| code.clone()).collect();
-            let totals = query::totals_of(conn, level, &codes, &slice)?;
-            let ranked = rank(&members, &totals, metric, thresholds, |code| {
-                query::histogram(
-                    conn,
-                    &Unit {
+            let mut totals = query::totals_of(conn, level, &codes, &slice)?;
+            let candidates: Vec<Candidate> = members
+                .iter()
+                .map(|(code, name)| Candidate {
+                    code: code.clone(),
+                    name: name.clone(),
+                    totals: totals.remove(code).unwrap_or_default(),
+                })
+                .collect();
+            // Working days are read only for the units that may be ranked.
+            let mut histograms = HashMap::new();
+            if metric.kind() == MetricKind::Days {
+                for i in ranks::eligible(&candidates, metric, thresholds) {
+                    let unit = Unit {
                         level,
-                        code: code.to_owned(),
+                        code: candidates[i].code.clone(),
                         name: String::new(),
                         parent: None,
-                    },
-                    &slice,
-                )
-            })?;
+                    };
+                    histograms.insert(i, query::histogram(conn, &unit, &slice)?);
+                }
+            }
+            let ranked: Vec<RankedUnit> = ranks::rank(&candidates, &histograms, metric, thresholds)
+                .into_iter()
+                .map(RankedUnit::from)
+                .collect();
             let not_ranked = members.len() - ranked.len();
             Ok(Ok((ranked, not_ranked, rollup::progress(conn)?)))
         })
@@ -698,79 +677,19 @@ pub async fn ranking(
     }))
 }
 
-/// Ranks the members that reach the floor and are not suppressed among their siblings.
-fn rank(
-    members: &[(String, String)],
-    totals: &std::collections::HashMap<String, crate::domain::stats::Totals>,
-    metric: Metric,
-    thresholds: Thresholds,
-    mut histogram: impl FnMut(&str) -> Result<Vec<(u32, u64)>, DbError>,
-) -> Result<Vec<RankedUnit>, DbError> {
-    use crate::domain::stats::{Group, Totals, figure, is_hidden};
-    let all: Vec<Totals> = members
-        .iter()
-        .map(|(code, _)| totals.get(code).copied().unwrap_or_default())
-        .collect();
-    let mut listed: Vec<(String, String, Rate)> = Vec::new();
-    for (i, (code, name)) in members.iter().enumerate() {
-        let own = all[i];
-        let siblings = Group {
-            members: all.clone(),
-            own: Some(i),
-        };
-        if own.base(metric) < thresholds.ranking_floor.max(1)
-            || is_hidden(metric, &own, &[siblings], thresholds.suppression)
-        {
-            continue;
-        }
-        let rate = match metric.kind() {
-            MetricKind::Days => {
-                let hist = histogram(code)?;
-                match figure(metric, &own, &hist, false, thresholds.suppression) {
-                    Figure::Days(d) => Rate {
-                        value: d.value,
-                        n: d.n,
-                        ci_low: None,
-                        ci_high: None,
-                        suppressed: d.suppressed,
-                    },
-                    _ => continue,
-                }
-            }
-            _ => Rate::of(
-                own.successes(metric),
-                own.base(metric),
-                thresholds.suppression,
-            ),
-        };
-        if rate.value.is_some() && !rate.suppressed {
-            listed.push((code.clone(), name.clone(), rate));
+impl From<Ranked> for RankedUnit {
+    fn from(r: Ranked) -> Self {
+        Self {
+            rank: r.rank,
+            code: r.code,
+            name: r.name,
+            value: r.rate.value.unwrap_or(0.0),
+            n: r.rate.n.unwrap_or(0),
+            ci_low: r.rate.ci_low,
+            ci_high: r.rate.ci_high,
+            distinct_from_previous: r.distinct_from_previous,
         }
     }
-    let fewer_is_better = metric.kind() == MetricKind::Days;
-    let key = |r: &Rate| {
-        let v = r.value.unwrap_or(0.0);
-        if fewer_is_better { v } else { -v }
-    };
-    listed.sort_by(|a, b| key(&a.2).total_cmp(&key(&b.2)).then_with(|| a.0.cmp(&b.0)));
-    let mut ranked: Vec<RankedUnit> = Vec::with_capacity(listed.len());
-    for (i, (code, name, rate)) in listed.iter().enumerate() {
-        let better = listed.iter().filter(|o| key(&o.2) < key(rate)).count();
-        ranked.push(RankedUnit {
-            rank: u32::try_from(better + 1).unwrap_or(u32::MAX),
-            code: code.clone(),
-            name: name.clone(),
-            value: rate.value.unwrap_or(0.0),
-            n: rate.n.unwrap_or(0),
-            ci_low: rate.ci_low,
-            ci_high: rate.ci_high,
-            distinct_from_previous: match (i, metric.kind()) {
-                (0, _) | (_, MetricKind::Days) => None,
-                _ => Some(distinguishable(&listed[i - 1].2, rate)),
-            },
-        });
-    }
-    Ok(ranked)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -873,14 +792,8 @@ pub async fn series(
     thresholds: web::Data<Thresholds>,
 ) -> Result<web::Json<SeriesView>, ApiError> {
     let params = params.into_inner();
-    let selection = Selection {
-        level: params.level.unwrap_or(Level::National),
-        code: params.code,
-        office_id: params.office_id,
-        kind: params.kind,
-        category: params.category,
-    };
-    let code = selection.unit_code("code")?;
+    let level = params.level.unwrap_or(Level::National);
+    let code = unit_code(level, params.code.as_deref(), params.office_id.as_deref())?;
     let from = month("from", &params.from)?;
     let to = month("to", &params.to)?;
     let mut months = Vec::new();
@@ -898,12 +811,7 @@ pub async fn series(
             problem: ParameterProblem::OutOfRange,
         }));
     }
-    let (level, kind, category, metric) = (
-        selection.level,
-        selection.kind,
-        selection.category.clone(),
-        params.metric,
-    );
+    let (kind, category, metric) = (params.kind, params.category.clone(), params.metric);
     let suppression = thresholds.suppression;
     let (unit, points, progress) = db
         .read(move |conn| {
@@ -938,7 +846,7 @@ pub async fn series(
         name: unit.name,
         metric,
         kind,
-        category: selection.category,
+        category: params.category,
         points,
         papi: metric.papi(),
         caveat: ADMINISTRATIVE_DATA,

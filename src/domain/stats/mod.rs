@@ -13,6 +13,7 @@ pub mod level;
 pub mod metric;
 pub mod period;
 pub mod quantile;
+pub mod ranking;
 pub mod suppression;
 
 pub use figures::{Count, Figure, Group, Totals, figure, is_hidden};
