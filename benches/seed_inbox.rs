@@ -43,6 +43,11 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{PgConnection, QueryableByName, SqliteConnection};
 use tiengdan::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 
+#[path = "common/spread.rs"]
+mod spread;
+use spread::Spread;
+use tiengdan::domain::category::DEFAULT_CATEGORIES;
+
 const ROWS_PER_INSERT: usize = 1_000;
 const ROWS_PER_TRANSACTION: usize = 50_000;
 
@@ -61,18 +66,6 @@ const STATUSES: [(&str, u64); 4] = [
     ("accepted", 45),
     ("answered", 12),
     ("closed", 8),
-];
-const CATEGORIES: [&str; 10] = [
-    "land",
-    "environment",
-    "traffic",
-    "public_order",
-    "social_welfare",
-    "health",
-    "education",
-    "admin_procedures",
-    "officials_conduct",
-    "other",
 ];
 const TEXTS: [(&str, &str); 8] = [
     (
@@ -175,34 +168,6 @@ struct Id {
     id: i64,
 }
 
-/// SplitMix64: a fixed, reproducible spread of values without a `rand` dependency.
-struct Spread(u64);
-
-impl Spread {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn weighted<'a>(&mut self, table: &[(&'a str, u64)]) -> &'a str {
-        let total: u64 = table.iter().map(|(_, w)| w).sum();
-        let mut pick = self.below(total);
-        for (value, weight) in table {
-            if pick < *weight {
-                return value;
-            }
-            pick -= weight;
-        }
-        table[table.len() - 1].0
-    }
-}
-
 fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
@@ -287,7 +252,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                 let n = (loaded + r) as u64;
                 let kind = spread.weighted(&KINDS);
                 let status = spread.weighted(&STATUSES);
-                let category = CATEGORIES[spread.below(10) as usize];
+                let category =
+                    DEFAULT_CATEGORIES[spread.below(DEFAULT_CATEGORIES.len() as u64) as usize].0;
                 let (title, description) = TEXTS[spread.below(TEXTS.len() as u64) as usize];
                 let in_person = spread.below(10) == 0;
                 let received_at = now - Duration::seconds(spread.below(year) as i64);

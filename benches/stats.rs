@@ -44,36 +44,12 @@ use tiengdan::domain::calendar::VietnamCalendar;
 use tiengdan::domain::clock::{end_of_day, local_date};
 use tiengdan::domain::stats::{Level, Period, YearMonth};
 
+#[path = "common/spread.rs"]
+mod spread;
+use spread::Spread;
+use tiengdan::domain::category::DEFAULT_CATEGORIES;
+
 const ROWS_PER_INSERT: usize = 500;
-
-const CATEGORIES: [&str; 10] = [
-    "land",
-    "environment",
-    "traffic",
-    "public_order",
-    "social_welfare",
-    "health",
-    "education",
-    "admin_procedures",
-    "officials_conduct",
-    "other",
-];
-
-/// SplitMix64: a fixed, reproducible spread of values.
-struct Spread(u64);
-
-impl Spread {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 #[derive(QueryableByName)]
 struct OfficeRow {
@@ -331,7 +307,7 @@ fn load(
         } else {
             "recommendation"
         };
-        let category = CATEGORIES[spread.below(10) as usize];
+        let category = DEFAULT_CATEGORIES[spread.below(DEFAULT_CATEGORIES.len() as u64) as usize].0;
         let online = spread.below(10) < 9;
         let received = now - Duration::seconds(spread.below(year) as i64 + 3600);
         let day = |n: i64| {

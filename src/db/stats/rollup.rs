@@ -198,12 +198,13 @@ pub fn rebuild(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usiz
         }
         write_changes(c, &changes)?;
         save_tracks(c, &tracks)?;
-        advance(c, last, crate::db::now().naive_utc())?;
-        if last == 0 {
-            diesel::update(stats_progress::table.find(1))
-                .set(stats_progress::folded_at.eq(None::<NaiveDateTime>))
-                .execute(c)?;
-        }
+        // An empty record leaves the rollups as never folded.
+        diesel::update(stats_progress::table.find(1))
+            .set((
+                stats_progress::seq.eq(last),
+                stats_progress::folded_at.eq((last > 0).then(|| crate::db::now().naive_utc())),
+            ))
+            .execute(c)?;
         Ok(total)
     })
 }
