@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::super::schema::{communes, offices, provinces, stats_cells, stats_days};
+use super::super::schema::{communes, offices, provinces, stats_days};
 use super::super::{DbConnection, DbError};
-use super::rollup::{ALL, COUNTERS, CounterValues, VIETNAM, tally};
+use super::rollup::{ALL, VIETNAM};
 use crate::domain::stats::{
     Figure, Group, Level, Metric, Period, Tally, Totals, YearMonth, figure, is_hidden,
 };
@@ -88,10 +88,6 @@ pub struct Slice<'a> {
     pub first: YearMonth,
     pub last: YearMonth,
 }
-
-type Backend = <DbConnection as diesel::Connection>::Backend;
-
-type Row = (String, String, String, String, i32, CounterValues);
 
 /// A key and its counters summed by the database (see [`summed`]).
 #[derive(diesel::QueryableByName)]
@@ -174,6 +170,7 @@ enum Cond<'a> {
     Is(&'static str, &'a str),
     /// Any value but "all" (`*`): the breakdown's own cells.
     NotAll(&'static str),
+    In(&'static str, &'a [String]),
 }
 
 /// Sums in the database the counters of the cells the conditions select, per `group` (columns,
@@ -192,7 +189,11 @@ fn summed(
     let key = if group.is_empty() {
         "''".to_owned()
     } else {
-        group.join(" || '|' || ")
+        group
+            .iter()
+            .map(|column| format!("CAST({column} AS TEXT)"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ")
     };
     let mut sql = format!("SELECT {key} AS key");
     for column in Tally::COLUMNS {
@@ -223,6 +224,18 @@ fn summed(
             Cond::NotAll(column) => {
                 let _ = write!(sql, " AND {column} <> '{ALL}'");
             }
+            Cond::In(column, values) => {
+                let mut placeholders = Vec::with_capacity(values.len());
+                for value in values.iter() {
+                    binds.push(value.as_str());
+                    placeholders.push(if postgres {
+                        format!("${}", binds.len())
+                    } else {
+                        "?".to_owned()
+                    });
+                }
+                let _ = write!(sql, " AND {column} IN ({})", placeholders.join(", "));
+            }
         }
     }
     if !group.is_empty() {
@@ -239,40 +252,6 @@ fn summed(
         .iter()
         .map(|row| (row.key.clone(), Summed::totals(row)))
         .collect())
-}
-
-/// Sums rows per key: the counters over the slice's months, the overdue petitions at its end.
-fn sum_by<K: std::hash::Hash + Eq>(
-    rows: Vec<Row>,
-    slice: &Slice,
-    key: impl Fn(&Row) -> K,
-) -> HashMap<K, Totals> {
-    let first = slice.first.key();
-    let mut sums: HashMap<K, Totals> = HashMap::new();
-    for row in rows {
-        let entry = sums.entry(key(&row)).or_default();
-        let t = tally(row.5);
-        entry.overdue_open += t.overdue_change;
-        if row.4 >= first {
-            entry.tally.add(&t);
-        }
-    }
-    sums
-}
-
-macro_rules! cells {
-    () => {
-        stats_cells::table
-            .select((
-                stats_cells::level,
-                stats_cells::unit,
-                stats_cells::kind,
-                stats_cells::category,
-                stats_cells::month,
-                COUNTERS,
-            ))
-            .into_boxed::<Backend>()
-    };
 }
 
 /// The unit's totals over the slice.
@@ -411,33 +390,37 @@ pub fn monthly(
     first: YearMonth,
     last: YearMonth,
 ) -> Result<Vec<(YearMonth, Totals)>, DbError> {
-    let rows: Vec<Row> = cells!()
-        .filter(stats_cells::level.eq(unit.level.code()))
-        .filter(stats_cells::unit.eq(&unit.code))
-        .filter(stats_cells::kind.eq(kind))
-        .filter(stats_cells::category.eq(category))
-        .filter(stats_cells::month.le(last.key()))
-        .order(stats_cells::month)
-        .load(conn)?;
-    let mut by_month: HashMap<i32, Tally> = HashMap::new();
-    for row in rows {
-        by_month.entry(row.4).or_default().add(&tally(row.5));
-    }
-    let mut overdue = 0;
-    let mut keys: Vec<i32> = by_month.keys().copied().collect();
-    keys.sort_unstable();
-    for k in keys.iter().filter(|k| **k < first.key()) {
-        overdue += by_month[k].overdue_change;
-    }
+    // Per month: the counters of the months from `first`, the overdue changes of all.
+    let conds = [
+        Cond::Is("level", unit.level.code()),
+        Cond::Is("unit", &unit.code),
+        Cond::Is("kind", kind),
+        Cond::Is("category", category),
+    ];
+    let slice = Slice {
+        kind,
+        category,
+        first,
+        last,
+    };
+    let by_month: HashMap<i32, Totals> = summed(conn, &["month"], &conds, &slice)?
+        .into_iter()
+        .filter_map(|(key, totals)| Some((key.parse().ok()?, totals)))
+        .collect();
+    let mut overdue: i64 = by_month
+        .iter()
+        .filter(|(month, _)| **month < first.key())
+        .map(|(_, t)| t.overdue_open)
+        .sum();
     let mut out = Vec::new();
     let mut month = Some(first);
     while let Some(m) = month.filter(|m| *m <= last) {
-        let tally = by_month.get(&m.key()).copied().unwrap_or_default();
-        overdue += tally.overdue_change;
+        let totals = by_month.get(&m.key()).copied().unwrap_or_default();
+        overdue += totals.overdue_open;
         out.push((
             m,
             Totals {
-                tally,
+                tally: totals.tally,
                 overdue_open: overdue,
             },
         ));
@@ -648,14 +631,13 @@ pub fn totals_of(
 ) -> Result<HashMap<String, Totals>, DbError> {
     let mut all = HashMap::new();
     for chunk in codes.chunks(500) {
-        let rows: Vec<Row> = cells!()
-            .filter(stats_cells::level.eq(level.code()))
-            .filter(stats_cells::unit.eq_any(chunk))
-            .filter(stats_cells::kind.eq(slice.kind))
-            .filter(stats_cells::category.eq(slice.category))
-            .filter(stats_cells::month.le(slice.last.key()))
-            .load(conn)?;
-        all.extend(sum_by(rows, slice, |r| r.1.clone()));
+        let conds = [
+            Cond::Is("level", level.code()),
+            Cond::In("unit", chunk),
+            Cond::Is("kind", slice.kind),
+            Cond::Is("category", slice.category),
+        ];
+        all.extend(summed(conn, &["unit"], &conds, slice)?);
     }
     Ok(all)
 }
