@@ -25,6 +25,7 @@ pub mod rules;
 pub mod schema;
 pub mod seed;
 pub mod snapshot;
+mod statement;
 pub mod stats;
 pub mod supervision;
 pub mod sweep;

@@ -505,3 +505,53 @@ async fn bad_statistics_requests_are_refused_clearly() {
     assert_eq!(empty["rates"]["response_rate"]["value"], Value::Null);
     assert_eq!(empty["as_of"]["seq"], 0);
 }
+
+/// Writes a rollup cell of all kinds and categories, as the fold would, with `received`.
+fn cell(app: &TestApp, level: &str, unit: &str, parent: &str, month: i32, received: i64) {
+    use tiengdan::db::schema::stats_cells as c;
+    diesel::insert_into(c::table)
+        .values((
+            c::level.eq(level),
+            c::unit.eq(unit),
+            c::parent.eq(parent),
+            c::month.eq(month),
+            c::kind.eq("*"),
+            c::category.eq("*"),
+            c::received.eq(received),
+        ))
+        .execute(&mut app.db())
+        .unwrap();
+}
+
+fn received(report: &Value) -> &Value {
+    &report["counts"]["received"]
+}
+
+/// A province whose petitions are one per commune cannot publish its total; one whose total
+/// is far above what its communes could hide publishes it.
+#[actix_web::test]
+async fn a_total_made_of_tiny_parts_is_hidden() {
+    let app = spawn_app_with(|_| {}).await;
+    let communes: Vec<String> = {
+        use tiengdan::db::schema::communes as c;
+        c::table
+            .filter(c::province_code.eq("01"))
+            .order(c::code)
+            .select(c::code)
+            .limit(6)
+            .load(&mut app.db())
+            .unwrap()
+    };
+    for code in &communes {
+        cell(&app, "commune", code, "01", 202_503, 1);
+    }
+    cell(&app, "province", "01", "VN", 202_503, 6);
+    cell(&app, "province", "79", "VN", 202_503, 900);
+    cell(&app, "commune", "25747", "79", 202_503, 900);
+    cell(&app, "national", "VN", "", 202_503, 906);
+    let get = |code: &str| format!("/v1/stats?level=province&code={code}&period=2025-03");
+    let hanoi = app.get_json(&get("01")).await;
+    assert_eq!(received(&hanoi)["suppressed"], true, "{hanoi}");
+    let hcm = app.get_json(&get("79")).await;
+    assert_eq!(received(&hcm), &json!({"value": 900, "suppressed": false}));
+}

@@ -9,10 +9,13 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::super::schema::{communes, offices, provinces, stats_days};
+use super::super::statement::Statement;
 use super::super::{DbConnection, DbError};
 use super::rollup::{ALL, VIETNAM};
+use crate::domain::petition::Kind;
 use crate::domain::stats::{
     Figure, Group, Level, Metric, Period, Tally, Totals, YearMonth, figure, is_hidden,
+    parts_can_hide,
 };
 
 /// A unit statistics are published for.
@@ -183,71 +186,58 @@ fn summed(
     conds: &[Cond],
     slice: &Slice,
 ) -> Result<HashMap<String, Totals>, DbError> {
-    use std::fmt::Write as _;
-    let postgres = matches!(conn, DbConnection::Postgres(_));
     let (first, last) = (slice.first.key(), slice.last.key());
-    let key = if group.is_empty() {
-        "''".to_owned()
+    let mut sql = Statement::new();
+    sql.sql("SELECT ");
+    if group.is_empty() {
+        sql.sql("''");
     } else {
-        group
-            .iter()
-            .map(|column| format!("CAST({column} AS TEXT)"))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ")
-    };
-    let mut sql = format!("SELECT {key} AS key");
+        sql.sql(
+            group
+                .iter()
+                .map(|column| format!("CAST({column} AS TEXT)"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || "),
+        );
+    }
+    sql.sql(" AS key");
     for column in Tally::COLUMNS {
         if *column == "overdue_change" {
-            sql.push_str(", CAST(0 AS BIGINT) AS overdue_change");
+            sql.sql(", CAST(0 AS BIGINT) AS overdue_change");
         } else {
-            let _ = write!(
-                sql,
-                ", CAST(COALESCE(SUM(CASE WHEN month >= {first} THEN {column} ELSE 0 END), 0) AS BIGINT) AS {column}"
-            );
+            sql.sql(", CAST(COALESCE(SUM(CASE WHEN month >= ")
+                .integer(first)
+                .sql(format!(
+                    " THEN {column} ELSE 0 END), 0) AS BIGINT) AS {column}"
+                ));
         }
     }
-    let _ = write!(
-        sql,
-        ", CAST(COALESCE(SUM(overdue_change), 0) AS BIGINT) AS overdue_open FROM stats_cells WHERE month <= {last}"
-    );
-    let mut binds = Vec::new();
+    sql.sql(", CAST(COALESCE(SUM(overdue_change), 0) AS BIGINT) AS overdue_open FROM stats_cells WHERE month <= ")
+        .integer(last);
     for cond in conds {
         match cond {
             Cond::Is(column, value) => {
-                binds.push(*value);
-                if postgres {
-                    let _ = write!(sql, " AND {column} = ${}", binds.len());
-                } else {
-                    let _ = write!(sql, " AND {column} = ?");
-                }
+                sql.sql(format!(" AND {column} = ")).text(value);
             }
             Cond::NotAll(column) => {
-                let _ = write!(sql, " AND {column} <> '{ALL}'");
+                sql.sql(format!(" AND {column} <> '{ALL}'"));
             }
             Cond::In(column, values) => {
-                let mut placeholders = Vec::with_capacity(values.len());
-                for value in values.iter() {
-                    binds.push(value.as_str());
-                    placeholders.push(if postgres {
-                        format!("${}", binds.len())
-                    } else {
-                        "?".to_owned()
-                    });
+                sql.uncached().sql(format!(" AND {column} IN ("));
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        sql.sql(", ");
+                    }
+                    sql.text(value);
                 }
-                let _ = write!(sql, " AND {column} IN ({})", placeholders.join(", "));
+                sql.sql(")");
             }
         }
     }
     if !group.is_empty() {
-        let _ = write!(sql, " GROUP BY {}", group.join(", "));
+        sql.sql(format!(" GROUP BY {}", group.join(", ")));
     }
-    let rows: Vec<Summed> = crate::on_backend!(conn, |c| {
-        let mut query = diesel::sql_query(sql.as_str()).into_boxed();
-        for value in &binds {
-            query = query.bind::<Text, _>(*value);
-        }
-        query.load(c)
-    })?;
+    let rows: Vec<Summed> = crate::on_backend!(conn, |c| sql.load(c))?;
     Ok(rows
         .iter()
         .map(|row| (row.key.clone(), Summed::totals(row)))
@@ -494,6 +484,46 @@ fn parent_unit(conn: &mut DbConnection, unit: &Unit) -> Result<Option<Unit>, DbE
     find_unit(conn, level, code)
 }
 
+/// How many parts a unit's total and its all-categories total can be split into at most.
+#[derive(diesel::QueryableByName)]
+struct Bounds {
+    /// The reference's provinces, a province's communes and its province-level offices, a
+    /// commune's offices. Offices never move and the reference only grows, so every unit with
+    /// cells under the unit is counted.
+    #[diesel(sql_type = BigInt)]
+    parts: i64,
+    /// Every category there is (none is ever deleted).
+    #[diesel(sql_type = BigInt)]
+    categories: i64,
+}
+
+/// The [`Bounds`] of `unit`, in one statement.
+fn bounds(conn: &mut DbConnection, unit: &Unit) -> Result<(usize, usize), DbError> {
+    let mut sql = Statement::new();
+    sql.sql("SELECT ");
+    match unit.level {
+        Level::National => sql.sql("(SELECT COUNT(*) FROM provinces)"),
+        Level::Province => sql
+            .sql("(SELECT COUNT(*) FROM communes WHERE province_code = ")
+            .text(&unit.code)
+            .sql(") + (SELECT COUNT(*) FROM offices WHERE level = 'province' AND province_code = ")
+            .text(&unit.code)
+            .sql(")"),
+        Level::Commune => sql
+            .sql("(SELECT COUNT(*) FROM offices WHERE commune_code = ")
+            .text(&unit.code)
+            .sql(")"),
+        Level::Office => sql.sql("CAST(0 AS BIGINT)"),
+    };
+    sql.sql(" AS parts, (SELECT COUNT(*) FROM categories) AS categories");
+    let found: Vec<Bounds> = crate::on_backend!(conn, |c| sql.load(c))?;
+    let size = |n: i64| usize::try_from(n).unwrap_or(usize::MAX);
+    let found = found
+        .first()
+        .ok_or_else(|| DbError::Corrupt("no bounds".into()))?;
+    Ok((size(found.parts), size(found.categories)))
+}
+
 /// Which metrics of a unit its own groups hide: primary suppression, then complementary
 /// against its siblings, its parts, its kinds, its categories and the periods around it.
 fn hidden_by_groups(
@@ -512,21 +542,24 @@ fn hidden_by_groups(
             Some(((unit.level.code().to_owned(), unit.code.clone()), *own)),
         ));
     }
-    if unit.level != Level::Office {
+    // Where the unit is the total of a group, the group matters only if it could hide that
+    // total; far above the threshold it cannot, whatever its members hold, and is not read.
+    let (parts_at_most, categories_at_most) = bounds(conn, unit)?;
+    if unit.level != Level::Office && parts_can_hide(own, parts_at_most, threshold) {
         groups.push(group(parts(conn, &unit.code, slice)?, None));
     }
-    let kinds = breakdown(conn, unit, slice, true)?;
-    groups.push(if slice.kind == ALL {
-        group(kinds, None)
-    } else {
-        group(kinds, Some((slice.kind.to_owned(), *own)))
-    });
-    let categories = breakdown(conn, unit, slice, false)?;
-    groups.push(if slice.category == ALL {
-        group(categories, None)
-    } else {
-        group(categories, Some((slice.category.to_owned(), *own)))
-    });
+    if slice.kind != ALL {
+        let kinds = breakdown(conn, unit, slice, true)?;
+        groups.push(group(kinds, Some((slice.kind.to_owned(), *own))));
+    } else if parts_can_hide(own, Kind::ALL.len(), threshold) {
+        groups.push(group(breakdown(conn, unit, slice, true)?, None));
+    }
+    if slice.category != ALL {
+        let categories = breakdown(conn, unit, slice, false)?;
+        groups.push(group(categories, Some((slice.category.to_owned(), *own))));
+    } else if parts_can_hide(own, categories_at_most, threshold) {
+        groups.push(group(breakdown(conn, unit, slice, false)?, None));
+    }
     Ok(Metric::ALL
         .into_iter()
         .map(|metric| is_hidden(metric, own, &groups, threshold))

@@ -20,7 +20,7 @@ use super::fold::Tally;
 use super::interval::Rate;
 use super::metric::{Metric, MetricKind};
 use super::quantile::Days;
-use super::suppression::{is_small, suppress};
+use super::suppression::{is_small, suppress, total_can_be_hidden};
 
 /// A unit's counters summed over a period, with its overdue petitions at the period's end.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -85,6 +85,15 @@ pub struct Group {
     pub members: Vec<Totals>,
     /// The unit's place among the members; `None` when the unit is the group's total.
     pub own: Option<usize>,
+}
+
+/// Whether a group of at most `members` parts, with the unit as their total, could hide any
+/// of the unit's figures (see [`total_can_be_hidden`]). When it cannot, the group
+/// changes nothing and need not be read.
+pub fn parts_can_hide(own: &Totals, members: usize, threshold: u64) -> bool {
+    Metric::ALL
+        .into_iter()
+        .any(|metric| total_can_be_hidden(own.base(metric), members, threshold))
 }
 
 /// Whether `metric` of a unit with `own` totals must be published as suppressed.

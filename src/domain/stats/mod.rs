@@ -16,7 +16,7 @@ pub mod quantile;
 pub mod ranking;
 pub mod suppression;
 
-pub use figures::{Count, Figure, Group, Totals, figure, is_hidden};
+pub use figures::{Count, Figure, Group, Totals, figure, is_hidden, parts_can_hide};
 pub use fold::{Cell, Changes, Happening, Tally, Track};
 pub use interval::{Rate, Z_95, distinguishable, wilson};
 pub use level::Level;
@@ -26,7 +26,7 @@ pub use metric::{
 };
 pub use period::{Period, PeriodError, YearMonth};
 pub use quantile::{Days, quantile, quantile_histogram};
-pub use suppression::{Suppression, is_small, suppress, suppress_with};
+pub use suppression::{Suppression, is_small, suppress, suppress_with, total_can_be_hidden};
 
 /// Cells with 0 < n below this are published as null with `suppressed: true` (DESIGN §3.7:
 /// default 5, configurable). Five is the common floor of official small-cell rules: below it,

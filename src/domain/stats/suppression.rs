@@ -97,6 +97,16 @@ pub fn suppress_with(cells: &[u64], forced: &[bool], threshold: u64) -> Suppress
     }
 }
 
+/// Whether [`suppress`] can hide the total of a group of at most `cells` cells that add up
+/// to `total`. It hides the total only once every non-zero cell is hidden and the group is
+/// still unprotected: k non-zero cells with `total − (k − 1) < threshold`, so k ≥
+/// `total − threshold + 2`, and k ≤ `cells`. When this is `false`, no cell values can make
+/// the total hidden, and a caller that needs only the total's fate need not read the cells.
+pub fn total_can_be_hidden(total: u64, cells: usize, threshold: u64) -> bool {
+    let cells = u64::try_from(cells).unwrap_or(u64::MAX);
+    total > 0 && total.saturating_add(2) <= cells.saturating_add(threshold)
+}
+
 /// No hidden cell can be recovered, or pinned below the threshold, from the published cells
 /// and total, given that a hidden cell holds at least 1.
 fn protected(cells: &[u64], hidden: &[bool], threshold: u64) -> bool {
@@ -186,6 +196,20 @@ mod tests {
     }
 
     #[test]
+    fn a_total_far_above_its_cells_and_the_threshold_is_never_hidden() {
+        // Five cells of 1 and a threshold of 5: 5 − 4 < 5, the total goes.
+        assert!(suppress(&[1, 1, 1, 1, 1], 5).total);
+        assert!(total_can_be_hidden(5, 5, 5));
+        // Eight in five cells: at worst 8 − 4 = 4 < 5, still possible.
+        assert!(total_can_be_hidden(8, 5, 5));
+        // Nine in five cells: at worst 9 − 4 = 5, protected whatever the cells.
+        assert!(!total_can_be_hidden(9, 5, 5));
+        assert!(!total_can_be_hidden(0, 5, 5));
+        // Small totals are hidden by themselves, whatever the cells.
+        assert!(total_can_be_hidden(4, 1, 5));
+    }
+
+    #[test]
     fn a_threshold_of_one_or_zero_hides_nothing() {
         assert_eq!(suppress(&[1, 2, 3], 1).hidden(), 0);
         assert_eq!(suppress(&[1, 2, 3], 0).hidden(), 0);
@@ -235,6 +259,20 @@ mod tests {
                 if *count == 0 && *hidden {
                     prop_assert!(s.total);
                 }
+            }
+        }
+
+        /// A hidden total is always one [`total_can_be_hidden`] allows, for the group's own
+        /// size and any larger bound.
+        #[test]
+        fn a_hidden_total_is_foreseen(
+            cells in prop::collection::vec(prop_oneof![3 => 0u64..4, 1 => 0u64..30], 0..12),
+            extra in 0usize..5,
+            threshold in 0u64..12,
+        ) {
+            let total: u64 = cells.iter().sum();
+            if suppress(&cells, threshold).total {
+                prop_assert!(total_can_be_hidden(total, cells.len() + extra, threshold));
             }
         }
 
