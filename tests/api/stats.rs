@@ -527,6 +527,37 @@ fn received(report: &Value) -> &Value {
     &report["counts"]["received"]
 }
 
+/// A province that holds all of a month's petitions of the nation is hidden with the nation,
+/// whose month is hidden beside a small month of another province: the provinces' published
+/// months would otherwise add up to it.
+#[actix_web::test]
+async fn a_province_equal_to_a_hidden_nation_is_hidden_with_it() {
+    let app = spawn_app_with(|_| {}).await;
+    // January: 3 in Hồ Chí Minh City (79); February: 6 in Hà Nội (01).
+    cell(&app, "national", "VN", "", 202_501, 3);
+    cell(&app, "province", "79", "VN", 202_501, 3);
+    cell(&app, "national", "VN", "", 202_502, 6);
+    cell(&app, "province", "01", "VN", 202_502, 6);
+    cell(&app, "commune", "00004", "01", 202_502, 6);
+    let nation = app
+        .get_json("/v1/stats?level=national&period=2025-02")
+        .await;
+    assert_eq!(received(&nation)["suppressed"], true, "{nation}");
+    let hanoi = app
+        .get_json("/v1/stats?level=province&code=01&period=2025-02")
+        .await;
+    assert_eq!(
+        received(&hanoi),
+        &json!({"value": null, "suppressed": true}),
+        "{hanoi}"
+    );
+    // Only the figures equal to hidden ones go: no answers anywhere, and that is published.
+    assert_eq!(
+        hanoi["counts"]["answered"],
+        json!({"value": 0, "suppressed": false})
+    );
+}
+
 /// A province whose petitions are one per commune cannot publish its total; one whose total
 /// is far above what its communes could hide publishes it.
 #[actix_web::test]

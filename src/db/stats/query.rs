@@ -476,10 +476,13 @@ fn parent_unit(conn: &mut DbConnection, unit: &Unit) -> Result<Option<Unit>, DbE
     let Some(code) = &unit.parent else {
         return Ok(None);
     };
-    let level = match code.len() {
-        2 => Level::Province,
-        5 => Level::Commune,
-        _ => Level::National,
+    let level = match unit.level {
+        Level::National => return Ok(None),
+        Level::Province => Level::National,
+        Level::Commune => Level::Province,
+        // An office outside any commune is a part of its province (codes of two digits).
+        Level::Office if code.len() == 2 => Level::Province,
+        Level::Office => Level::Commune,
     };
     find_unit(conn, level, code)
 }
