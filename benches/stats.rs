@@ -23,7 +23,9 @@
 //! code) and times it; then, for one month six months back, computes the nation's and one
 //! province's (Hà Nội, 01) figures 30 times each through `db::stats::query::report` (what
 //! `GET /v1/stats` runs when the rollups changed since it last computed them: the figures with
-//! every suppression group; "cold"), 30 times through the report cache as the handler uses it
+//! their suppression groups, skipping those that cannot hide a total this large; "cold"), 30
+//! times with a threshold so high that no group is skipped ("all groups", the reads a unit of
+//! small counts needs), 30 times through the report cache as the handler uses it
 //! between two folds ("cached": the watermark read and a lookup), and 5 times each with one
 //! `GROUP BY kind` over `petitions` joined to answers, ratings and answer clocks, and prints
 //! the medians and their ratios. It checks that received, answered, answered on time, rated and
@@ -50,6 +52,9 @@ use spread::Spread;
 use tiengdan::domain::category::DEFAULT_CATEGORIES;
 
 const ROWS_PER_INSERT: usize = 500;
+
+/// A suppression threshold no count reaches: every group of a report is read.
+const EVERY_GROUP: u64 = 1 << 40;
 
 #[derive(QueryableByName)]
 struct OfficeRow {
@@ -136,8 +141,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         YearMonth::of(local_date((now - Duration::days(180)).and_utc())).ok_or("no month")?;
     println!("figures for {month}, medians:");
     println!(
-        "{:<10} {:>12} {:>12} {:>14} {:>11} {:>11}",
-        "unit", "cold (ms)", "cached (ms)", "GROUP BY (ms)", "vs cold", "vs cached"
+        "{:<10} {:>10} {:>12} {:>12} {:>14} {:>9} {:>13} {:>11}",
+        "unit",
+        "cold (ms)",
+        "all groups",
+        "cached (ms)",
+        "GROUP BY (ms)",
+        "vs cold",
+        "vs all groups",
+        "vs cached"
     );
     for (level, code) in [(Level::National, "VN"), (Level::Province, "01")] {
         let unit = db
@@ -151,6 +163,17 @@ fn main() -> Result<(), Box<dyn Error>> {
                 query::report(conn, &unit, "*", "*", Period::Month(month), 5)
             })?);
             ours.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+        // The same, when every group must be read: a threshold no figure reaches makes each
+        // total one its parts could hide, so no group is skipped (the figures are all hidden;
+        // the reads are those of small counts at the real threshold).
+        let mut every_group = Vec::new();
+        for _ in 0..30 {
+            let started = Instant::now();
+            db.blocking_write(|conn| {
+                query::report(conn, &unit, "*", "*", Period::Month(month), EVERY_GROUP)
+            })?;
+            every_group.push(started.elapsed().as_secs_f64() * 1e3);
         }
         // What GET /v1/stats does between two folds: read the watermark, find the report.
         let cache = query::ReportCache::default();
@@ -180,14 +203,21 @@ fn main() -> Result<(), Box<dyn Error>> {
             sums = db.blocking_write(|conn| group_by(conn, month, level, code))?;
             theirs.push(started.elapsed().as_secs_f64() * 1e3);
         }
-        let (ours, cached, theirs) = (median(&mut ours), median(&mut cached), median(&mut theirs));
+        let (ours, every_group, cached, theirs) = (
+            median(&mut ours),
+            median(&mut every_group),
+            median(&mut cached),
+            median(&mut theirs),
+        );
         println!(
-            "{:<10} {:>12.2} {:>12.3} {:>14.1} {:>10.0}x {:>10.0}x",
+            "{:<10} {:>10.2} {:>12.2} {:>12.3} {:>14.1} {:>8.0}x {:>12.0}x {:>10.0}x",
             level.code(),
             ours,
+            every_group,
             cached,
             theirs,
             theirs / ours,
+            theirs / every_group,
             theirs / cached
         );
         let totals = report.ok_or("no report")?.totals;
