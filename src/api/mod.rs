@@ -94,6 +94,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(workflow::extend)
                 .service(workflow::answer)
                 .service(workflow::close)
+                .service(workflow::notify)
                 .service(workflow::reveal_identity)
                 .service(track::track)
                 .service(auth::login)
@@ -178,7 +179,7 @@ Administrative units: General Statistics Office of Viet Nam, 2025 arrangement (3
         (name = "calendar", description = "Vietnam's working-day calendar and the deadline calculator (Civil Code art. 147-148)"),
         (name = "petitions", description = "Complaints, denunciations, recommendations and feedback, as partner apps submit and follow them"),
         (name = "staff", description = "Officials, office heads, supervisors and admins: sign-in and accounts"),
-        (name = "workflow", description = "What officials do with a petition: accept, reject, transfer, extend, answer, close"),
+        (name = "workflow", description = "What officials do with a petition: accept, reject, transfer, extend, answer, close, and notify a denouncer of the acceptance"),
         (name = "tracking", description = "A citizen following one petition with its tracking code and receipt secret"),
         (name = "statistics", description = "Accountability statistics and their definitions (docs/METRICS.md)"),
         (name = "oversight", description = "Fatherland Front supervision (DESIGN §3.8): overdue queues in a supervisor's scope, and supervision requests to offices with their own reply clock"),

@@ -1,5 +1,5 @@
-//! The workflow over HTTP (DESIGN §3.3): officials accept, reject, transfer, extend, answer
-//! and close; citizens rate. Each is a POST on `/v1/petitions/{id}/…`, allowed only from its
+//! The workflow over HTTP (DESIGN §3.3): officials accept, reject, transfer, extend, answer,
+//! close and notify a denouncer of the acceptance; citizens rate. Each is a POST on `/v1/petitions/{id}/…`, allowed only from its
 //! states (409 with the allowed actions otherwise) and roles, and appends an event.
 
 use actix_web::http::StatusCode;
@@ -17,7 +17,7 @@ use crate::auth::caller::Caller;
 use crate::auth::staff::Staff;
 use crate::db::events::Actor;
 use crate::db::petitions::{self, ActError, PetitionRow};
-use crate::db::workflow::{self, NotExtendable};
+use crate::db::workflow::{self, NoNoticeDue, NotExtendable};
 use crate::db::{Db, DbConnection};
 use crate::domain::clock::{ClockName, Complexity};
 use crate::domain::petition::{Fault, Violation};
@@ -482,6 +482,47 @@ pub async fn close(
         payload,
         |conn, p, actor, _: &EmptyBody, _: &Law| {
             workflow::close(conn, p, actor, crate::db::now()).map_err(acted)
+        },
+    )
+    .await
+}
+
+/// Record that the denouncer was notified of the acceptance and of what will be resolved
+/// (Law on Denunciations 25/2018/QH14 art. 29, within 5 working days of the acceptance): the
+/// denunciation's `notify` clock ends, and it no longer counts as overdue for it.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    request_body(content = EmptyBody, description = "Empty, or `{}`"),
+    security(("staff_token" = [])),
+    responses(
+        (status = 200, description = "Notified: the `notify` clock is met, or missed if its due time had passed", body = PetitionView),
+        (status = 400, description = "Not JSON, not a petition id, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an official or office head (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not a petition of the caller's office (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not accepted (`wrong_state`), or no notice is due: not a denunciation, or notified already (`no_notice_due`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown fields, or a reused `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/petitions/{id}/notify")]
+pub async fn notify(
+    req: HttpRequest,
+    staff: Staff,
+    payload: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        req,
+        staff,
+        HANDLERS,
+        "notify",
+        payload,
+        |conn, p, actor, _: &EmptyBody, _: &Law| {
+            workflow::notify(conn, p, actor, crate::db::now())
+                .map_err(acted)?
+                .map_err(|NoNoticeDue| ApiError::NoNoticeDue)
         },
     )
     .await

@@ -388,6 +388,43 @@ pub fn close(
     Ok(())
 }
 
+/// No acceptance notice is due: the petition has no running `notify` clock (it is not a
+/// denunciation, or its denouncer was notified already).
+#[derive(Debug, thiserror::Error)]
+#[error("no acceptance notice is due")]
+pub struct NoNoticeDue;
+
+/// Records that the office notified the denouncer of the acceptance and of what will be
+/// resolved (Law on Denunciations 25/2018/QH14 art. 29). The `notify` clock ends, met or
+/// missed; the petition stays accepted.
+pub fn notify(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Result<(), NoNoticeDue>, ActError> {
+    let at = now.naive_utc();
+    workflow::next(p.status()?, Action::Notify)?;
+    let due: i64 = petition_clocks::table
+        .filter(petition_clocks::petition_id.eq(p.id))
+        .filter(petition_clocks::name.eq(ClockName::Notify.code()))
+        .filter(petition_clocks::status.eq("running"))
+        .count()
+        .get_result(conn)
+        .map_err(DbError::from)?;
+    if due == 0 {
+        return Ok(Err(NoNoticeDue));
+    }
+    end_clocks(conn, p.id, Some(&[ClockName::Notify]), at)?;
+    diesel::update(petitions::table.find(p.id))
+        .set(petitions::updated_at.eq(at))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    refresh_next_due(conn, p.id)?;
+    events::append(conn, Some(p.id), actor, "petition.notified", &json!({}), at)?;
+    Ok(Ok(()))
+}
+
 /// How long after the answer a citizen may rate it.
 pub const RATING_WINDOW_DAYS: i64 = 30;
 

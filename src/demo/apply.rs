@@ -93,6 +93,8 @@ pub struct Counts {
     pub received: u64,
     pub transferred: u64,
     pub accepted: u64,
+    /// Denouncers told of the acceptance.
+    pub notified: u64,
     pub rejected: u64,
     pub extended: u64,
     /// Extensions the rules refused (the plan asks only for allowed ones: expected 0).
@@ -678,6 +680,15 @@ impl Writer<'_> {
                 self.counts.closed += u64::from(done.is_ok());
                 done
             }
+            Act::Notify => match workflow::notify(conn, &row, &staff, at) {
+                Ok(Ok(())) => {
+                    self.counts.notified += 1;
+                    Ok(())
+                }
+                // Notified already, or no longer a denunciation with a notice due.
+                Ok(Err(workflow::NoNoticeDue)) => Ok(()),
+                Err(e) => Err(e),
+            },
             Act::Withdraw => {
                 let done = petitions::withdraw(conn, id, &citizen, at);
                 self.counts.withdrawn += u64::from(done.is_ok());

@@ -270,11 +270,13 @@ fn report_text(plan: &Plan, outcome: &Outcome, seconds: f64) -> String {
     }
     let _ = writeln!(
         out,
-        "Petitions: {} received, {} transferred, {} accepted, {} rejected, {} extended, {} answered, \
-         {} rated ({} satisfied), {} closed, {} withdrawn; {} open and overdue at the end.",
+        "Petitions: {} received, {} transferred, {} accepted ({} denouncers notified), {} rejected, \
+         {} extended, {} answered, {} rated ({} satisfied), {} closed, {} withdrawn; {} open and \
+         overdue at the end.",
         c.received,
         c.transferred,
         c.accepted,
+        c.notified,
         c.rejected,
         c.extended,
         c.answered,

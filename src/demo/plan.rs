@@ -134,6 +134,8 @@ pub enum Act {
     /// By an official, once the rating window has passed.
     Close,
     Withdraw,
+    /// A denouncer told of the acceptance (Law on Denunciations art. 29).
+    Notify,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,7 +174,7 @@ impl PlannedPetition {
         let mut status = Status::Received;
         for step in &self.steps {
             status = match step.act {
-                Act::Transfer { .. } | Act::Extend { .. } => status,
+                Act::Transfer { .. } | Act::Extend { .. } | Act::Notify => status,
                 Act::Accept { .. } => Status::Accepted,
                 Act::Reject { .. } => Status::Rejected,
                 Act::Answer { .. } => Status::Answered,
@@ -878,6 +880,18 @@ fn draw_life<C: Calendar>(
     };
     push(&mut steps, &mut now, at, Act::Accept { complexity });
     let accepted = at;
+    if kind == Kind::Denunciation {
+        // The denouncer is told of the acceptance within its five working days, one time in
+        // ten a few days late.
+        let days = if rng.random_bool(0.9) {
+            rng.random_range(1..=4)
+        } else {
+            rng.random_range(6..=9)
+        };
+        let day = working_day(calendar, local_date(accepted), days);
+        let at = office_after(rng, now, day);
+        push(&mut steps, &mut now, at, Act::Notify);
+    }
 
     if rng.random_bool(0.02) {
         let at = now + Duration::minutes(rng.random_range(60..10 * 24 * 60));
@@ -1083,6 +1097,7 @@ mod tests {
             Act::Rate { .. } => Action::Rate,
             Act::Close => Action::Close,
             Act::Withdraw => Action::Withdraw,
+            Act::Notify => Action::Notify,
         }
     }
 

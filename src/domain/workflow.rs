@@ -78,10 +78,14 @@ pub enum Action {
     Withdraw,
     /// The citizen rates the answer, which closes the petition.
     Rate,
+    /// The office tells the denouncer that the denunciation was accepted and what will be
+    /// resolved (Law on Denunciations 25/2018/QH14 art. 29: within 5 working days of the
+    /// acceptance decision). The petition stays accepted; its `notify` clock ends.
+    Notify,
 }
 
 impl Action {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Accept,
         Self::Reject,
         Self::Transfer,
@@ -90,6 +94,7 @@ impl Action {
         Self::Close,
         Self::Withdraw,
         Self::Rate,
+        Self::Notify,
     ];
 
     pub fn code(self) -> &'static str {
@@ -102,6 +107,7 @@ impl Action {
             Self::Close => "close",
             Self::Withdraw => "withdraw",
             Self::Rate => "rate",
+            Self::Notify => "notify",
         }
     }
 }
@@ -132,7 +138,7 @@ fn transition(status: Status, action: Action) -> Option<Status> {
         (S::Received, A::Accept) => Some(S::Accepted),
         (S::Received, A::Reject) => Some(S::Rejected),
         (S::Received, A::Transfer) => Some(S::Received),
-        (S::Accepted, A::Extend) => Some(S::Accepted),
+        (S::Accepted, A::Extend | A::Notify) => Some(S::Accepted),
         (S::Accepted, A::Answer) => Some(S::Answered),
         (S::Answered, A::Close | A::Rate) => Some(S::Closed),
         (S::Received | S::Accepted | S::Answered, A::Withdraw) => Some(S::Withdrawn),

@@ -210,6 +210,9 @@ pub enum ApiError {
     /// The supervision request has its answer already; an answer is given once.
     #[error("already replied")]
     AlreadyReplied,
+    /// The petition has no acceptance notice due (not a denunciation, or notified already).
+    #[error("no notice due")]
+    NoNoticeDue,
     #[error("internal error")]
     Internal,
 }
@@ -236,7 +239,7 @@ impl ApiError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Invalid(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::WrongState(_) | Self::AlreadyReplied => StatusCode::CONFLICT,
+            Self::WrongState(_) | Self::AlreadyReplied | Self::NoNoticeDue => StatusCode::CONFLICT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -781,6 +784,17 @@ impl ApiError {
                     "The office has already answered this supervision request; a request is answered once.",
                 ),
             ),
+            Self::NoNoticeDue => plain(
+                "no_notice_due",
+                t(
+                    "Không có thông báo thụ lý phải gửi",
+                    "No acceptance notice is due",
+                ),
+                t(
+                    "Chỉ đơn tố cáo đã thụ lý mới phải thông báo cho người tố cáo (Luật Tố cáo 2018, Điều 29), và chỉ một lần; đơn này không có hoặc đã thông báo.",
+                    "Only an accepted denunciation is notified to its denouncer (Law on Denunciations 2018, art. 29), and once; this petition has no notice due or was notified already.",
+                ),
+            ),
             Self::Internal => plain(
                 "internal_error",
                 t("Lỗi hệ thống", "Internal error"),
@@ -903,6 +917,7 @@ mod tests {
             ApiError::NotFound(Missing::User),
             ApiError::NotFound(Missing::SupervisionRequest),
             ApiError::AlreadyReplied,
+            ApiError::NoNoticeDue,
             ApiError::BadRequest(BadInput::IdempotencyKey),
             ApiError::BadRequest(BadInput::TrackingCode(
                 crate::domain::tracking::TrackingCodeError::Check,

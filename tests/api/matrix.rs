@@ -72,6 +72,8 @@ enum Setup {
     Answered,
     /// A complaint answered and rated unsatisfactory.
     Unsatisfied,
+    /// A denunciation accepted by office X, its denouncer not yet notified.
+    AcceptedDenunciation,
     /// A supervision request to office X about a received petition, filed by the supervisor
     /// in scope; `id` is the request's.
     Supervised,
@@ -97,6 +99,16 @@ async fn prepare(c: &Callers, setup: Setup) -> Value {
                 .await;
             assert_eq!(filed.status, 201, "{}", filed.text());
             json!({ "id": filed.json()["id"].to_string() })
+        }
+        Setup::AcceptedDenunciation => {
+            let mut denunciation = crate::petitions::complaint();
+            denunciation["kind"] = json!("denunciation");
+            denunciation["decision_date"] = Value::Null;
+            let p = submitted(app, &c.w.partner, &denunciation).await;
+            let id = p["id"].as_str().unwrap().to_owned();
+            let accepted = act(app, &c.w.ba_dinh.official, &id, "accept", json!({})).await;
+            assert_eq!(accepted.status, 200, "{}", accepted.text());
+            p
         }
         Setup::Unsatisfied => {
             let p = submitted(app, &c.w.partner, &crate::petitions::complaint()).await;
@@ -396,6 +408,12 @@ fn rows() -> Vec<Row> {
         method: "POST",
         pattern: "/v1/petitions/{id}/close",
         setup: Setup::Answered,
+        expect: staff_handlers,
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/notify",
+        setup: Setup::AcceptedDenunciation,
         expect: staff_handlers,
     });
     rows.push(Row {

@@ -591,3 +591,73 @@ async fn officials_record_petitions_handed_in_at_the_desk() {
         .problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["code"], "not_permitted");
 }
+
+/// A denunciation's acceptance is notified to the denouncer once (Law on Denunciations 2018
+/// art. 29). Until then its `notify` clock runs and, once missed, keeps it overdue in the
+/// statistics; only a denunciation has one.
+#[actix_web::test]
+async fn an_accepted_denunciation_is_notified_once() {
+    use diesel::prelude::*;
+    use tiengdan::db::schema::stats_cells as c;
+
+    let w = world().await;
+    let mut denunciation = complaint();
+    denunciation["kind"] = json!("denunciation");
+    denunciation["decision_date"] = Value::Null;
+    let d = submitted(&w.app, &w.partner, &denunciation).await;
+    let id = d["id"].as_str().unwrap();
+    let official = w.ba_dinh.official.as_str();
+    act(&w.app, official, id, "notify", json!({}))
+        .await
+        .problem(409, "wrong_state");
+    let accepted = act(&w.app, official, id, "accept", json!({})).await.json();
+    assert_eq!(clock(&accepted, "notify")["status"], "running");
+    assert_eq!(clock(&accepted, "notify")["length_days"], 5);
+
+    // Ten days on, the sweeper finds the notice late: the denunciation is overdue.
+    let mut conn = w.app.db();
+    let calendar = tiengdan::db::calendar::load(&mut conn).unwrap();
+    tiengdan::jobs::sweeper::Sweep::at(
+        &calendar,
+        chrono::Utc::now() + chrono::Duration::days(10),
+        2,
+    )
+    .run_blocking(&mut conn)
+    .unwrap();
+    let overdue = |conn: &mut tiengdan::db::DbConnection| -> i64 {
+        c::table
+            .filter(c::level.eq("office"))
+            .filter(c::kind.eq("*"))
+            .filter(c::category.eq("*"))
+            .select(c::overdue_change)
+            .load::<i64>(conn)
+            .unwrap()
+            .into_iter()
+            .sum()
+    };
+    crate::stats::fold(&w.app, 100);
+    assert_eq!(overdue(&mut conn), 1, "late notice: overdue");
+
+    act(&w.app, &w.ngoc_ha.official, id, "notify", json!({}))
+        .await
+        .problem(404, "petition_not_found");
+    let notified = act(&w.app, official, id, "notify", json!({})).await;
+    assert_eq!(notified.status, 200, "{}", notified.text());
+    let view = notified.json();
+    assert_eq!(view["status"], "accepted");
+    assert_ne!(clock(&view, "notify")["status"], "running");
+    assert_eq!(clock(&view, "resolve")["status"], "running");
+    crate::stats::fold(&w.app, 100);
+    assert_eq!(overdue(&mut conn), 0, "notified: no longer overdue");
+    act(&w.app, official, id, "notify", json!({}))
+        .await
+        .problem(409, "no_notice_due");
+
+    // A feedback has no notice to send.
+    let f = submitted(&w.app, &w.partner, &feedback()).await;
+    let fid = f["id"].as_str().unwrap();
+    act(&w.app, official, fid, "accept", json!({})).await;
+    act(&w.app, official, fid, "notify", json!({}))
+        .await
+        .problem(409, "no_notice_due");
+}

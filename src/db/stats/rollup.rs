@@ -262,6 +262,7 @@ fn happening(action: &str, payload: &Value) -> Option<Happening> {
             clock: clock_name(&payload["clock"])?,
         },
         "petition.answered" => Happening::Answered,
+        "petition.notified" => Happening::Notified,
         "petition.rated" => Happening::Rated {
             satisfied: payload["satisfied"].as_bool()?,
         },

@@ -160,6 +160,9 @@ pub enum Happening {
         clock: ClockName,
     },
     Answered,
+    /// The denouncer was notified of the acceptance: the `notify` clock ends. It counts in
+    /// no cohort, but while missed it kept the petition overdue.
+    Notified,
     Rated {
         satisfied: bool,
     },
@@ -342,6 +345,11 @@ impl Changes {
                 self.end_clocks(t, at, |name| match cohort(kind, name) {
                     Some(_) => Some(End::Step),
                     None => Some(End::Stop),
+                });
+            }
+            Happening::Notified => {
+                self.end_clocks(t, at, |name| {
+                    (name == ClockName::Notify).then_some(End::Step)
                 });
             }
             Happening::Rated { satisfied } => {
@@ -669,6 +677,57 @@ mod tests {
         assert_eq!((feb2.answered, feb2.answered_on_time), (1, 0));
         assert_eq!(feb2.overdue_change - feb.overdue_change, -1);
         assert_eq!(total(&c).overdue_change, 0);
+    }
+
+    #[test]
+    fn notifying_a_denouncer_late_ends_the_overdue_it_caused_and_touches_no_cohort() {
+        let mut c = Changes::default();
+        let mut t = None;
+        c.apply(
+            &WeekdayCalendar,
+            &mut t,
+            morning(2026, 1, 2),
+            received(7, Kind::Denunciation, Vec::new()),
+        );
+        let notify_due = end_of_day(day(2026, 1, 9));
+        c.apply(
+            &WeekdayCalendar,
+            &mut t,
+            morning(2026, 1, 2),
+            Happening::Accepted {
+                clocks: vec![
+                    (ClockName::Resolve, end_of_day(day(2026, 2, 2))),
+                    (ClockName::Notify, notify_due),
+                ],
+            },
+        );
+        c.apply(
+            &WeekdayCalendar,
+            &mut t,
+            morning(2026, 1, 10),
+            Happening::Missed {
+                clock: ClockName::Notify,
+            },
+        );
+        assert_eq!(
+            total(&c).overdue_change,
+            1,
+            "overdue while the notice is late"
+        );
+        c.apply(
+            &WeekdayCalendar,
+            &mut t,
+            morning(2026, 1, 12),
+            Happening::Notified,
+        );
+        let sum = total(&c);
+        assert_eq!(sum.overdue_change, 0, "notified: no longer overdue");
+        assert_eq!((sum.due, sum.ack_due), (0, 0));
+        let track = t.expect("still open");
+        assert_eq!(
+            track.clocks.iter().map(|c| c.name).collect::<Vec<_>>(),
+            vec![ClockName::Resolve]
+        );
     }
 
     #[test]
