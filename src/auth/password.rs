@@ -59,21 +59,36 @@ pub fn verify(stored: &str, password: &str) -> bool {
     })
 }
 
-/// Runs password hashing work off the HTTP workers, at most one job per core at a time.
+/// Runs password hashing work off the HTTP workers, on a pool of one thread per core.
 ///
-/// Each argon2id run takes 19 MiB; actix's blocking pool would start hundreds at once under a
-/// burst of logins and glibc keeps the freed memory per thread, so the process grew to gigabytes.
-/// More concurrent runs than cores cannot go faster anyway.
+/// Each argon2id run takes 19 MiB. On actix's blocking pool a burst of logins ran on
+/// whichever of its hundreds of threads were free, and glibc keeps freed memory in each
+/// thread's arena, so every thread that ever hashed kept its 19 MiB: the process grew to
+/// gigabytes, and a semaphore on the number of runs did not bound it. Here only the pool's
+/// threads ever hash, and more runs at once than cores could not go faster anyway; the others
+/// wait in the pool's queue.
 pub async fn off_the_workers<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, HashError> {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    let permits = PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        tokio::sync::Semaphore::new(cores)
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(cores)
+                .thread_name(|i| format!("password-{i}"))
+                // A panicking job drops its sender: the caller gets an error, the process lives.
+                .panic_handler(|_| {})
+                .build()
+                .ok()
+        })
+        .as_ref()
+        .ok_or(HashError)?;
+    let (done, result) = tokio::sync::oneshot::channel();
+    pool.spawn(move || {
+        let _ = done.send(work());
     });
-    let _permit = permits.acquire().await.map_err(|_| HashError)?;
-    actix_web::web::block(work).await.map_err(|_| HashError)
+    result.await.map_err(|_| HashError)
 }
 
 /// A hash to verify against when the user does not exist, so that an unknown username takes
@@ -95,6 +110,17 @@ mod tests {
         assert!(!verify(&h, "ngõ 5 phố Huế, mưa phun"));
         assert!(!verify("not a hash", "x"));
         assert!(!verify(decoy(), "anything"));
+    }
+
+    #[actix_web::test]
+    async fn hashing_runs_on_the_pool_and_a_panic_there_is_an_error() {
+        let name = off_the_workers(|| std::thread::current().name().map(str::to_owned))
+            .await
+            .unwrap();
+        assert!(name.is_some_and(|n| n.starts_with("password-")));
+        let failed = off_the_workers(|| -> u8 { panic!("a hashing job panicked") }).await;
+        assert!(failed.is_err());
+        assert_eq!(off_the_workers(|| 7).await.unwrap(), 7);
     }
 
     #[test]
