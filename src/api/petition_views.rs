@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::views::OfficeSummary;
-use crate::db::petitions::{ClockRow, PetitionDetail, PetitionRow};
+use crate::db::petitions::{ClockRow, PetitionDetail, PetitionListing, PetitionRow};
 use crate::db::reference::OfficeRef;
 use crate::domain::calendar::VietnamCalendar;
 use crate::domain::clock::{ClockName, ClockStatus, DayType, overdue_working_days, vietnam};
@@ -298,7 +298,11 @@ pub fn clocks(rows: &[ClockRow], as_of: &AsOf) -> Result<Vec<ClockView>, ApiErro
 }
 
 fn status(p: &PetitionRow) -> Result<Status, ApiError> {
-    Status::from_code(&p.status).ok_or_else(|| corrupt("status", &p.status))
+    status_of(&p.status)
+}
+
+fn status_of(code: &str) -> Result<Status, ApiError> {
+    Status::from_code(code).ok_or_else(|| corrupt("status", code))
 }
 
 fn kind(code: &str) -> Result<Kind, ApiError> {
@@ -559,10 +563,10 @@ pub struct PetitionPage {
 }
 
 impl PetitionSummary {
-    pub fn new(p: PetitionRow, office: OfficeRef, as_of: &AsOf) -> Result<Self, ApiError> {
+    pub fn new(p: PetitionListing, office: OfficeRef, as_of: &AsOf) -> Result<Self, ApiError> {
         Ok(Self {
             overdue_working_days: as_of.overdue(p.next_due_at),
-            status: status(&p)?,
+            status: status_of(&p.status)?,
             kind: kind(&p.kind)?,
             id: p.public_id,
             tracking_code: tracking_code(&p.tracking_code),

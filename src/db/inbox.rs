@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::petitions::PetitionRow;
+use super::petitions::PetitionListing;
 use super::reference::OfficeRef;
 use super::schema::{offices, petitions};
 use super::{DbConnection, DbError};
@@ -78,10 +78,10 @@ pub fn page(
     f: &InboxFilter,
     cursor: Option<&InboxCursor>,
     take: i64,
-) -> Result<Vec<(PetitionRow, OfficeRef, InboxCursor)>, DbError> {
-    let with_office = |rows: Vec<PetitionRow>,
+) -> Result<Vec<(PetitionListing, OfficeRef, InboxCursor)>, DbError> {
+    let with_office = |rows: Vec<PetitionListing>,
                        conn: &mut DbConnection|
-     -> Result<Vec<(PetitionRow, OfficeRef)>, DbError> {
+     -> Result<Vec<(PetitionListing, OfficeRef)>, DbError> {
         let office_ref: OfficeRef = offices::table
             .find(office)
             .select(OfficeRef::as_select())
@@ -98,10 +98,10 @@ pub fn page(
                     .or(petitions::next_due_at.eq(*at).and(petitions::id.gt(*id))),
             );
         }
-        let rows: Vec<PetitionRow> = q
+        let rows: Vec<PetitionListing> = q
             .order((petitions::next_due_at.asc(), petitions::id.asc()))
             .limit(take)
-            .select(PetitionRow::as_select())
+            .select(PetitionListing::as_select())
             .load(conn)?;
         for (p, o) in with_office(rows, conn)? {
             let c = InboxCursor::Due(p.next_due_at.unwrap_or_default(), p.id);
@@ -115,10 +115,10 @@ pub fn page(
         if let Some(InboxCursor::Undated(id)) = cursor {
             q = q.filter(petitions::id.lt(*id));
         }
-        let rows: Vec<PetitionRow> = q
+        let rows: Vec<PetitionListing> = q
             .order(petitions::id.desc())
             .limit(left)
-            .select(PetitionRow::as_select())
+            .select(PetitionListing::as_select())
             .load(conn)?;
         for (p, o) in with_office(rows, conn)? {
             let c = InboxCursor::Undated(p.id);

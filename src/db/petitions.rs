@@ -56,6 +56,25 @@ pub struct PetitionRow {
     pub complexity: Option<String>,
 }
 
+/// What a list shows of a petition (an office's inbox, a partner's petitions): the columns
+/// of a summary, not the description and the other long or confidential ones a page of a
+/// hundred rows would otherwise carry.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = petitions)]
+pub struct PetitionListing {
+    pub id: i64,
+    pub public_id: String,
+    pub tracking_code: String,
+    pub kind: String,
+    pub category_code: String,
+    pub commune_code: String,
+    pub status: String,
+    pub title: String,
+    pub received_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub next_due_at: Option<NaiveDateTime>,
+}
+
 impl PetitionRow {
     /// The status as the domain knows it; a value outside the enum means the row was written
     /// behind the service's back.
@@ -442,12 +461,12 @@ pub fn list(
     filter: &PetitionFilter,
     before_id: Option<i64>,
     take: i64,
-) -> Result<Vec<(PetitionRow, OfficeRef)>, DbError> {
+) -> Result<Vec<(PetitionListing, OfficeRef)>, DbError> {
     let mut query = petitions::table
         .inner_join(offices::table)
         .order(petitions::id.desc())
         .limit(take)
-        .select((PetitionRow::as_select(), OfficeRef::as_select()))
+        .select((PetitionListing::as_select(), OfficeRef::as_select()))
         .into_boxed::<Backend>();
     if let Some(partner) = filter.partner_id {
         query = query.filter(petitions::partner_id.eq(partner));
