@@ -25,8 +25,9 @@ pub struct Unit {
     /// An office's id, a commune's or a province's code, `VN` for the nation.
     pub code: String,
     pub name: String,
-    /// The unit it is a part of, with its siblings; `None` for the nation.
-    pub parent: Option<String>,
+    /// The unit it is a part of, with its siblings, as its level and code; `None` for the
+    /// nation.
+    pub parent: Option<(Level, String)>,
 }
 
 /// The unit, or `None` when no such unit exists.
@@ -51,7 +52,7 @@ pub fn find_unit(
                 level,
                 code: code.to_owned(),
                 name,
-                parent: Some(VIETNAM.to_owned()),
+                parent: Some((Level::National, VIETNAM.to_owned())),
             }),
         Level::Commune => communes::table
             .find(code)
@@ -62,7 +63,7 @@ pub fn find_unit(
                 level,
                 code: code.to_owned(),
                 name,
-                parent: Some(province),
+                parent: Some((Level::Province, province)),
             }),
         Level::Office => {
             let Ok(id) = code.parse::<i64>() else {
@@ -77,7 +78,11 @@ pub fn find_unit(
                     level,
                     code: code.to_owned(),
                     name,
-                    parent: Some(commune.unwrap_or(province)),
+                    // An office outside any commune is a part of its province.
+                    parent: Some(match commune {
+                        Some(commune) => (Level::Commune, commune),
+                        None => (Level::Province, province),
+                    }),
                 })
         }
     })
@@ -473,18 +478,10 @@ fn time_groups(
 
 /// The unit a unit's figures are a part of, if any.
 fn parent_unit(conn: &mut DbConnection, unit: &Unit) -> Result<Option<Unit>, DbError> {
-    let Some(code) = &unit.parent else {
-        return Ok(None);
-    };
-    let level = match unit.level {
-        Level::National => return Ok(None),
-        Level::Province => Level::National,
-        Level::Commune => Level::Province,
-        // An office outside any commune is a part of its province (codes of two digits).
-        Level::Office if code.len() == 2 => Level::Province,
-        Level::Office => Level::Commune,
-    };
-    find_unit(conn, level, code)
+    match &unit.parent {
+        Some((level, code)) => find_unit(conn, *level, code),
+        None => Ok(None),
+    }
 }
 
 /// How many parts a unit's total and its all-categories total can be split into at most.
@@ -538,7 +535,7 @@ fn hidden_by_groups(
     threshold: u64,
 ) -> Result<Vec<bool>, DbError> {
     let mut groups = time_groups(conn, unit, slice, period)?;
-    if let Some(parent) = &unit.parent {
+    if let Some((_, parent)) = &unit.parent {
         let siblings = parts(conn, parent, slice)?;
         groups.push(group(
             siblings,
@@ -551,17 +548,18 @@ fn hidden_by_groups(
     if unit.level != Level::Office && parts_can_hide(own, parts_at_most, threshold) {
         groups.push(group(parts(conn, &unit.code, slice)?, None));
     }
-    if slice.kind != ALL {
-        let kinds = breakdown(conn, unit, slice, true)?;
-        groups.push(group(kinds, Some((slice.kind.to_owned(), *own))));
-    } else if parts_can_hide(own, Kind::ALL.len(), threshold) {
-        groups.push(group(breakdown(conn, unit, slice, true)?, None));
-    }
-    if slice.category != ALL {
-        let categories = breakdown(conn, unit, slice, false)?;
-        groups.push(group(categories, Some((slice.category.to_owned(), *own))));
-    } else if parts_can_hide(own, categories_at_most, threshold) {
-        groups.push(group(breakdown(conn, unit, slice, false)?, None));
+    // Its kinds, then its categories: the unit is one of them when the slice names one, their
+    // total otherwise.
+    for (by_kind, chosen, at_most) in [
+        (true, slice.kind, Kind::ALL.len()),
+        (false, slice.category, categories_at_most),
+    ] {
+        if chosen != ALL {
+            let members = breakdown(conn, unit, slice, by_kind)?;
+            groups.push(group(members, Some((chosen.to_owned(), *own))));
+        } else if parts_can_hide(own, at_most, threshold) {
+            groups.push(group(breakdown(conn, unit, slice, by_kind)?, None));
+        }
     }
     Ok(Metric::ALL
         .into_iter()
