@@ -54,13 +54,13 @@ fn transition(
 }
 
 /// Ends the running clocks named (all when `None`): met when before their due time, missed
-/// after it.
+/// after it. Returns how many it ended.
 fn end_clocks(
     conn: &mut DbConnection,
     id: i64,
     names: Option<&[ClockName]>,
     at: NaiveDateTime,
-) -> Result<(), DbError> {
+) -> Result<usize, DbError> {
     let codes: Vec<&str> = names
         .unwrap_or(&ClockName::ALL)
         .iter()
@@ -70,13 +70,13 @@ fn end_clocks(
         .filter(petition_clocks::petition_id.eq(id))
         .filter(petition_clocks::status.eq("running"))
         .filter(petition_clocks::name.eq_any(&codes));
-    diesel::update(running.filter(petition_clocks::due_at.ge(at)))
+    let met = diesel::update(running.filter(petition_clocks::due_at.ge(at)))
         .set((
             petition_clocks::status.eq("met"),
             petition_clocks::ended_at.eq(at),
         ))
         .execute(conn)?;
-    diesel::update(
+    let missed = diesel::update(
         petition_clocks::table
             .filter(petition_clocks::petition_id.eq(id))
             .filter(petition_clocks::status.eq("running"))
@@ -88,7 +88,7 @@ fn end_clocks(
         petition_clocks::ended_at.eq(at),
     ))
     .execute(conn)?;
-    Ok(())
+    Ok(met + missed)
 }
 
 /// Starts the clocks the rules give the petition at `starts`, at `at`. A clock of the same
@@ -405,17 +405,10 @@ pub fn notify(
 ) -> Result<Result<(), NoNoticeDue>, ActError> {
     let at = now.naive_utc();
     workflow::next(p.status()?, Action::Notify)?;
-    let due: i64 = petition_clocks::table
-        .filter(petition_clocks::petition_id.eq(p.id))
-        .filter(petition_clocks::name.eq(ClockName::Notify.code()))
-        .filter(petition_clocks::status.eq("running"))
-        .count()
-        .get_result(conn)
-        .map_err(DbError::from)?;
-    if due == 0 {
+    // Nothing is written when no notice is due: no clock ends.
+    if end_clocks(conn, p.id, Some(&[ClockName::Notify]), at)? == 0 {
         return Ok(Err(NoNoticeDue));
     }
-    end_clocks(conn, p.id, Some(&[ClockName::Notify]), at)?;
     diesel::update(petitions::table.find(p.id))
         .set(petitions::updated_at.eq(at))
         .execute(conn)
