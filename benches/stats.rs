@@ -155,26 +155,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         let unit = db
             .blocking_write(|conn| query::find_unit(conn, level, code))?
             .ok_or("no unit")?;
-        let mut ours = Vec::new();
-        let mut report = None;
-        for _ in 0..30 {
-            let started = Instant::now();
-            report = Some(db.blocking_write(|conn| {
-                query::report(conn, &unit, "*", "*", Period::Month(month), 5)
-            })?);
-            ours.push(started.elapsed().as_secs_f64() * 1e3);
-        }
+        let (ours, report) = timed(30, || {
+            db.blocking_write(|conn| query::report(conn, &unit, "*", "*", Period::Month(month), 5))
+        })?;
         // The same, when every group must be read: a threshold no figure reaches makes each
         // total one its parts could hide, so no group is skipped (the figures are all hidden;
         // the reads are those of small counts at the real threshold).
-        let mut every_group = Vec::new();
-        for _ in 0..30 {
-            let started = Instant::now();
+        let (every_group, _) = timed(30, || {
             db.blocking_write(|conn| {
                 query::report(conn, &unit, "*", "*", Period::Month(month), EVERY_GROUP)
-            })?;
-            every_group.push(started.elapsed().as_secs_f64() * 1e3);
-        }
+            })
+        })?;
         // What GET /v1/stats does between two folds: read the watermark, find the report.
         let cache = query::ReportCache::default();
         let key = query::ReportKey {
@@ -185,30 +176,17 @@ fn main() -> Result<(), Box<dyn Error>> {
             period: Period::Month(month),
             threshold: 5,
         };
-        let mut cached = Vec::new();
-        for _ in 0..30 {
-            let started = Instant::now();
+        let (cached, _) = timed(30, || {
             db.blocking_write(|conn| {
                 let progress = tiengdan::db::stats::rollup::progress(conn)?;
                 cache.get_or_compute(progress, key.clone(), || {
                     query::report(conn, &unit, "*", "*", Period::Month(month), 5)
                 })
-            })?;
-            cached.push(started.elapsed().as_secs_f64() * 1e3);
-        }
-        let mut theirs = Vec::new();
-        let mut sums = Sums::default();
-        for _ in 0..5 {
-            let started = Instant::now();
-            sums = db.blocking_write(|conn| group_by(conn, month, level, code))?;
-            theirs.push(started.elapsed().as_secs_f64() * 1e3);
-        }
-        let (ours, every_group, cached, theirs) = (
-            median(&mut ours),
-            median(&mut every_group),
-            median(&mut cached),
-            median(&mut theirs),
-        );
+            })
+        })?;
+        let (theirs, sums) = timed(5, || {
+            db.blocking_write(|conn| group_by(conn, month, level, code))
+        })?;
         println!(
             "{:<10} {:>10.2} {:>12.2} {:>12.3} {:>14.1} {:>8.0}x {:>12.0}x {:>10.0}x",
             level.code(),
@@ -220,7 +198,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             theirs / every_group,
             theirs / cached
         );
-        let totals = report.ok_or("no report")?.totals;
+        let totals = report.totals;
         let rollup = Sums {
             received: totals.tally.received,
             answered: totals.tally.answered,
@@ -244,6 +222,22 @@ fn main() -> Result<(), Box<dyn Error>> {
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
+}
+
+/// Runs `work` `times` times (at least once); the median in milliseconds and the last result.
+fn timed<T, E>(times: usize, mut work: impl FnMut() -> Result<T, E>) -> Result<(f64, T), E> {
+    let mut millis = Vec::with_capacity(times);
+    let mut run = |millis: &mut Vec<f64>| {
+        let started = Instant::now();
+        let result = work()?;
+        millis.push(started.elapsed().as_secs_f64() * 1e3);
+        Ok(result)
+    };
+    let mut last = run(&mut millis)?;
+    for _ in 1..times {
+        last = run(&mut millis)?;
+    }
+    Ok((median(&mut millis), last))
 }
 
 /// The month's figures of the nation or a province, computed from the petitions.
