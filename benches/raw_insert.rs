@@ -314,7 +314,7 @@ struct Petition {
     received_at: NaiveDateTime,
 }
 
-/// Now, at the microseconds both backends store (as `tiengdan::db::now`).
+/// Now, at the microseconds both backends store (as `tiengdan::time::Clock::now`).
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }

@@ -115,7 +115,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     std::fs::create_dir_all(&dir)?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.join("stats.db").display()));
     let db = Db::connect(&url.parse()?, PoolOptions::default())?;
-    tiengdan::startup::prepare(&db)?;
+    tiengdan::startup::prepare(&db, chrono::Utc::now())?;
     let now = Utc::now().trunc_subsecs(0).naive_utc();
 
     if !reuse {
@@ -128,8 +128,9 @@ fn main() -> Result<(), Box<dyn Error>> {
 
         let calendar = VietnamCalendar::default();
         let started = Instant::now();
-        let folded =
-            db.blocking_write(|conn| tiengdan::db::stats::rollup::rebuild(conn, &calendar))?;
+        let folded = db.blocking_write(|conn| {
+            tiengdan::db::stats::rollup::rebuild(conn, &calendar, chrono::Utc::now().naive_utc())
+        })?;
         let elapsed = started.elapsed().as_secs_f64();
         println!(
             "folded {folded} events into the rollups in {elapsed:.1} s ({:.0} events/s)",

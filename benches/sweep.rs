@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     std::fs::create_dir_all(&dir)?;
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.join("sweep.db").display()));
     let db = Db::connect(&url.parse()?, PoolOptions::default())?;
-    tiengdan::startup::prepare(&db)?;
+    tiengdan::startup::prepare(&db, chrono::Utc::now())?;
 
     let started = Instant::now();
     db.blocking_write(|conn| load(conn, petitions))?;
@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     for per_mille in [0u64, 1, 10, 100] {
         db.blocking_write(|conn| make_due(conn, per_mille))?;
-        let now = tiengdan::db::now();
+        let now = tiengdan::time::Clock::system().now();
         let started = Instant::now();
         let swept = db.blocking_write(|conn| Sweep::at(&calendar, now, 2).run_blocking(conn))?;
         let elapsed = started.elapsed();

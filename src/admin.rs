@@ -6,6 +6,12 @@ use crate::config::{AuditCommand, PartnerCommand, Settings, StatsCommand, UserCo
 use crate::db::{Db, PoolOptions, partners, write_transaction};
 use crate::domain::staff::Role;
 use crate::startup;
+use crate::time::Clock;
+
+/// The command line runs at the machine's time.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    Clock::system().now()
+}
 
 /// A database ready for an admin command: migrated, reference data loaded.
 pub fn admin_db(settings: &Settings) -> Result<Db, String> {
@@ -17,7 +23,7 @@ pub fn admin_db(settings: &Settings) -> Result<Db, String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    startup::prepare(&db).map_err(|e| e.to_string())?;
+    startup::prepare(&db, now()).map_err(|e| e.to_string())?;
     Ok(db)
 }
 
@@ -38,7 +44,9 @@ pub fn partner(settings: &Settings, action: PartnerCommand) -> Result<(), String
             let key = api_key::generate().map_err(|e| e.to_string())?;
             let created = db
                 .blocking_write(|conn| {
-                    write_transaction(conn, |conn| partners::create(conn, &name, &key))
+                    write_transaction(conn, |conn| {
+                        partners::create(conn, &name, &key, now().naive_utc())
+                    })
                 })
                 .map_err(|e| e.to_string())?;
             if json {
@@ -55,7 +63,9 @@ pub fn partner(settings: &Settings, action: PartnerCommand) -> Result<(), String
         }
         PartnerCommand::Revoke { id, json } => {
             let revoked = db
-                .blocking_write(|conn| write_transaction(conn, |conn| partners::revoke(conn, id)))
+                .blocking_write(|conn| {
+                    write_transaction(conn, |conn| partners::revoke(conn, id, now().naive_utc()))
+                })
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no partner with id {id}"))?;
             if json {
@@ -120,7 +130,13 @@ pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
     let created = db
         .blocking_write(|conn| {
             write_transaction(conn, |conn| {
-                match accounts::create(conn, &checked, &hash, &crate::db::events::Actor::System) {
+                match accounts::create(
+                    conn,
+                    &checked,
+                    &hash,
+                    &crate::db::events::Actor::System,
+                    now().naive_utc(),
+                ) {
                     Ok(user) => Ok(Ok(user)),
                     Err(CreateError::Invalid(v)) => Ok(Err(v)),
                     Err(CreateError::Db(e)) => Err(e),
@@ -155,12 +171,7 @@ pub fn sweep(settings: &Settings, json: bool) -> Result<(), String> {
     let swept = db
         .blocking_write(|conn| {
             let calendar = crate::db::calendar::load(conn)?;
-            Sweep::at(
-                &calendar,
-                crate::db::now(),
-                settings.approaching_working_days,
-            )
-            .run_blocking(conn)
+            Sweep::at(&calendar, now(), settings.approaching_working_days).run_blocking(conn)
         })
         .map_err(|e| e.to_string())?;
     if json {
@@ -188,7 +199,7 @@ pub fn stats(settings: &Settings, action: StatsCommand) -> Result<(), String> {
             json,
             db.blocking_write(|conn| {
                 let calendar = crate::db::calendar::load(conn)?;
-                rollup::catch_up(conn, &calendar)
+                rollup::catch_up(conn, &calendar, now().naive_utc())
             }),
         ),
         StatsCommand::Rebuild { json } => (
@@ -196,7 +207,7 @@ pub fn stats(settings: &Settings, action: StatsCommand) -> Result<(), String> {
             json,
             db.blocking_write(|conn| {
                 let calendar = crate::db::calendar::load(conn)?;
-                rollup::rebuild(conn, &calendar)
+                rollup::rebuild(conn, &calendar, now().naive_utc())
             }),
         ),
     };
@@ -254,9 +265,7 @@ pub fn audit(settings: &Settings, action: AuditCommand) -> Result<(), String> {
         }
         AuditCommand::Checkpoint { json } => {
             let row = db
-                .blocking_write(|conn| {
-                    crate::db::audit::checkpoint(conn, &key, crate::db::now().naive_utc())
-                })
+                .blocking_write(|conn| crate::db::audit::checkpoint(conn, &key, now().naive_utc()))
                 .map_err(|e| e.to_string())?;
             if json {
                 print_json(&serde_json::json!({

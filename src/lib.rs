@@ -16,4 +16,5 @@ pub mod keyfile;
 pub mod signing;
 pub mod startup;
 pub mod telemetry;
+pub mod time;
 pub mod vault;

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 
 fn serve(settings: &Settings) -> Result<(), String> {
     actix_web::rt::System::new().block_on(async {
-        let app = Application::build(settings)
+        let app = Application::build(settings, tiengdan::time::Clock::system())
             .await
             .map_err(|e| e.to_string())?;
         app.run_until_stopped().await.map_err(|e| e.to_string())
@@ -51,7 +51,8 @@ fn migrate(settings: &Settings, json: bool) -> Result<(), String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    let prepared = startup::prepare(&db).map_err(|e| e.to_string())?;
+    let prepared =
+        startup::prepare(&db, tiengdan::time::Clock::system().now()).map_err(|e| e.to_string())?;
     if json {
         let text = serde_json::to_string_pretty(&prepared).map_err(|e| e.to_string())?;
         println!("{text}");

@@ -24,6 +24,7 @@ use crate::db::seed::{self, SeedOutcome};
 use crate::db::{Db, DbError, PoolOptions, migrate};
 use crate::domain::supervision::ReplyPeriod;
 use crate::error::{ApiError, Missing};
+use crate::time::Clock;
 use crate::vault::{KeySource, Vault, VaultError};
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +57,8 @@ pub struct Shared {
     pub thresholds: web::Data<crate::domain::stats::Thresholds>,
     /// How long offices have to answer supervision requests.
     pub supervision: web::Data<ReplyPeriod>,
+    /// Where every request, job and use case reads the time.
+    pub clock: Clock,
 }
 
 /// What preparing the database did.
@@ -67,11 +70,12 @@ pub struct Prepared {
     pub counts: ReferenceCounts,
 }
 
-/// Brings the database up to date: pending migrations, then the reference data. Idempotent.
-pub fn prepare(db: &Db) -> Result<Prepared, DbError> {
+/// Brings the database up to date: pending migrations, then the reference data (noted as
+/// loaded at `now`). Idempotent.
+pub fn prepare(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<Prepared, DbError> {
     let migrations_applied = db.blocking_write(migrate::run_pending)?;
     let admin_units = db.blocking_write(seed::load_admin_units)?;
-    db.blocking_write(crate::db::rules::load_defaults)?;
+    db.blocking_write(|conn| crate::db::rules::load_defaults(conn, now.naive_utc()))?;
     db.blocking_write(crate::db::events::chain_backlog)?;
     let counts = db.blocking_write(reference::counts)?;
     Ok(Prepared {
@@ -89,8 +93,8 @@ pub struct Application {
 
 impl Application {
     /// Connects, prepares the database, binds and starts serving (the returned server must be
-    /// awaited or spawned).
-    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+    /// awaited or spawned). Everything it does reads the time from `clock`.
+    pub async fn build(settings: &Settings, clock: Clock) -> Result<Self, StartupError> {
         let started = Instant::now();
         let options = PoolOptions {
             max_size: settings.db_pool_size,
@@ -128,10 +132,11 @@ impl Application {
             tracing::warn!(path = %path.display(), key_id = audit_key.key_id(), "generated the key that signs audit checkpoints: back it up, and publish GET /v1/transparency/key");
         }
         let url = settings.database_url.clone();
+        let prepared_at = clock.now();
         let (db, prepared, units, calendar, rules) =
             actix_web::rt::task::spawn_blocking(move || {
                 let db = Db::connect(&url, options)?;
-                let prepared = prepare(&db)?;
+                let prepared = prepare(&db, prepared_at)?;
                 let units = db.blocking_write(AdminUnitsSnapshot::load)?;
                 let calendar = db.blocking_write(crate::db::calendar::load)?;
                 let rules = db.blocking_write(crate::db::rules::load)?;
@@ -162,12 +167,18 @@ impl Application {
             supervision: web::Data::new(
                 ReplyPeriod::new(settings.supervision_reply_days).unwrap_or_default(),
             ),
+            clock,
         };
-        crate::jobs::spawn_housekeeping(shared.db.clone(), shared.limits.clone());
+        crate::jobs::spawn_housekeeping(
+            shared.db.clone(),
+            shared.limits.clone(),
+            shared.clock.clone(),
+        );
         crate::jobs::spawn_checkpoints(
             shared.db.clone(),
             shared.audit_key.clone(),
             std::time::Duration::from_secs(settings.checkpoint_interval),
+            shared.clock.clone(),
         );
         crate::jobs::sweeper::spawn(
             shared.db.clone(),
@@ -175,11 +186,13 @@ impl Application {
             shared.rules.clone(),
             std::time::Duration::from_secs(settings.sweep_interval),
             settings.approaching_working_days,
+            shared.clock.clone(),
         );
         crate::jobs::stats::spawn(
             shared.db.clone(),
             shared.calendars.clone(),
             std::time::Duration::from_secs(settings.stats_interval),
+            shared.clock.clone(),
         );
         let server = run(listener, shared, settings.workers).map_err(StartupError::Server)?;
         tracing::info!(
@@ -288,6 +301,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
     let thresholds = shared.thresholds;
     let reports = web::Data::new(crate::db::stats::query::ReportCache::default());
     let supervision = shared.supervision;
+    let clock = web::Data::new(shared.clock);
     let registry = web::Data::new(registry);
     let doc = api::openapi();
     let allowed = web::Data::new(AllowedMethods::from_doc(&doc));
@@ -304,6 +318,7 @@ pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io:
             .app_data(thresholds.clone())
             .app_data(reports.clone())
             .app_data(supervision.clone())
+            .app_data(clock.clone())
             .app_data(registry.clone())
             .app_data(allowed.clone())
             .configure(api::extractors)

@@ -28,8 +28,8 @@ fn issue(
     keys: &TokenKeys,
     user: &UserRow,
     family: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<TokenPair, ApiError> {
-    let now = crate::db::now();
     let claims = Claims {
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
@@ -83,6 +83,7 @@ fn issue(
 )]
 #[post("/auth/login")]
 pub async fn login(
+    now: super::Now,
     req: HttpRequest,
     payload: web::Bytes,
     db: web::Data<Db>,
@@ -114,7 +115,7 @@ pub async fn login(
     let pair = db
         .write(move |conn| {
             let family = uuid::Uuid::new_v4().simple().to_string();
-            issue(conn, &keys, &user, &family)
+            issue(conn, &keys, &user, &family, now.0)
         })
         .await?;
     Ok(web::Json(pair))
@@ -138,6 +139,7 @@ pub async fn login(
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
+    now: super::Now,
     req: HttpRequest,
     payload: web::Bytes,
     db: web::Data<Db>,
@@ -151,7 +153,8 @@ pub async fn refresh(
     // inside the transaction and turned into an error after it commits.
     let outcome = db
         .write(move |conn| {
-            let now = crate::db::now().naive_utc();
+            let at = now.0;
+            let now = at.naive_utc();
             let Some(token) = users::find_refresh_token(conn, &hash)? else {
                 return Ok(None);
             };
@@ -173,7 +176,7 @@ pub async fn refresh(
             else {
                 return Ok(None);
             };
-            issue(conn, &keys, &user, &token.family).map(Some)
+            issue(conn, &keys, &user, &token.family, at).map(Some)
         })
         .await?;
     outcome.map(web::Json).ok_or(invalid)
@@ -193,6 +196,7 @@ pub async fn refresh(
 )]
 #[post("/auth/logout")]
 pub async fn logout(
+    now: super::Now,
     req: HttpRequest,
     payload: web::Bytes,
     db: web::Data<Db>,
@@ -201,7 +205,7 @@ pub async fn logout(
     let hash = secret_hash(&refresh_token);
     db.write(move |conn| {
         if let Some(token) = users::find_refresh_token(conn, &hash)? {
-            users::revoke_family(conn, &token.family, crate::db::now().naive_utc())?;
+            users::revoke_family(conn, &token.family, now.0.naive_utc())?;
         }
         Ok::<_, ApiError>(())
     })

@@ -221,6 +221,7 @@ pub struct DayChangeView {
 )]
 #[put("/calendar/days/{date}")]
 pub async fn change_day(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
@@ -252,7 +253,7 @@ pub async fn change_day(
     // single, so no other change can slip in between the load and the recomputation.
     let (calendar, moved) = db
         .write(move |conn| {
-            let at = crate::db::now().naive_utc();
+            let at = now.0.naive_utc();
             stored::record_change(conn, &recorded, by, at)?;
             let calendar = stored::load(conn)?;
             let moved = stored::recompute_around(conn, &calendar, recorded.date, &actor, at)?;

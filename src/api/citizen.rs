@@ -51,6 +51,7 @@ enum Withdrawer {
 )]
 #[post("/petitions/{id}/withdraw")]
 pub async fn withdraw(
+    now: super::Now,
     req: HttpRequest,
     path: web::Path<String>,
     db: web::Data<Db>,
@@ -67,8 +68,8 @@ pub async fn withdraw(
         &limits,
         "withdraw",
         String::new(),
-        |conn, id, actor| {
-            petitions::withdraw(conn, id, actor, crate::db::now()).map_err(|e| match e {
+        move |conn, id, actor| {
+            petitions::withdraw(conn, id, actor, now.0).map_err(|e| match e {
                 ActError::WrongState(w) => ApiError::WrongState(w),
                 ActError::Db(e) => e.into(),
             })?;
@@ -104,6 +105,7 @@ pub async fn withdraw(
 )]
 #[post("/petitions/{id}/rating")]
 pub async fn rate(
+    now: super::Now,
     req: HttpRequest,
     path: web::Path<String>,
     db: web::Data<Db>,
@@ -143,7 +145,7 @@ pub async fn rate(
                 rating.satisfied,
                 rating.score,
                 rating.comment.as_deref(),
-                crate::db::now(),
+                now.0,
             )
             .map_err(|e| match e {
                 ActError::WrongState(w) => ApiError::WrongState(w),
@@ -208,6 +210,7 @@ where
         &canonical,
     );
     let withdrawer = std::sync::Arc::new(withdrawer);
+    let now = super::clock(&req).now();
     let work = move |conn: &mut DbConnection| {
         let (id, actor) = match withdrawer.as_ref() {
             Withdrawer::Partner(p) => (
@@ -224,7 +227,7 @@ where
         let id = id.ok_or(ApiError::NotFound(Missing::Petition))?;
         apply(conn, id, &actor)
     };
-    idempotency::run(db, vault_ref(&req)?, scope, key, hash, work).await
+    idempotency::run(db, vault_ref(&req)?, scope, key, hash, now, work).await
 }
 
 pub fn receipt_secret(req: &HttpRequest) -> Option<String> {

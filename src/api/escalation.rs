@@ -55,6 +55,7 @@ use crate::vault::Vault;
 #[post("/petitions/{id}/escalate")]
 #[allow(clippy::too_many_arguments)]
 pub async fn escalate(
+    now: super::Now,
     req: HttpRequest,
     path: web::Path<String>,
     db: web::Data<Db>,
@@ -81,7 +82,7 @@ pub async fn escalate(
         "escalate",
         String::new(),
         move |conn, id, actor| {
-            let now = crate::db::now();
+            let now = now.0;
             let first = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
             escalation::check(conn, &first.petition, now.naive_utc())?.map_err(|_| {
                 ApiError::Invalid(vec![Violation::new("escalation", Fault::NotPermitted)])
@@ -168,7 +169,7 @@ pub async fn escalate(
                 secret.secret,
                 &[],
                 lang,
-                &AsOf::new(calendar.clone()),
+                &AsOf::new(calendar.clone(), now),
             )?;
             Ok(Reply::json(StatusCode::CREATED, &view)?
                 .at(format!("/v1/petitions/{}", second.petition.public_id)))

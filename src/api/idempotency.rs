@@ -123,6 +123,7 @@ pub async fn run<F>(
     scope: String,
     key: Option<String>,
     hash: String,
+    now: chrono::DateTime<chrono::Utc>,
     work: F,
 ) -> Result<HttpResponse, ApiError>
 where
@@ -159,7 +160,7 @@ where
                     location: reply.location.clone(),
                     body,
                 };
-                idempotency::store(conn, &scope, &key, &stored, crate::db::now().naive_utc())?;
+                idempotency::store(conn, &scope, &key, &stored, now.naive_utc())?;
                 Ok::<_, Retryable>(Outcome::Fresh(reply))
             })
             .await;

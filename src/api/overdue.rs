@@ -101,6 +101,7 @@ fn after(text: &str) -> Option<(chrono::NaiveDateTime, i64)> {
 )]
 #[get("/oversight/overdue")]
 pub async fn list_overdue(
+    now: super::Now,
     staff: Staff,
     query: web::Query<OverdueParams>,
     db: web::Data<Db>,
@@ -115,7 +116,7 @@ pub async fn list_overdue(
         .as_deref()
         .map(|a| after(a).ok_or(ApiError::BadRequest(BadInput::Cursor)))
         .transpose()?;
-    let as_of = AsOf::new(calendars.current());
+    let as_of = AsOf::new(calendars.current(), now.0);
     let filter = OverdueFilter {
         scope,
         office_id,

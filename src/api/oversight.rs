@@ -80,13 +80,14 @@ fn rate(totals: &Totals, metric: Metric) -> Rate {
 )]
 #[get("/oversight/offices")]
 pub async fn list_offices(
+    now: super::Now,
     staff: Staff,
     query: web::Query<OversightOfficesParams>,
     db: web::Data<Db>,
 ) -> Result<web::Json<Page<OfficeRecord>>, ApiError> {
     let q = query.into_inner();
     let scope = scope(&staff)?;
-    let now = crate::db::now();
+    let now = now.0;
     let period = match &q.period {
         Some(given) => super::stats::period("period", given)?,
         None => Period::Year(

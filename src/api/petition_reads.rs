@@ -157,6 +157,7 @@ pub async fn visible(
 )]
 #[get("/petitions/{id}")]
 pub async fn get_petition(
+    now: super::Now,
     caller: Caller,
     path: web::Path<String>,
     db: web::Data<Db>,
@@ -166,7 +167,7 @@ pub async fn get_petition(
 ) -> Result<web::Json<PetitionView>, ApiError> {
     let public_id = petition_id(&path)?;
     let detail = visible(&db, &caller, public_id).await?;
-    let as_of = AsOf::new(calendars.current());
+    let as_of = AsOf::new(calendars.current(), now.0);
     Ok(web::Json(view_for(&caller, &vault, &detail, &as_of)?))
 }
 
@@ -214,6 +215,7 @@ pub struct ClockDeadlineView {
 )]
 #[get("/petitions/{id}/deadlines")]
 pub async fn get_deadlines(
+    now: super::Now,
     caller: Caller,
     path: web::Path<String>,
     db: web::Data<Db>,
@@ -222,7 +224,7 @@ pub async fn get_deadlines(
 ) -> Result<web::Json<DeadlinesView>, ApiError> {
     let public_id = petition_id(&path)?;
     let detail = visible(&db, &caller, public_id).await?;
-    let as_of = AsOf::new(calendars.current());
+    let as_of = AsOf::new(calendars.current(), now.0);
     let clocks = detail
         .clocks
         .iter()
@@ -300,13 +302,14 @@ pub struct PetitionListParams {
 )]
 #[get("/petitions")]
 pub async fn list_petitions(
+    now: super::Now,
     caller: Caller,
     query: web::Query<PetitionListParams>,
     db: web::Data<Db>,
     calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<PetitionPage>, ApiError> {
     let q = query.into_inner();
-    let as_of = AsOf::new(calendars.current());
+    let as_of = AsOf::new(calendars.current(), now.0);
     match caller {
         Caller::Partner(partner) => partner_list(partner, q, &db, &as_of).await,
         Caller::Staff(staff) => {
@@ -377,7 +380,7 @@ async fn inbox(
         .as_deref()
         .map(|a| InboxCursor::decode(a).ok_or(ApiError::BadRequest(BadInput::Cursor)))
         .transpose()?;
-    let now = crate::db::now().naive_utc();
+    let now = as_of.now.naive_utc();
     let filter = InboxFilter {
         status: q.status,
         kind: q.kind,

@@ -238,11 +238,8 @@ pub struct AsOf {
 }
 
 impl AsOf {
-    pub fn new(calendar: std::sync::Arc<VietnamCalendar>) -> Self {
-        Self {
-            calendar,
-            now: crate::db::now(),
-        }
+    pub fn new(calendar: std::sync::Arc<VietnamCalendar>, now: DateTime<Utc>) -> Self {
+        Self { calendar, now }
     }
 
     /// The calendar and rule book of the request's app.
@@ -256,7 +253,10 @@ impl AsOf {
         let rules = req
             .app_data::<Data<crate::db::rules::RuleCache>>()
             .ok_or(ApiError::Internal)?;
-        Ok((Self::new(calendars.current()), rules.current()))
+        Ok((
+            Self::new(calendars.current(), super::clock(req).now()),
+            rules.current(),
+        ))
     }
 
     /// Working days a running deadline due at `due_at` is overdue by.

@@ -67,6 +67,7 @@ pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
 #[post("/petitions")]
 #[allow(clippy::too_many_arguments)]
 pub async fn submit(
+    now: super::Now,
     req: HttpRequest,
     caller: Caller,
     payload: web::Bytes,
@@ -113,7 +114,7 @@ pub async fn submit(
     let units = units.current();
     let vault = vault.get_ref().clone();
     let work = move |conn: &mut DbConnection| {
-        let now = crate::db::now();
+        let now = now.0;
         let received = received_at.map_or(now, |at| {
             use chrono::SubsecRound;
             at.trunc_subsecs(6)
@@ -178,12 +179,12 @@ pub async fn submit(
             secret.secret,
             &notices,
             lang,
-            &AsOf::new(calendar.clone()),
+            &AsOf::new(calendar.clone(), now),
         )?;
         Ok(Reply::json(StatusCode::CREATED, &view)?
             .at(format!("/v1/petitions/{}", stored.petition.public_id)))
     };
-    idempotency::run(&db, vault_ref(&req)?, scope, key, hash, work).await
+    idempotency::run(&db, vault_ref(&req)?, scope, key, hash, now.0, work).await
 }
 
 impl From<SubmitError> for ApiError {

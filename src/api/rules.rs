@@ -152,7 +152,9 @@ fn check_terms(t: &RuleTerms) -> Vec<Violation> {
     )
 )]
 #[post("/rules")]
+#[allow(clippy::too_many_arguments)]
 pub async fn add_rule(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     payload: web::Bytes,
@@ -199,7 +201,7 @@ pub async fn add_rule(
     };
     let by = staff.user_id;
     let work = move |conn: &mut crate::db::DbConnection| {
-        let (added, book) = stored::add(conn, &rule, by, crate::db::now().naive_utc())?;
+        let (added, book) = stored::add(conn, &rule, by, now.0.naive_utc())?;
         let view = RuleBookView {
             rules_version: book.version(),
             rules: vec![added],
@@ -207,7 +209,7 @@ pub async fn add_rule(
         Ok(Reply::json(StatusCode::CREATED, &view)?.at("/v1/rules".into()))
     };
     let scope = format!("user:{}", staff.user_id);
-    let reply = idempotency::run(&db, &vault, scope, key, hash, work).await?;
+    let reply = idempotency::run(&db, &vault, scope, key, hash, now.0, work).await?;
     // Only now is the rule committed: the book in memory follows the database, not a
     // transaction that might still have rolled back.
     rules.replace(db.read(stored::load).await?);
@@ -248,6 +250,7 @@ pub struct RuleChangeView {
 #[put("/rules/{id}")]
 #[allow(clippy::too_many_arguments)]
 pub async fn change_rule(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
@@ -286,7 +289,7 @@ pub async fn change_rule(
                 calendar.as_ref(),
                 &Actor::Staff(by),
                 by,
-                crate::db::now().naive_utc(),
+                now.0.naive_utc(),
             )
             .map_err(|e| match e {
                 ChangeError::NotFound => ApiError::NotFound(Missing::Rule(id)),
@@ -333,6 +336,7 @@ pub struct Remoteness {
 )]
 #[put("/communes/{code}/remote")]
 pub async fn set_remote(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
@@ -345,7 +349,7 @@ pub async fn set_remote(
     let commune = code.as_str().to_owned();
     let actor = Actor::Staff(staff.user_id);
     let found = db
-        .write(move |conn| stored::set_remote(conn, &commune, remote, &actor))
+        .write(move |conn| stored::set_remote(conn, &commune, remote, &actor, now.0.naive_utc()))
         .await?;
     if !found {
         return Err(ApiError::NotFound(Missing::Commune(code.to_string())));

@@ -240,8 +240,8 @@ fn papi_block() -> BTreeMap<String, Papi> {
 }
 
 /// Whether the period reaches today or later (in Vietnam).
-fn in_progress(period: Period) -> bool {
-    period.end() > local_date(crate::db::now())
+fn in_progress(period: Period, now: super::Now) -> bool {
+    period.end() > local_date(now.0)
 }
 
 /// The report of a unit and slice, computed at most once between two folds.
@@ -337,6 +337,7 @@ async fn load(
 )]
 #[get("/stats")]
 pub async fn stats(
+    now: super::Now,
     params: web::Query<StatsParams>,
     db: web::Data<Db>,
     cache: web::Data<ReportCache>,
@@ -349,7 +350,7 @@ pub async fn stats(
         code: loaded.unit.code.clone(),
         name: loaded.unit.name.clone(),
         period: loaded.period.to_string(),
-        provisional: in_progress(loaded.period),
+        provisional: in_progress(loaded.period, now),
         kind,
         category,
         counts: Counts {
@@ -414,6 +415,7 @@ fn number(value: Option<f64>) -> String {
 )]
 #[get("/stats.csv")]
 pub async fn stats_csv(
+    now: super::Now,
     params: web::Query<StatsParams>,
     db: web::Data<Db>,
     cache: web::Data<ReportCache>,
@@ -452,7 +454,7 @@ pub async fn stats_csv(
             loaded.unit.code.clone(),
             csv_field(&loaded.unit.name),
             loaded.period.to_string(),
-            in_progress(loaded.period).to_string(),
+            in_progress(loaded.period, now).to_string(),
             kind.map(|k| k.code().to_owned()).unwrap_or_default(),
             csv_field(category.as_deref().unwrap_or_default()),
             metric.code().to_owned(),
@@ -566,6 +568,7 @@ pub struct RankingView {
 )]
 #[get("/stats/ranking")]
 pub async fn ranking(
+    now: super::Now,
     params: web::Query<RankingParams>,
     db: web::Data<Db>,
     thresholds: web::Data<Thresholds>,
@@ -663,7 +666,7 @@ pub async fn ranking(
         level,
         parent: params.parent,
         period: period.to_string(),
-        provisional: in_progress(period),
+        provisional: in_progress(period, now),
         metric,
         kind,
         category: params.category,

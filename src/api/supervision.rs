@@ -224,7 +224,9 @@ fn refused(refusal: Refusal, office_id: i64, kept: &[String], sent: &[String]) -
     )
 )]
 #[post("/supervision-requests")]
+#[allow(clippy::too_many_arguments)]
 pub async fn file_request(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     payload: web::Bytes,
@@ -250,7 +252,7 @@ pub async fn file_request(
     let period = *period.get_ref();
     let supervisor = staff.user_id;
     let work = move |conn: &mut DbConnection| {
-        let as_of = AsOf::new(calendar.clone());
+        let as_of = AsOf::new(calendar.clone(), now.0);
         let detail = stored::file(
             conn,
             &filing,
@@ -269,7 +271,7 @@ pub async fn file_request(
         .at(location))
     };
     let scope = format!("user:{}", staff.user_id);
-    idempotency::run(&db, &vault, scope, key, hash, work).await
+    idempotency::run(&db, &vault, scope, key, hash, now.0, work).await
 }
 
 /// Filters and paging of the supervision requests.
@@ -306,6 +308,7 @@ pub struct SupervisionListParams {
 )]
 #[get("/supervision-requests")]
 pub async fn list_requests(
+    now: super::Now,
     staff: Staff,
     query: web::Query<SupervisionListParams>,
     db: web::Data<Db>,
@@ -332,7 +335,7 @@ pub async fn list_requests(
     let (rows, next_cursor) = paginate(rows, page.limit, "supervision-requests", |(_, c)| {
         c.encode()
     });
-    let as_of = AsOf::new(calendars.current());
+    let as_of = AsOf::new(calendars.current(), now.0);
     let items = rows
         .iter()
         .map(|(d, _)| SupervisionRequestView::new(d, &as_of))
@@ -359,6 +362,7 @@ pub async fn list_requests(
 )]
 #[get("/supervision-requests/{id}")]
 pub async fn get_request(
+    now: super::Now,
     staff: Staff,
     path: web::Path<String>,
     db: web::Data<Db>,
@@ -371,7 +375,7 @@ pub async fn get_request(
         .read(move |conn| stored::find(conn, id, &sight))
         .await?
         .ok_or(ApiError::NotFound(Missing::SupervisionRequest))?;
-    let as_of = AsOf::new(calendars.current());
+    let as_of = AsOf::new(calendars.current(), now.0);
     Ok(web::Json(SupervisionRequestView::new(&detail, &as_of)?))
 }
 
@@ -399,8 +403,10 @@ pub async fn get_request(
         (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
+#[allow(clippy::too_many_arguments)]
 #[post("/supervision-requests/{id}/reply")]
 pub async fn reply_request(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
@@ -422,7 +428,7 @@ pub async fn reply_request(
     let calendar = calendars.current();
     let user = staff.user_id;
     let work = move |conn: &mut DbConnection| {
-        let as_of = AsOf::new(calendar.clone());
+        let as_of = AsOf::new(calendar.clone(), now.0);
         let detail =
             stored::reply(conn, id, office, &text, user, as_of.now)?.map_err(|r| match r {
                 ReplyRefusal::NotFound => ApiError::NotFound(Missing::SupervisionRequest),
@@ -434,5 +440,5 @@ pub async fn reply_request(
         )
     };
     let scope = format!("user:{}", staff.user_id);
-    idempotency::run(&db, &vault, scope, key, hash, work).await
+    idempotency::run(&db, &vault, scope, key, hash, now.0, work).await
 }

@@ -36,7 +36,9 @@ use crate::error::{ApiError, BadInput, Missing, Unrecognised};
     )
 )]
 #[get("/track/{tracking_code}")]
+#[allow(clippy::too_many_arguments)]
 pub async fn track(
+    now: super::Now,
     req: HttpRequest,
     path: web::Path<String>,
     db: web::Data<Db>,
@@ -60,6 +62,6 @@ pub async fn track(
         )
         .await?
         .ok_or(ApiError::NotFound(Missing::Petition))?;
-    let as_of = AsOf::new(calendars.current());
+    let as_of = AsOf::new(calendars.current(), now.0);
     Ok(web::Json(TrackView::new(&detail, lang, &as_of)?))
 }

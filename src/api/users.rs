@@ -41,6 +41,7 @@ use crate::vault::Vault;
 )]
 #[post("/users")]
 pub async fn create_user(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     payload: web::Bytes,
@@ -81,18 +82,23 @@ pub async fn create_user(
         .map_err(|_| ApiError::Internal)?;
     let by = staff.user_id;
     let work = move |conn: &mut crate::db::DbConnection| {
-        let user = accounts::create(conn, &checked, &password_hash, &Actor::Staff(by)).map_err(
-            |e| match e {
-                CreateError::Invalid(v) => ApiError::Invalid(v),
-                CreateError::Db(e) => e.into(),
-                CreateError::Hash(_) => ApiError::Internal,
-            },
-        )?;
+        let user = accounts::create(
+            conn,
+            &checked,
+            &password_hash,
+            &Actor::Staff(by),
+            now.0.naive_utc(),
+        )
+        .map_err(|e| match e {
+            CreateError::Invalid(v) => ApiError::Invalid(v),
+            CreateError::Db(e) => e.into(),
+            CreateError::Hash(_) => ApiError::Internal,
+        })?;
         let location = format!("/v1/users/{}", user.id);
         Ok(Reply::json(StatusCode::CREATED, &UserView::try_from(user)?)?.at(location))
     };
     let scope = format!("user:{}", staff.user_id);
-    idempotency::run(&db, &vault, scope, key, hash, work).await
+    idempotency::run(&db, &vault, scope, key, hash, now.0, work).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

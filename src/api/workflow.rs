@@ -4,6 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
@@ -134,7 +135,7 @@ async fn act<B, F>(
 ) -> Result<HttpResponse, ApiError>
 where
     B: DeserializeOwned + Clone + Send + Sync + 'static,
-    F: Fn(&mut DbConnection, &PetitionRow, &Actor, &B, &Law) -> Result<(), ApiError>
+    F: Fn(&mut DbConnection, &PetitionRow, &Actor, &B, &Law, DateTime<Utc>) -> Result<(), ApiError>
         + Clone
         + Send
         + Sync
@@ -159,6 +160,7 @@ where
         .cloned()
         .ok_or(ApiError::Internal)?;
     let (as_of, book) = AsOf::from_request(&req)?;
+    let now = as_of.now;
     let scope = format!("user:{}", staff.user_id);
     let actor = Actor::Staff(staff.user_id);
     let caller = Caller::Staff(staff);
@@ -174,7 +176,7 @@ where
             calendar: as_of.calendar.as_ref(),
             rules: book.as_ref(),
         };
-        apply(conn, &p, &actor, &parsed, &law)?;
+        apply(conn, &p, &actor, &parsed, &law, now)?;
         let detail = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
         // The caller acted as the handling office; after a transfer it no longer is.
         let view = match view_for(&caller, &reply_vault, &detail, &as_of) {
@@ -183,7 +185,7 @@ where
         };
         Reply::json(StatusCode::OK, &view)
     };
-    idempotency::run(&db, &vault, scope, key, hash, work).await
+    idempotency::run(&db, &vault, scope, key, hash, now, work).await
 }
 
 const HANDLERS: &[Role] = &[Role::Official, Role::OfficeHead];
@@ -219,8 +221,8 @@ pub async fn accept(
         HANDLERS,
         "accept",
         payload,
-        |conn, p, actor, b: &AcceptBody, law: &Law| {
-            workflow::accept(conn, p, actor, b.complexity, crate::db::now(), law).map_err(acted)
+        |conn, p, actor, b: &AcceptBody, law: &Law, now| {
+            workflow::accept(conn, p, actor, b.complexity, now, law).map_err(acted)
         },
     )
     .await
@@ -256,19 +258,12 @@ pub async fn reject(
         HANDLERS,
         "reject",
         payload,
-        |conn, p, actor, b: &RejectBody, _: &Law| {
+        |conn, p, actor, b: &RejectBody, _: &Law, now| {
             if let Some(note) = &b.note {
                 text("note", note, 2_000)?;
             }
             let reason = serde_json::to_value(b.reason).unwrap_or_default();
-            workflow::reject(
-                conn,
-                p,
-                actor,
-                reason.as_str().unwrap_or("other"),
-                crate::db::now(),
-            )
-            .map_err(acted)
+            workflow::reject(conn, p, actor, reason.as_str().unwrap_or("other"), now).map_err(acted)
         },
     )
     .await
@@ -304,7 +299,7 @@ pub async fn transfer(
         HANDLERS,
         "transfer",
         payload,
-        |conn, p, actor, b: &TransferBody, law: &Law| {
+        |conn, p, actor, b: &TransferBody, law: &Law, now| {
             text("reason", &b.reason, 2_000)?;
             if b.office_id == p.office_id {
                 return Err(ApiError::Invalid(vec![Violation::new(
@@ -319,16 +314,8 @@ pub async fn transfer(
                     Fault::Unknown,
                 )]));
             }
-            workflow::transfer(
-                conn,
-                p,
-                actor,
-                b.office_id,
-                b.reason.trim(),
-                crate::db::now(),
-                law,
-            )
-            .map_err(acted)
+            workflow::transfer(conn, p, actor, b.office_id, b.reason.trim(), now, law)
+                .map_err(acted)
         },
     )
     .await
@@ -364,21 +351,13 @@ pub async fn extend(
         &[Role::OfficeHead],
         "extend",
         payload,
-        |conn, p, actor, b: &ExtendBody, law: &Law| {
+        |conn, p, actor, b: &ExtendBody, law: &Law, now| {
             text("reason", &b.reason, 2_000)?;
-            workflow::extend(
-                conn,
-                p,
-                actor,
-                b.clock,
-                b.reason.trim(),
-                crate::db::now(),
-                law,
-            )
-            .map_err(acted)?
-            .map_err(|NotExtendable| {
-                ApiError::Invalid(vec![Violation::new("clock", Fault::LimitReached)])
-            })
+            workflow::extend(conn, p, actor, b.clock, b.reason.trim(), now, law)
+                .map_err(acted)?
+                .map_err(|NotExtendable| {
+                    ApiError::Invalid(vec![Violation::new("clock", Fault::LimitReached)])
+                })
         },
     )
     .await
@@ -415,7 +394,7 @@ pub async fn answer(
         HANDLERS,
         "answer",
         payload,
-        move |conn, p, actor, b: &AnswerBody, _: &Law| {
+        move |conn, p, actor, b: &AnswerBody, _: &Law, now| {
             text("body", &b.body, 20_000)?;
             if let Some(number) = &b.decision_number {
                 text("decision_number", number, 100)?;
@@ -444,7 +423,7 @@ pub async fn answer(
                 attachments: &b.attachments,
                 answered_by: user,
             };
-            workflow::answer(conn, p, actor, &a, crate::db::now()).map_err(acted)
+            workflow::answer(conn, p, actor, &a, now).map_err(acted)
         },
     )
     .await
@@ -480,8 +459,8 @@ pub async fn close(
         HANDLERS,
         "close",
         payload,
-        |conn, p, actor, _: &EmptyBody, _: &Law| {
-            workflow::close(conn, p, actor, crate::db::now()).map_err(acted)
+        |conn, p, actor, _: &EmptyBody, _: &Law, now| {
+            workflow::close(conn, p, actor, now).map_err(acted)
         },
     )
     .await
@@ -519,8 +498,8 @@ pub async fn notify(
         HANDLERS,
         "notify",
         payload,
-        |conn, p, actor, _: &EmptyBody, _: &Law| {
-            workflow::notify(conn, p, actor, crate::db::now())
+        |conn, p, actor, _: &EmptyBody, _: &Law, now| {
+            workflow::notify(conn, p, actor, now)
                 .map_err(acted)?
                 .map_err(|NoNoticeDue| ApiError::NoNoticeDue)
         },
@@ -565,6 +544,7 @@ pub struct RevealedView {
 )]
 #[post("/petitions/{id}/reveal-identity")]
 pub async fn reveal_identity(
+    now: super::Now,
     req: HttpRequest,
     staff: Staff,
     payload: web::Bytes,
@@ -580,6 +560,7 @@ pub async fn reveal_identity(
     let RevealBody { reason } = super::body::parse::<RevealBody>(&req, &payload)?.value;
     text("reason", &reason, 500)?;
     let user = staff.user_id;
+    let now = now.0;
     let detail = db
         .write(move |conn| {
             let id =
@@ -594,7 +575,7 @@ pub async fn reveal_identity(
                 &Actor::Staff(user),
                 "identity.revealed",
                 &serde_json::json!({ "reason": reason.trim() }),
-                crate::db::now().naive_utc(),
+                now.naive_utc(),
             )?;
             Ok(detail)
         })
@@ -609,6 +590,6 @@ pub async fn reveal_identity(
     });
     Ok(web::Json(RevealedView {
         citizen,
-        revealed_at: crate::db::now().with_timezone(&crate::domain::clock::vietnam()),
+        revealed_at: now.with_timezone(&crate::domain::clock::vietnam()),
     }))
 }

@@ -90,25 +90,10 @@ pub enum CreateError {
 }
 
 /// Stores a checked account with its password hash (made by the caller, off the HTTP
-/// workers). The office must exist and the username be free.
+/// workers), as of `at` (`tiengdan demo` makes its accounts at the start of the year it
+/// simulates, so that the record's events stay in the order of their times). The office
+/// must exist and the username be free.
 pub fn create(
-    conn: &mut DbConnection,
-    account: &CheckedAccount,
-    password_hash: &str,
-    actor: &crate::db::events::Actor,
-) -> Result<UserRow, CreateError> {
-    create_at(
-        conn,
-        account,
-        password_hash,
-        actor,
-        crate::db::now().naive_utc(),
-    )
-}
-
-/// [`create`] as of `at`: `tiengdan demo` makes its accounts at the start of the year it
-/// simulates, so that the record's events stay in the order of their times.
-pub fn create_at(
     conn: &mut DbConnection,
     account: &CheckedAccount,
     password_hash: &str,

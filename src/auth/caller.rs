@@ -29,11 +29,12 @@ impl FromRequest for Caller {
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
         let db = req.app_data::<web::Data<Db>>().cloned();
         let limits = req.app_data::<web::Data<RateLimits>>().cloned();
+        let now = crate::api::clock(req).now();
         Box::pin(async move {
             match (staff_token, partner_key) {
                 (Some(token), _) => {
                     let keys = keys.ok_or(ApiError::Internal)?;
-                    staff::authenticate(&keys, &token).map(Caller::Staff)
+                    staff::authenticate(&keys, &token, now).map(Caller::Staff)
                 }
                 (None, Some(key)) => {
                     let (Some(db), Some(limits)) = (db, limits) else {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const ISSUER: &str = "tiengdan";
 pub const AUDIENCE: &str = "tiengdan-staff";
 pub const ACCESS_TTL_SECONDS: i64 = 15 * 60;
+const LEEWAY_SECONDS: i64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
@@ -85,7 +86,9 @@ impl TokenKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "iat"]);
-        validation.leeway = 5;
+        // Expiry is checked against the app's clock below, not the library's reading of the
+        // machine's: a test's clock (or a node's) is the one that issued the token.
+        validation.validate_exp = false;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -98,10 +101,16 @@ impl TokenKeys {
             .map_err(|e| InvalidToken(e.to_string()))
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+    /// The token's claims if it is ours, untouched and unexpired at `now` (Unix seconds,
+    /// with a few seconds' leeway for nodes whose clocks differ).
+    pub fn verify(&self, token: &str, now: i64) -> Result<Claims, InvalidToken> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
-            .map_err(|e| InvalidToken(e.to_string()))
+            .map_err(|e| InvalidToken(e.to_string()))?;
+        if claims.exp + LEEWAY_SECONDS < now {
+            return Err(InvalidToken("expired".into()));
+        }
+        Ok(claims)
     }
 }
 
@@ -111,8 +120,10 @@ mod tests {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+    const NOW: i64 = 1_800_000_000;
+
     fn claims(exp_in: i64) -> Claims {
-        let now = chrono::Utc::now().timestamp();
+        let now = NOW;
         Claims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
@@ -131,29 +142,40 @@ mod tests {
     fn tokens_verify_only_when_untouched_current_and_ours() {
         let keys = TokenKeys::new(&[1; 32]);
         let token = keys.issue(&claims(900)).unwrap();
-        assert_eq!(keys.verify(&token).unwrap(), claims(900));
+        assert_eq!(keys.verify(&token, NOW).unwrap(), claims(900));
         assert!(
-            TokenKeys::new(&[2; 32]).verify(&token).is_err(),
+            TokenKeys::new(&[2; 32]).verify(&token, NOW).is_err(),
             "other key"
         );
         assert!(
-            keys.verify(&keys.issue(&claims(-120)).unwrap()).is_err(),
+            keys.verify(&keys.issue(&claims(-120)).unwrap(), NOW)
+                .is_err(),
             "expired"
+        );
+        assert!(
+            keys.verify(&token, NOW + 900 + 60).is_err(),
+            "expired by the clock it is checked against"
         );
         let mut wrong_audience = claims(900);
         wrong_audience.aud = "someone-else".into();
-        assert!(keys.verify(&keys.issue(&wrong_audience).unwrap()).is_err());
+        assert!(
+            keys.verify(&keys.issue(&wrong_audience).unwrap(), NOW)
+                .is_err()
+        );
         // Tampered payload: the office changed.
         let parts: Vec<&str> = token.split('.').collect();
         let mut forged = claims(900);
         forged.office = Some(36);
         let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
         assert!(
-            keys.verify(&format!("{}.{payload}.{}", parts[0], parts[2]))
+            keys.verify(&format!("{}.{payload}.{}", parts[0], parts[2]), NOW)
                 .is_err()
         );
         // alg: none, unsigned.
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-        assert!(keys.verify(&format!("{header}.{}.", parts[1])).is_err());
+        assert!(
+            keys.verify(&format!("{header}.{}.", parts[1]), NOW)
+                .is_err()
+        );
     }
 }

@@ -67,6 +67,7 @@ impl FromRequest for Partner {
         let staff =
             super::staff::bearer_token(req).filter(|t| !t.starts_with(super::api_key::KEY_PREFIX));
         let keys = req.app_data::<web::Data<super::jwt::TokenKeys>>().cloned();
+        let now = crate::api::clock(req).now();
         Box::pin(async move {
             // A valid staff token is the wrong role here, not an unknown caller.
             if let (Some(token), Some(keys)) = (&staff, &keys)
@@ -74,7 +75,7 @@ impl FromRequest for Partner {
                     .as_deref()
                     .is_none_or(|k| !k.starts_with(super::api_key::KEY_PREFIX))
             {
-                super::staff::authenticate(keys, token)?;
+                super::staff::authenticate(keys, token, now)?;
                 return Err(ApiError::Forbidden);
             }
             let key = key.ok_or(ApiError::Unauthenticated(Unrecognised::MissingKey))?;

@@ -60,9 +60,13 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
         .then(|| token.to_owned())
 }
 
-/// Checks an access token.
-pub fn authenticate(keys: &TokenKeys, token: &str) -> Result<Staff, ApiError> {
-    keys.verify(token)
+/// Checks an access token at `now`.
+pub fn authenticate(
+    keys: &TokenKeys,
+    token: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Staff, ApiError> {
+    keys.verify(token, now.timestamp())
         .ok()
         .and_then(Staff::from_claims)
         .ok_or(ApiError::Unauthenticated(Unrecognised::InvalidToken))

@@ -45,13 +45,6 @@ pub use url::{DatabaseUrl, UrlError};
 
 type Pool = r2d2::Pool<Manager>;
 
-/// The current instant at the precision both backends store, microseconds, so that what a
-/// request answers and what a later read shows are the same on SQLite and PostgreSQL.
-pub fn now() -> chrono::DateTime<chrono::Utc> {
-    use chrono::SubsecRound;
-    chrono::Utc::now().trunc_subsecs(6)
-}
-
 /// The database handle the application shares: cheap to clone.
 #[derive(Clone)]
 pub struct Db {

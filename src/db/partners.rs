@@ -19,12 +19,9 @@ pub struct PartnerRow {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-pub fn create(conn: &mut DbConnection, name: &str, key: &NewApiKey) -> Result<PartnerRow, DbError> {
-    create_at(conn, name, key, crate::db::now().naive_utc())
-}
-
-/// [`create`] as of `at` (`tiengdan demo` backdates its partners to the year it simulates).
-pub fn create_at(
+/// Creates a partner as of `at` (`tiengdan demo` backdates its partners to the year it
+/// simulates).
+pub fn create(
     conn: &mut DbConnection,
     name: &str,
     key: &NewApiKey,
@@ -52,8 +49,11 @@ pub fn create_at(
 
 /// Revokes a partner's key; `None` when there is no such partner. Revoking twice keeps the
 /// first time.
-pub fn revoke(conn: &mut DbConnection, id: i64) -> Result<Option<PartnerRow>, DbError> {
-    let at = crate::db::now().naive_utc();
+pub fn revoke(
+    conn: &mut DbConnection,
+    id: i64,
+    at: NaiveDateTime,
+) -> Result<Option<PartnerRow>, DbError> {
     let revoked = diesel::update(
         partners::table
             .find(id)

@@ -67,7 +67,7 @@ impl RuleRow {
 
 /// Loads the shipped defaults on a database that has none yet. Nodes starting together race
 /// on the `seed_runs` row: the losers find the defaults loaded.
-pub fn load_defaults(conn: &mut DbConnection) -> Result<bool, DbError> {
+pub fn load_defaults(conn: &mut DbConnection, at: NaiveDateTime) -> Result<bool, DbError> {
     let outcome: Result<bool, DbError> = super::write_transaction(conn, |conn| {
         let known = seed_runs::table
             .find(DEFAULTS)
@@ -84,7 +84,6 @@ pub fn load_defaults(conn: &mut DbConnection) -> Result<bool, DbError> {
                 seed_runs::rows_loaded.eq(defaults.len() as i64),
             ))
             .execute(conn)?;
-        let at = super::now().naive_utc();
         for rule in &defaults {
             insert(conn, rule, None, None, at)?;
         }
@@ -279,6 +278,7 @@ pub fn set_remote(
     commune_code: &str,
     remote: bool,
     actor: &Actor,
+    at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(communes::table.find(commune_code))
         .set(communes::remote.eq(remote))
@@ -291,7 +291,7 @@ pub fn set_remote(
             actor,
             "commune.remote_changed",
             &serde_json::json!({ "commune_code": commune_code, "remote": remote }),
-            super::now().naive_utc(),
+            at,
         )?;
     }
     Ok(changed)

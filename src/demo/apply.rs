@@ -214,7 +214,12 @@ pub fn apply(
     });
     // Folded once at the end, in big batches: a batch's changes to the same cell collapse into
     // one row written, and a year of events touches the same cells over and over.
-    let events_folded = crate::db::stats::rollup::catch_up_by(conn, ctx.calendar, FOLD_BATCH)?;
+    let events_folded = crate::db::stats::rollup::catch_up_by(
+        conn,
+        ctx.calendar,
+        FOLD_BATCH,
+        plan.end.naive_utc(),
+    )?;
     let standing = standing(conn, &writer.ids, plan.end)?;
     Ok(Outcome {
         accounts,
@@ -400,7 +405,7 @@ fn make_accounts(
     let hashes = hash_all(to_make.iter().map(|(_, _, p)| *p).collect())?;
     write_transaction(conn, |conn| {
         for ((at, checked, _), hash) in to_make.iter().zip(&hashes) {
-            let user = accounts::create_at(
+            let user = accounts::create(
                 conn,
                 checked,
                 hash,
@@ -465,7 +470,7 @@ fn make_partners(conn: &mut DbConnection, plan: &Plan) -> Result<Vec<MadePartner
             .iter()
             .zip(keys)
             .map(|(name, key)| {
-                let row = partners::create_at(conn, name, &key, plan.setup_at.naive_utc())?;
+                let row = partners::create(conn, name, &key, plan.setup_at.naive_utc())?;
                 Ok(MadePartner {
                     id: row.id,
                     name: row.name,

@@ -154,7 +154,7 @@ pub fn draw(
 /// `tiengdan demo`.
 pub fn run(settings: &Settings, args: &DemoArgs) -> Result<(), String> {
     let started = Instant::now();
-    let options = options(args, local_date(crate::db::now()))?;
+    let options = options(args, local_date(crate::time::Clock::system().now()))?;
     let (vault, _) = crate::vault::Vault::load(
         settings.data_key.as_ref().map(|k| k.expose()),
         &settings.database_url,

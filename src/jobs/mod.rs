@@ -9,6 +9,7 @@ use actix_web::web;
 
 use crate::auth::rate_limit::RateLimits;
 use crate::db::{Db, idempotency};
+use crate::time::Clock;
 
 /// Runs `run` on the server's runtime every `every` (the first time at once); never when
 /// `every` is zero, which is how a job is turned off.
@@ -34,13 +35,13 @@ const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Forgets idempotent replies past their retention and idle rate-limit buckets. Runs on the
 /// server's runtime; each run is one short transaction, safe on several nodes at once.
-pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>) {
+pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>, clock: Clock) {
     repeat(HOUSEKEEPING_EVERY, move || {
-        let (db, limits) = (db.clone(), limits.clone());
+        let (db, limits, clock) = (db.clone(), limits.clone(), clock.clone());
         async move {
             limits.forget_idle();
-            let cutoff = (crate::db::now() - chrono::Duration::hours(idempotency::RETENTION_HOURS))
-                .naive_utc();
+            let cutoff =
+                (clock.now() - chrono::Duration::hours(idempotency::RETENTION_HOURS)).naive_utc();
             match db
                 .write(move |conn| idempotency::purge_before(conn, cutoff))
                 .await
@@ -55,9 +56,14 @@ pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>) {
 
 /// Signs the audit chain's head every `every` (skipped when nothing was appended since the
 /// last checkpoint). Two nodes may both sign: each checkpoint is valid on its own.
-pub fn spawn_checkpoints(db: Db, key: web::Data<crate::signing::AuditKey>, every: Duration) {
+pub fn spawn_checkpoints(
+    db: Db,
+    key: web::Data<crate::signing::AuditKey>,
+    every: Duration,
+    clock: Clock,
+) {
     repeat(every, move || {
-        let (db, key) = (db.clone(), key.clone());
+        let (db, key, clock) = (db.clone(), key.clone(), clock.clone());
         async move {
             let outcome = db
                 .write(move |conn| {
@@ -67,7 +73,7 @@ pub fn spawn_checkpoints(db: Db, key: web::Data<crate::signing::AuditKey>, every
                     if seq == 0 || latest.first().is_some_and(|c| c.seq == seq) {
                         return Ok::<_, crate::db::DbError>(None);
                     }
-                    crate::db::audit::checkpoint(conn, &key, crate::db::now().naive_utc()).map(Some)
+                    crate::db::audit::checkpoint(conn, &key, clock.now().naive_utc()).map(Some)
                 })
                 .await;
             match outcome {

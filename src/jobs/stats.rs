@@ -7,17 +7,17 @@ use actix_web::web;
 use crate::db::calendar::CalendarCache;
 use crate::db::stats::rollup::{self, BATCH};
 use crate::db::{Db, DbError};
+use crate::time::Clock;
 
 /// Folds every event not yet folded, a batch per transaction, yielding the writer between
 /// batches so that intake never waits behind a long backlog. Returns the events folded.
-pub async fn catch_up(db: &Db, calendars: &CalendarCache) -> Result<usize, DbError> {
+pub async fn catch_up(db: &Db, calendars: &CalendarCache, clock: &Clock) -> Result<usize, DbError> {
     let mut total = 0;
     loop {
         let calendar = calendars.current();
+        let now = clock.now().naive_utc();
         let folded = db
-            .write(move |conn| {
-                rollup::fold_batch(conn, calendar.as_ref(), BATCH, crate::db::now().naive_utc())
-            })
+            .write(move |conn| rollup::fold_batch(conn, calendar.as_ref(), BATCH, now))
             .await?;
         total += folded;
         if (folded as i64) < BATCH {
@@ -27,11 +27,11 @@ pub async fn catch_up(db: &Db, calendars: &CalendarCache) -> Result<usize, DbErr
 }
 
 /// Runs [`catch_up`] every `every` on the server's runtime.
-pub fn spawn(db: Db, calendars: web::Data<CalendarCache>, every: Duration) {
+pub fn spawn(db: Db, calendars: web::Data<CalendarCache>, every: Duration, clock: Clock) {
     super::repeat(every, move || {
-        let (db, calendars) = (db.clone(), calendars.clone());
+        let (db, calendars, clock) = (db.clone(), calendars.clone(), clock.clone());
         async move {
-            match catch_up(&db, &calendars).await {
+            match catch_up(&db, &calendars, &clock).await {
                 Ok(0) => {}
                 Ok(events) => tracing::debug!(events, "folded events into the statistics"),
                 Err(e) => tracing::warn!(error = %e, "folding events into the statistics failed"),

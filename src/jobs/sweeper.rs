@@ -88,15 +88,17 @@ pub fn spawn(
     rules: web::Data<RuleCache>,
     every: Duration,
     working_days: u32,
+    clock: crate::time::Clock,
 ) {
     super::repeat(every, move || {
-        let (db, calendars, rules) = (db.clone(), calendars.clone(), rules.clone());
+        let (db, calendars, rules, clock) =
+            (db.clone(), calendars.clone(), rules.clone(), clock.clone());
         async move {
             if let Err(e) = refresh(&db, &calendars, &rules).await {
                 tracing::warn!(error = %e, "reloading the calendar or the rules failed");
             }
             let calendar: Arc<VietnamCalendar> = calendars.current();
-            let sweep = Sweep::at(calendar.as_ref(), crate::db::now(), working_days);
+            let sweep = Sweep::at(calendar.as_ref(), clock.now(), working_days);
             match sweep.run(&db).await {
                 Ok(Swept {
                     approaching: 0,

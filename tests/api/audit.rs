@@ -373,7 +373,7 @@ async fn an_event_slipped_in_without_hashes_stays_a_break() {
             events::actor_kind.eq("system"),
             events::action.eq("petition.closed"),
             events::payload.eq("{}"),
-            events::created_at.eq(tiengdan::db::now().naive_utc()),
+            events::created_at.eq(w.app.now().naive_utc()),
         ))
         .execute(&mut conn)
         .unwrap();

@@ -121,7 +121,7 @@ async fn the_calculator_refuses_nonsense_with_the_reason() {
 
 /// The date `days` working days after today, by the service's own calculator.
 async fn working_days_from_today(app: &TestApp, days: u32) -> NaiveDate {
-    let today = tiengdan::domain::clock::local_date(chrono::Utc::now());
+    let today = tiengdan::domain::clock::local_date(app.now());
     let d = app
         .get_json(&format!(
             "/v1/calendar/deadline?start={today}&days={days}&day_type=working"
@@ -270,8 +270,7 @@ async fn deadlines_are_seen_by_whoever_reads_the_petition() {
 
 /// A petition handed in at the desk `days_ago` days ago.
 async fn backdated(w: &crate::workflow::World, mut body: Value, days_ago: i64) -> Value {
-    body["received_at"] =
-        json!((chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339());
+    body["received_at"] = json!((w.app.now() - chrono::Duration::days(days_ago)).to_rfc3339());
     let reply = w
         .app
         .post_json(
@@ -285,13 +284,16 @@ async fn backdated(w: &crate::workflow::World, mut body: Value, days_ago: i64) -
 }
 
 fn sweep(app: &TestApp) -> tiengdan::db::sweep::Swept {
-    sweep_on(app.db())
+    sweep_on(app.db(), app.now())
 }
 
-/// One sweep now, as `tiengdan sweep` and the server's job run it.
-fn sweep_on(mut conn: tiengdan::db::DbConnection) -> tiengdan::db::sweep::Swept {
+/// One sweep at `now`, as `tiengdan sweep` and the server's job run it.
+fn sweep_on(
+    mut conn: tiengdan::db::DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> tiengdan::db::sweep::Swept {
     let calendar = tiengdan::db::calendar::load(&mut conn).unwrap();
-    tiengdan::jobs::sweeper::Sweep::at(&calendar, chrono::Utc::now(), 2)
+    tiengdan::jobs::sweeper::Sweep::at(&calendar, now, 2)
         .run_blocking(&mut conn)
         .unwrap()
 }
@@ -396,10 +398,11 @@ fn two_sweepers_at_once_announce_each_clock_once() {
     });
     let app = &w.app;
     let connections = [app.db(), app.db()];
+    let now = app.now();
     let results: Vec<tiengdan::db::sweep::Swept> = std::thread::scope(|s| {
         let handles: Vec<_> = connections
             .into_iter()
-            .map(|conn| s.spawn(move || sweep_on(conn)))
+            .map(|conn| s.spawn(move || sweep_on(conn, now)))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
@@ -427,7 +430,7 @@ async fn the_server_sweeps_on_its_own() {
     app.create_user("canbo.badinh", Role::Official, Some(head), None);
     let official = format!("Bearer {}", app.access_token("canbo.badinh").await);
     let mut body = feedback();
-    body["received_at"] = json!((chrono::Utc::now() - chrono::Duration::days(20)).to_rfc3339());
+    body["received_at"] = json!((app.now() - chrono::Duration::days(20)).to_rfc3339());
     let reply = app
         .post_json("/v1/petitions", &[("authorization", &official)], &body)
         .await;

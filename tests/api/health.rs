@@ -56,7 +56,7 @@ async fn readyz_is_503_when_the_database_is_gone() {
                 .unwrap(),
             _ => "sqlite:///nonexistent-dir/sub/tiengdan.db".parse().unwrap(),
         };
-        tiengdan::startup::Application::build(&settings).await
+        tiengdan::startup::Application::build(&settings, tiengdan::time::Clock::system()).await
     };
     assert!(
         restarted_elsewhere.is_err(),

@@ -10,6 +10,7 @@ use serde_json::Value;
 use tiengdan::config::{LogFormat, LogSettings, Secret, Settings};
 use tiengdan::db::DatabaseUrl;
 use tiengdan::startup::Application;
+use tiengdan::time::Clock;
 
 /// The backend the suite runs against: `TEST_DATABASE_URL=postgres://…` for PostgreSQL
 /// (a server URL whose user may create databases), SQLite otherwise.
@@ -95,6 +96,14 @@ fn with_database(server: &str, name: &str) -> String {
     url
 }
 
+/// Where every test app's clock starts: the suite's "today", whatever the machine's date.
+/// Fixtures are written against it (a decision taken on 1 November 2026 is weeks old).
+pub fn test_epoch() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z")
+        .expect("epoch")
+        .to_utc()
+}
+
 /// The password of every account tests create: long and not guessable.
 pub const STAFF_PASSWORD: &str = "mưa phùn trên phố Huế, ngõ 5";
 
@@ -103,6 +112,8 @@ pub struct TestApp {
     pub settings: Settings,
     handle: ServerHandle,
     pub client: awc::Client,
+    /// The app's clock: starts at [`test_epoch`] and runs at the real rate; tests move it on.
+    pub clock: Clock,
     // Dropped last: the server must let go of it first.
     pub database: TestDatabase,
 }
@@ -236,7 +247,11 @@ pub async fn spawn_app_on(settings: Settings, database: TestDatabase) -> TestApp
 }
 
 async fn start(settings: Settings, database: TestDatabase) -> TestApp {
-    let app = Application::build(&settings)
+    start_with_clock(settings, database, Clock::starting_at(test_epoch())).await
+}
+
+async fn start_with_clock(settings: Settings, database: TestDatabase, clock: Clock) -> TestApp {
+    let app = Application::build(&settings, clock.clone())
         .await
         .expect("application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -251,6 +266,7 @@ async fn start(settings: Settings, database: TestDatabase) -> TestApp {
         settings,
         handle,
         client,
+        clock,
         database,
     }
 }
@@ -261,9 +277,17 @@ impl TestApp {
     pub async fn restart(self) -> TestApp {
         self.handle.stop(true).await;
         let TestApp {
-            settings, database, ..
+            settings,
+            database,
+            clock,
+            ..
         } = self;
-        start(settings, database).await
+        start_with_clock(settings, database, clock).await
+    }
+
+    /// The app's current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -315,7 +339,8 @@ impl TestApp {
     pub fn create_partner(&self, name: &str) -> (i64, String) {
         let key = tiengdan::auth::api_key::generate().expect("random");
         let mut conn = self.db();
-        let row = tiengdan::db::partners::create(&mut conn, name, &key).expect("create partner");
+        let row = tiengdan::db::partners::create(&mut conn, name, &key, self.now().naive_utc())
+            .expect("create partner");
         (row.id, key.key)
     }
 
@@ -344,6 +369,7 @@ impl TestApp {
             &checked,
             &hash,
             &tiengdan::db::events::Actor::System,
+            self.now().naive_utc(),
         )
         .expect("create user")
         .id

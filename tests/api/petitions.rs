@@ -358,7 +358,7 @@ async fn keys_are_checked() {
         .problem(401, "invalid_api_key");
     submitted(&app, &key, &feedback()).await;
     let mut conn = app.db();
-    tiengdan::db::partners::revoke(&mut conn, id).unwrap();
+    tiengdan::db::partners::revoke(&mut conn, id, app.now().naive_utc()).unwrap();
     submit(&app, &key, &feedback())
         .await
         .problem(401, "invalid_api_key");

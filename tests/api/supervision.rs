@@ -457,8 +457,8 @@ async fn the_office_sees_its_requests_and_answers_each_once() {
 }
 
 /// The date in Vietnam now.
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(7)).date_naive()
+fn today(app: &TestApp) -> NaiveDate {
+    (app.now() + Duration::hours(7)).date_naive()
 }
 
 async fn deadline(app: &TestApp, start: NaiveDate, days: u32) -> Value {
@@ -472,7 +472,7 @@ async fn deadline(app: &TestApp, start: NaiveDate, days: u32) -> Value {
 async fn a_request_is_due_in_fifteen_working_days_on_the_calendar() {
     let o = oversight().await;
     let app = &o.w.app;
-    let start = today();
+    let start = today(app);
     let expected = deadline(app, start, 15).await;
     let view = filed(app, &o.hanoi, &request_body(o.w.ba_dinh.id, &[])).await;
     assert_eq!(view["due_at"], expected["due_at"], "{view}");
@@ -523,13 +523,16 @@ async fn the_reply_period_is_configurable() {
     let token = format!("Bearer {}", app.access_token("mttq.hanoi").await);
     let view = filed(&app, &token, &request_body(office, &[])).await;
     assert_eq!(view["reply_working_days"], 3);
-    assert_eq!(view["due_at"], deadline(&app, today(), 3).await["due_at"]);
+    assert_eq!(
+        view["due_at"],
+        deadline(&app, today(&app), 3).await["due_at"]
+    );
 }
 
 /// A request filed long ago, written straight to the database (the API files only now).
 fn filed_long_ago(app: &TestApp, office: i64, supervisor: i64, days_ago: i64) -> i64 {
     use tiengdan::db::schema::supervision_requests as s;
-    let filed_at = (Utc::now() - Duration::days(days_ago)).naive_utc();
+    let filed_at = (app.now() - Duration::days(days_ago)).naive_utc();
     diesel::insert_into(s::table)
         .values((
             s::office_id.eq(office),
@@ -723,7 +726,7 @@ async fn each_change_is_a_chained_event_with_the_agreed_payload() {
 
 /// A petition handed in at `token`'s desk `days_ago` days ago.
 async fn backdated(app: &TestApp, token: &str, mut body: Value, days_ago: i64) -> Value {
-    body["received_at"] = json!((Utc::now() - Duration::days(days_ago)).to_rfc3339());
+    body["received_at"] = json!((app.now() - Duration::days(days_ago)).to_rfc3339());
     let reply = app
         .post_json("/v1/petitions", &[("authorization", token)], &body)
         .await;
@@ -780,7 +783,7 @@ async fn the_overdue_queue_follows_the_scope_without_identities() {
         .map(|i| i["due_at"].as_str().unwrap().parse().unwrap())
         .collect();
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
-    assert!(dues.iter().all(|d| *d < Utc::now()));
+    assert!(dues.iter().all(|d| *d < app.now()));
     let item = |id: &str| items.iter().find(|i| i["id"] == id).unwrap();
     let d = item(&denounced);
     assert_eq!(d["kind"], "denunciation");
@@ -997,7 +1000,7 @@ async fn supervisors_see_their_offices_records_and_requests_count_in_the_statist
     submitted(app, &o.w.partner, &feedback()).await;
     // One of the two is past its nearest deadline now.
     diesel::update(petitions::table.filter(petitions::public_id.eq(late["id"].as_str().unwrap())))
-        .set(petitions::next_due_at.eq(Some(Utc::now().naive_utc() - Duration::days(3))))
+        .set(petitions::next_due_at.eq(Some(app.now().naive_utc() - Duration::days(3))))
         .execute(&mut app.db())
         .unwrap();
     let request = filed(app, &o.hanoi, &request_body(o.w.ba_dinh.id, &[])).await;
@@ -1059,7 +1062,7 @@ async fn supervisors_see_their_offices_records_and_requests_count_in_the_statist
         .problem(400, "invalid_period");
 
     // In the public statistics one request is too few to show.
-    let year = local_year();
+    let year = local_year(app);
     let stats = app
         .get_json(&format!(
             "/v1/stats?level=office&office_id={}&period={year}",
@@ -1069,6 +1072,6 @@ async fn supervisors_see_their_offices_records_and_requests_count_in_the_statist
     assert_eq!(stats["counts"]["supervision_filed"]["suppressed"], true);
 }
 
-fn local_year() -> String {
-    (Utc::now() + Duration::hours(7)).format("%Y").to_string()
+fn local_year(app: &TestApp) -> String {
+    (app.now() + Duration::hours(7)).format("%Y").to_string()
 }

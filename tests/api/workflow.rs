@@ -540,7 +540,7 @@ async fn officials_record_petitions_handed_in_at_the_desk() {
     use diesel::prelude::*;
     use tiengdan::db::schema::events;
     let w = world().await;
-    let three_days_ago = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339();
+    let three_days_ago = (w.app.now() - chrono::Duration::days(3)).to_rfc3339();
     let mut body = complaint();
     body["received_at"] = json!(three_days_ago);
     let reply = w
@@ -555,7 +555,7 @@ async fn officials_record_petitions_handed_in_at_the_desk() {
     let p = reply.json();
     let received: chrono::DateTime<chrono::FixedOffset> =
         p["received_at"].as_str().unwrap().parse().unwrap();
-    assert!((chrono::Utc::now() - received.to_utc()).num_days() == 3);
+    assert!((w.app.now() - received.to_utc()).num_days() == 3);
     let view = w
         .app
         .get_with(
@@ -574,7 +574,7 @@ async fn officials_record_petitions_handed_in_at_the_desk() {
     assert_eq!(actor, "staff");
     assert!(payload.contains("\"in_person\""), "{payload}");
 
-    body["received_at"] = json!((chrono::Utc::now() - chrono::Duration::days(31)).to_rfc3339());
+    body["received_at"] = json!((w.app.now() - chrono::Duration::days(31)).to_rfc3339());
     let problem = w
         .app
         .post_json(
@@ -617,13 +617,9 @@ async fn an_accepted_denunciation_is_notified_once() {
     // Ten days on, the sweeper finds the notice late: the denunciation is overdue.
     let mut conn = w.app.db();
     let calendar = tiengdan::db::calendar::load(&mut conn).unwrap();
-    tiengdan::jobs::sweeper::Sweep::at(
-        &calendar,
-        chrono::Utc::now() + chrono::Duration::days(10),
-        2,
-    )
-    .run_blocking(&mut conn)
-    .unwrap();
+    tiengdan::jobs::sweeper::Sweep::at(&calendar, w.app.now() + chrono::Duration::days(10), 2)
+        .run_blocking(&mut conn)
+        .unwrap();
     let overdue = |conn: &mut tiengdan::db::DbConnection| -> i64 {
         c::table
             .filter(c::level.eq("office"))

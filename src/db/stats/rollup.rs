@@ -143,9 +143,14 @@ pub fn fold_batch(
     Ok(batch.len())
 }
 
-/// Folds everything not yet folded, a batch per transaction. Returns the events folded.
-pub fn catch_up(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usize, DbError> {
-    catch_up_by(conn, calendar, BATCH)
+/// Folds everything not yet folded, a batch per transaction, noting `now` as the time of the
+/// fold. Returns the events folded.
+pub fn catch_up(
+    conn: &mut DbConnection,
+    calendar: &impl Calendar,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    catch_up_by(conn, calendar, BATCH, now)
 }
 
 /// [`catch_up`] in batches of `batch` events.
@@ -153,12 +158,11 @@ pub fn catch_up_by(
     conn: &mut DbConnection,
     calendar: &impl Calendar,
     batch: i64,
+    now: NaiveDateTime,
 ) -> Result<usize, DbError> {
     let mut total = 0;
     loop {
-        let folded = write_transaction(conn, |c| {
-            fold_batch(c, calendar, batch, crate::db::now().naive_utc())
-        })?;
+        let folded = write_transaction(conn, |c| fold_batch(c, calendar, batch, now))?;
         total += folded;
         if (folded as i64) < batch.max(1) {
             return Ok(total);
@@ -173,7 +177,11 @@ pub fn catch_up_by(
 /// The same fold as the job's, with the tracks kept in memory from the first event to the
 /// last and the cells' changes added up over many batches before they are written: a rebuild
 /// writes each cell a few times instead of once per batch that touches it.
-pub fn rebuild(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usize, DbError> {
+pub fn rebuild(
+    conn: &mut DbConnection,
+    calendar: &impl Calendar,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
     write_transaction(conn, |c| {
         lock_progress(c)?;
         diesel::delete(stats_cells::table).execute(c)?;
@@ -202,7 +210,7 @@ pub fn rebuild(conn: &mut DbConnection, calendar: &impl Calendar) -> Result<usiz
         diesel::update(stats_progress::table.find(1))
             .set((
                 stats_progress::seq.eq(last),
-                stats_progress::folded_at.eq((last > 0).then(|| crate::db::now().naive_utc())),
+                stats_progress::folded_at.eq((last > 0).then_some(now)),
             ))
             .execute(c)?;
         Ok(total)
