@@ -211,6 +211,10 @@ pub struct Settings {
     /// Database connections in the pool.
     #[arg(long, env = "DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub db_pool_size: u32,
+    /// Seconds a request waits for a database connection before it is answered 503 with
+    /// `Retry-After` (an outage, or every connection busy).
+    #[arg(long, env = "DB_WAIT_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
+    pub db_wait_seconds: u64,
     /// Key that seals citizens' personal data: 64 hex digits or base64 of 32 bytes. Required
     /// with PostgreSQL; with SQLite, generated on first start beside the database if unset.
     #[arg(long, env = "TIENGDAN_DATA_KEY", global = true, hide_env_values = true)]

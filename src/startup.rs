@@ -98,7 +98,7 @@ impl Application {
         let started = Instant::now();
         let options = PoolOptions {
             max_size: settings.db_pool_size,
-            ..PoolOptions::default()
+            connect_timeout: std::time::Duration::from_secs(settings.db_wait_seconds),
         };
         let (vault, key_source) = Vault::load(
             settings.data_key.as_ref().map(|k| k.expose()),

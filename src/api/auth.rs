@@ -18,8 +18,7 @@ const REFRESH_TTL_DAYS: i64 = 30;
 const REFRESH_PREFIX: &str = "tdr_";
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "issuing tokens");
-    ApiError::Internal
+    ApiError::Internal(crate::error::Fault::text("issuing tokens", e))
 }
 
 /// Issues an access token and a refresh token of `family` for `user`, storing the latter.
@@ -107,7 +106,7 @@ pub async fn login(
         .map_or_else(|| password::decoy().to_owned(), |u| u.password_hash.clone());
     let matches = password::off_the_workers(move || password::verify(&stored, &password))
         .await
-        .map_err(|_| ApiError::Internal)?;
+        .map_err(|e| ApiError::internal("checking a password", e))?;
     let user = user
         .filter(|_| matches)
         .ok_or(ApiError::Unauthenticated(Unrecognised::InvalidCredentials))?;

@@ -162,7 +162,7 @@ pub async fn rate(
 
 /// Where a petition stands, as the answer to a citizen's action.
 fn status_reply(conn: &mut DbConnection, id: i64) -> Result<Reply, ApiError> {
-    let d = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
+    let d = petitions::detail(conn, id)?.ok_or_else(|| ApiError::bug("the petition vanished"))?;
     let view = StatusView {
         id: d.petition.public_id.clone(),
         tracking_code: tracking_code(&d.petition.tracking_code),

@@ -83,17 +83,23 @@ pub async fn escalate(
         String::new(),
         move |conn, id, actor| {
             let now = now.0;
-            let first = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
+            // Two escalations of one complaint at once: the second waits, then finds it
+            // escalated.
+            petitions::lock(conn, id)?;
+            let first = petitions::detail(conn, id)?
+                .ok_or_else(|| ApiError::bug("the petition vanished"))?;
             escalation::check(conn, &first.petition, now.naive_utc())?.map_err(|_| {
                 ApiError::Invalid(vec![Violation::new("escalation", Fault::NotPermitted)])
             })?;
             let p = &first.petition;
             let citizen = unseal(&vault, &first)?;
-            let commune = units.commune(&p.commune_code).ok_or(ApiError::Internal)?;
+            let commune = units
+                .commune(&p.commune_code)
+                .ok_or_else(|| ApiError::bug("a petition's commune is unknown"))?;
             let province_office = units
                 .province(&p.province_code)
                 .and_then(|pr| pr.office.clone())
-                .ok_or(ApiError::Internal)?;
+                .ok_or_else(|| ApiError::bug("a province without its office"))?;
             let submission = Submission {
                 kind: Kind::Complaint,
                 category: p.category_code.clone(),

@@ -50,10 +50,8 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: StatusCode, body: &impl serde::Serialize) -> Result<Self, ApiError> {
-        let body = serde_json::to_vec(body).map_err(|e| {
-            tracing::error!(error = %e, "serialising a reply");
-            ApiError::Internal
-        })?;
+        let body =
+            serde_json::to_vec(body).map_err(|e| ApiError::internal("serialising a reply", e))?;
         Ok(Self {
             status,
             location: None,
@@ -97,10 +95,7 @@ fn replay(
     }
     let body = vault
         .open(&context(scope, key), &stored.body)
-        .map_err(|e| {
-            tracing::error!(error = %e, "opening a stored reply");
-            ApiError::Internal
-        })?;
+        .map_err(|e| ApiError::internal("opening a stored reply", e))?;
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     Ok(Reply {
         status,
@@ -144,16 +139,14 @@ where
         let outcome = db
             .write(move |conn| {
                 let (scope, key, hash) = (tx_scope, tx_key, tx_hash);
+                idempotency::claim(conn, &scope, &key)?;
                 if let Some(stored) = idempotency::find(conn, &scope, &key)? {
                     return Ok(Outcome::Stored(stored));
                 }
                 let reply = work(conn)?;
                 let body = tx_vault
                     .seal(&context(&scope, &key), &reply.body)
-                    .map_err(|e| {
-                        tracing::error!(error = %e, "sealing a reply");
-                        ApiError::Internal
-                    })?;
+                    .map_err(|e| ApiError::internal("sealing a reply", e))?;
                 let stored = StoredReply {
                     request_hash: hash,
                     status: reply.status.as_u16(),

@@ -18,10 +18,7 @@ pub async fn metrics(registry: web::Data<Registry>) -> Result<HttpResponse, ApiE
     let mut buffer = Vec::new();
     TextEncoder::new()
         .encode(&registry.gather(), &mut buffer)
-        .map_err(|e| {
-            tracing::error!(error = %e, "encoding metrics");
-            ApiError::Internal
-        })?;
+        .map_err(|e| ApiError::internal("encoding metrics", e))?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(buffer))

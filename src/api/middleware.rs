@@ -112,6 +112,11 @@ fn to_api_error(error: &Error) -> ApiError {
 }
 
 fn render(req: HttpRequest, error: &ApiError) -> ServiceResponse {
+    // Once per failed request, inside its span: the line carries the request id the client
+    // was given, and the cause the client was not.
+    if let ApiError::Internal(fault) = error {
+        tracing::error!(cause = %fault, "internal error");
+    }
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let response = error.render(language(&req), Some(req.path()), request_id.as_deref());
     ServiceResponse::new(req, response)

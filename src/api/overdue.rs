@@ -138,8 +138,10 @@ pub async fn list_overdue(
         )
     });
     let corrupt = |what: &str, value: &str| {
-        tracing::error!(what, value, "unexpected value in the database");
-        ApiError::Internal
+        ApiError::Internal(crate::error::Fault::text(
+            "unexpected value in the database",
+            format_args!("{what} {value:?}"),
+        ))
     };
     let items = rows
         .into_iter()

@@ -93,7 +93,7 @@ pub async fn list_offices(
         None => Period::Year(
             YearMonth::of(local_date(now))
                 .map(|m| m.year())
-                .ok_or(ApiError::Internal)?,
+                .ok_or_else(|| ApiError::bug("today is outside the calendar's years"))?,
         ),
     };
     let page = PageRequest::parse("oversight-offices", q.cursor.as_deref(), q.limit)?;
@@ -101,7 +101,7 @@ pub async fn list_offices(
     let take = page.limit.probe();
     let months = period.months();
     let (Some(first), Some(last)) = (months.first().copied(), months.last().copied()) else {
-        return Err(ApiError::Internal);
+        return Err(ApiError::bug("a period without months"));
     };
     let (offices, totals, overdue) = db
         .read(move |conn| {

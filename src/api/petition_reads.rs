@@ -36,13 +36,10 @@ pub(super) fn unseal(
     };
     let plain = vault
         .open(d.petition.public_id.as_bytes(), sealed)
-        .map_err(|e| {
-            tracing::error!(error = %e, "opening an identity");
-            ApiError::Internal
-        })?;
+        .map_err(|e| ApiError::internal("opening an identity", e))?;
     serde_json::from_slice(&plain)
         .map(Some)
-        .map_err(|_| ApiError::Internal)
+        .map_err(|e| ApiError::internal("reading an opened identity", e))
 }
 
 /// How much of a petition a member of staff may see.
@@ -235,8 +232,10 @@ pub async fn get_deadlines(
             let explanation =
                 calendar::explain(as_of.calendar.as_ref(), start, days, clock.day_type).map_err(
                     |e| {
-                        tracing::error!(error = %e, "a stored clock the calendar cannot explain");
-                        ApiError::Internal
+                        ApiError::Internal(crate::error::Fault::text(
+                            "a stored clock the calendar cannot explain",
+                            e,
+                        ))
                     },
                 )?;
             Ok(ClockDeadlineView {

@@ -225,9 +225,11 @@ pub struct ClockView {
     pub calendar_version: String,
 }
 
-fn corrupt(what: &str, value: &str) -> ApiError {
-    tracing::error!(what, value, "unexpected value in the database");
-    ApiError::Internal
+fn corrupt(what: &'static str, value: &str) -> ApiError {
+    ApiError::Internal(crate::error::Fault::text(
+        "unexpected value in the database",
+        format_args!("{what} {value:?}"),
+    ))
 }
 
 /// The instant and calendar a view is built at: deadlines read as they stand then.
@@ -249,10 +251,10 @@ impl AsOf {
         use actix_web::web::Data;
         let calendars = req
             .app_data::<Data<crate::db::calendar::CalendarCache>>()
-            .ok_or(ApiError::Internal)?;
+            .ok_or_else(|| ApiError::bug("no calendar in the app"))?;
         let rules = req
             .app_data::<Data<crate::db::rules::RuleCache>>()
-            .ok_or(ApiError::Internal)?;
+            .ok_or_else(|| ApiError::bug("no rule book in the app"))?;
         Ok((
             Self::new(calendars.current(), super::clock(req).now()),
             rules.current(),

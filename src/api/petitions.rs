@@ -29,8 +29,7 @@ pub const RECEIPT_HEADER: &str = "x-receipt-secret";
 pub const IN_PERSON_BACKDATE_DAYS: i64 = 30;
 
 pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "randomness");
-    ApiError::Internal
+    ApiError::Internal(crate::error::Fault::text("drawing random bytes", e))
 }
 
 /// Submit a petition for a citizen.
@@ -144,7 +143,7 @@ pub async fn submit(
         let province_office = units
             .province(&commune.province.code)
             .and_then(|p| p.office.clone())
-            .ok_or(ApiError::Internal)?;
+            .ok_or_else(|| ApiError::bug("a province without its office"))?;
         let public_id = uuid::Uuid::new_v4().to_string();
         let tracking = TrackingCode::from_random(
             crate::auth::random_bytes::<RANDOM_SYMBOLS>().map_err(random_failed)?,
@@ -199,7 +198,7 @@ impl From<SubmitError> for ApiError {
 pub(super) fn vault_ref(req: &HttpRequest) -> Result<&Vault, ApiError> {
     req.app_data::<web::Data<Vault>>()
         .map(|v| v.get_ref())
-        .ok_or(ApiError::Internal)
+        .ok_or_else(|| ApiError::bug("no vault in the app"))
 }
 
 pub(super) fn seal_identity(
@@ -207,11 +206,11 @@ pub(super) fn seal_identity(
     public_id: &str,
     citizen: &Citizen,
 ) -> Result<crate::vault::Sealed, ApiError> {
-    let plain = serde_json::to_vec(citizen).map_err(|_| ApiError::Internal)?;
-    vault.seal(public_id.as_bytes(), &plain).map_err(|e| {
-        tracing::error!(error = %e, "sealing an identity");
-        ApiError::Internal
-    })
+    let plain =
+        serde_json::to_vec(citizen).map_err(|e| ApiError::internal("encoding an identity", e))?;
+    vault
+        .seal(public_id.as_bytes(), &plain)
+        .map_err(|e| ApiError::internal("sealing an identity", e))
 }
 
 pub fn petition_id(given: &str) -> Result<String, ApiError> {

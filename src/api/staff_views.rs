@@ -79,8 +79,10 @@ impl TryFrom<UserRow> for UserView {
     type Error = ApiError;
     fn try_from(u: UserRow) -> Result<Self, ApiError> {
         let role = Role::from_code(&u.role).ok_or_else(|| {
-            tracing::error!(role = %u.role, "unexpected role in the database");
-            ApiError::Internal
+            ApiError::Internal(crate::error::Fault::text(
+                "unexpected role in the database",
+                &u.role,
+            ))
         })?;
         Ok(Self {
             id: u.id,

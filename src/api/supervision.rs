@@ -114,11 +114,9 @@ impl SupervisionRequestView {
                 })
             }
             (SupervisionStatus::Answered, ..) => {
-                tracing::error!(
-                    id = r.id,
-                    "an answered supervision request without its answer"
-                );
-                return Err(ApiError::Internal);
+                return Err(ApiError::bug(
+                    "an answered supervision request without its answer",
+                ));
             }
         };
         Ok(Self {

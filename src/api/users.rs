@@ -78,8 +78,8 @@ pub async fn create_user(
     let password = request.password;
     let password_hash = password::off_the_workers(move || password::hash(&password))
         .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|_| ApiError::Internal)?;
+        .map_err(|e| ApiError::internal("hashing a password", e))?
+        .map_err(|e| ApiError::Internal(crate::error::Fault::text("hashing a password", e)))?;
     let by = staff.user_id;
     let work = move |conn: &mut crate::db::DbConnection| {
         let user = accounts::create(
@@ -92,7 +92,9 @@ pub async fn create_user(
         .map_err(|e| match e {
             CreateError::Invalid(v) => ApiError::Invalid(v),
             CreateError::Db(e) => e.into(),
-            CreateError::Hash(_) => ApiError::Internal,
+            CreateError::Hash(e) => {
+                ApiError::Internal(crate::error::Fault::text("hashing a password", e))
+            }
         })?;
         let location = format!("/v1/users/{}", user.id);
         Ok(Reply::json(StatusCode::CREATED, &UserView::try_from(user)?)?.at(location))

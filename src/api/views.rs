@@ -151,8 +151,10 @@ pub struct CategoryView {
 
 /// A stored value outside its enum means the database was changed behind our back.
 fn corrupt(what: &str, value: &str) -> ApiError {
-    tracing::error!(what, value, "unexpected value in the database");
-    ApiError::Internal
+    ApiError::Internal(crate::error::Fault::text(
+        "unexpected value in the database",
+        format_args!("{what} {value:?}"),
+    ))
 }
 
 fn province_kind(code: &str) -> Result<ProvinceKind, ApiError> {

@@ -154,11 +154,11 @@ where
     let db = req
         .app_data::<web::Data<Db>>()
         .cloned()
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::bug("no database in the app"))?;
     let vault = req
         .app_data::<web::Data<Vault>>()
         .cloned()
-        .ok_or(ApiError::Internal)?;
+        .ok_or_else(|| ApiError::bug("no vault in the app"))?;
     let (as_of, book) = AsOf::from_request(&req)?;
     let now = as_of.now;
     let scope = format!("user:{}", staff.user_id);
@@ -177,7 +177,8 @@ where
             rules: book.as_ref(),
         };
         apply(conn, &p, &actor, &parsed, &law, now)?;
-        let detail = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
+        let detail =
+            petitions::detail(conn, id)?.ok_or_else(|| ApiError::bug("the petition vanished"))?;
         // The caller acted as the handling office; after a transfer it no longer is.
         let view = match view_for(&caller, &reply_vault, &detail, &as_of) {
             Ok(view) => view,
@@ -565,7 +566,8 @@ pub async fn reveal_identity(
         .write(move |conn| {
             let id =
                 petitions::id_of(conn, &public_id)?.ok_or(ApiError::NotFound(Missing::Petition))?;
-            let detail = petitions::detail(conn, id)?.ok_or(ApiError::Internal)?;
+            let detail = petitions::detail(conn, id)?
+                .ok_or_else(|| ApiError::bug("the petition vanished"))?;
             if detail.petition.office_id != office {
                 return Err(ApiError::NotFound(Missing::Petition));
             }

@@ -33,12 +33,13 @@ impl FromRequest for Caller {
         Box::pin(async move {
             match (staff_token, partner_key) {
                 (Some(token), _) => {
-                    let keys = keys.ok_or(ApiError::Internal)?;
+                    let keys =
+                        keys.ok_or_else(|| ApiError::bug("staff token keys are not configured"))?;
                     staff::authenticate(&keys, &token, now).map(Caller::Staff)
                 }
                 (None, Some(key)) => {
                     let (Some(db), Some(limits)) = (db, limits) else {
-                        return Err(ApiError::Internal);
+                        return Err(ApiError::bug("partner authentication is not configured"));
                     };
                     Partner::authenticate(&db, &limits, key)
                         .await

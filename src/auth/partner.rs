@@ -80,8 +80,7 @@ impl FromRequest for Partner {
             }
             let key = key.ok_or(ApiError::Unauthenticated(Unrecognised::MissingKey))?;
             let (Some(db), Some(limits)) = (db, limits) else {
-                tracing::error!("partner authentication is not configured");
-                return Err(ApiError::Internal);
+                return Err(ApiError::bug("partner authentication is not configured"));
             };
             Self::authenticate(&db, &limits, key).await
         })

@@ -73,19 +73,41 @@ impl Manager {
     }
 }
 
+/// A connection as the pool keeps it, with a note that work on it failed: the failure may
+/// have been the connection itself (PostgreSQL restarted, the backend terminated), so it is
+/// tested before it goes back to the pool. A connection that fails the test leaves the pool
+/// and a new one is made in its place: the service recovers on its own when the database is
+/// back, instead of answering from dead connections until it is restarted.
+pub struct Pooled {
+    pub(super) conn: DbConnection,
+    pub(super) suspect: bool,
+}
+
 impl r2d2::ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = ConnectError;
 
-    fn connect(&self) -> Result<DbConnection, ConnectError> {
-        Self::connect_once(&self.url)
+    fn connect(&self) -> Result<Pooled, ConnectError> {
+        Ok(Pooled {
+            conn: Self::connect_once(&self.url)?,
+            suspect: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
-        Ok(conn.batch_execute("SELECT 1")?)
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), ConnectError> {
+        Ok(pooled.conn.batch_execute("SELECT 1")?)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// Called as a connection goes back to the pool. Only a connection whose work failed (or
+    /// panicked) pays for a round trip.
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        if std::thread::panicking() || pooled.conn.is_broken() {
+            return true;
+        }
+        if !std::mem::take(&mut pooled.suspect) {
+            return false;
+        }
+        pooled.conn.batch_execute("SELECT 1").is_err()
     }
 }

@@ -19,6 +19,36 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// True when trying again later can succeed: the database is unreachable, the connection
+    /// broke, or it gave up on a lock (a deadlock broken, a serialisation conflict, SQLite
+    /// still busy after its timeout). The client gets a 503 with `Retry-After`, not a 500.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DbError::Unavailable(_) => true,
+            DbError::Query(DieselError::DatabaseError(kind, info)) => match kind {
+                DatabaseErrorKind::ClosedConnection
+                | DatabaseErrorKind::UnableToSendCommand
+                | DatabaseErrorKind::SerializationFailure => true,
+                DatabaseErrorKind::Unknown => {
+                    let message = info.message();
+                    [
+                        "deadlock detected",
+                        "database is locked",
+                        "database table is locked",
+                        "terminating connection",
+                        "server closed the connection",
+                        "no connection to the server",
+                    ]
+                    .iter()
+                    .any(|m| message.contains(m))
+                }
+                _ => false,
+            },
+            DbError::Query(DieselError::BrokenTransactionManager) => true,
+            _ => false,
+        }
+    }
+
     /// True when the database refused a row because it would duplicate a unique key.
     pub fn is_unique_violation(&self) -> bool {
         matches!(

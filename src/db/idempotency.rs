@@ -18,6 +18,28 @@ pub struct StoredReply {
     pub body: Sealed,
 }
 
+/// Takes the key for the caller's transaction: a second request with the same key waits until
+/// the first commits (then finds its reply) or rolls back (then acts itself), instead of
+/// acting a second time. PostgreSQL only: on SQLite the write transaction already holds the
+/// one write lock. Keys are locked by a 64-bit digest; two keys sharing one merely take turns.
+pub fn claim(conn: &mut DbConnection, scope: &str, key: &str) -> Result<(), DbError> {
+    use sha2::{Digest, Sha256};
+    let DbConnection::Postgres(c) = conn else {
+        return Ok(());
+    };
+    let digest = Sha256::new()
+        .chain_update(scope.as_bytes())
+        .chain_update([0])
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(i64::from_be_bytes(first))
+        .execute(c)?;
+    Ok(())
+}
+
 pub fn find(
     conn: &mut DbConnection,
     scope: &str,

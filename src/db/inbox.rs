@@ -150,11 +150,15 @@ pub fn recount(
     if from == to {
         return Ok(());
     }
-    for ((office, status), delta) in from
+    // Counter rows are locked in one order (office, status) by every transaction, so two
+    // petitions moving in opposite directions between offices never deadlock.
+    let mut changes: Vec<((i64, &str), i64)> = from
         .map(|f| (f, -1i64))
         .into_iter()
         .chain(to.map(|t| (t, 1)))
-    {
+        .collect();
+    changes.sort();
+    for ((office, status), delta) in changes {
         crate::on_backend!(conn, |conn| diesel::insert_into(c::table)
             .values((
                 c::office_id.eq(office),

@@ -38,7 +38,7 @@ use std::time::Duration;
 
 use actix_web::web;
 
-pub use connection::{ConnectError, DbConnection, Manager};
+pub use connection::{ConnectError, DbConnection, Manager, Pooled};
 pub use error::DbError;
 pub use transaction::write_transaction;
 pub use url::{DatabaseUrl, UrlError};
@@ -58,6 +58,8 @@ pub struct Db {
 #[derive(Debug, Clone, Copy)]
 pub struct PoolOptions {
     pub max_size: u32,
+    /// How long a request waits for a connection before it is answered 503: long enough to
+    /// ride out a burst, short enough that a client during an outage hears so promptly.
     pub connect_timeout: Duration,
 }
 
@@ -65,7 +67,7 @@ impl Default for PoolOptions {
     fn default() -> Self {
         Self {
             max_size: 10,
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -104,9 +106,14 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.readers.clone();
-        web::block(move || work(&mut *pool.get()?))
-            .await
-            .map_err(|_| DbError::Blocking)?
+        web::block(move || {
+            let mut pooled = pool.get()?;
+            let outcome = work(&mut pooled.conn);
+            pooled.suspect |= outcome.is_err();
+            outcome
+        })
+        .await
+        .map_err(|_| DbError::Blocking)?
     }
 
     /// Runs work in one transaction on the writer, off the HTTP workers. It has committed
@@ -119,8 +126,10 @@ impl Db {
     {
         let pool = self.writer.clone();
         web::block(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            write_transaction(&mut conn, work)
+            let mut pooled = pool.get().map_err(DbError::from)?;
+            let outcome = write_transaction(&mut pooled.conn, work);
+            pooled.suspect |= outcome.is_err();
+            outcome
         })
         .await
         .map_err(|_| E::from(DbError::Blocking))?
@@ -131,7 +140,9 @@ impl Db {
         &self,
         work: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
     ) -> Result<T, DbError> {
-        let mut conn = self.writer.get()?;
-        work(&mut conn)
+        let mut pooled = self.writer.get()?;
+        let outcome = work(&mut pooled.conn);
+        pooled.suspect |= outcome.is_err();
+        outcome
     }
 }

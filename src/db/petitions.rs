@@ -265,9 +265,11 @@ pub fn submit(
     super::clocks::start(conn, id, &clocks, false)?;
     refresh_next_due(conn, id)?;
     let stored = detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()))?;
-    // Last, because every event takes the chain's head and every petition to an office bumps
-    // the same counter row: on PostgreSQL those row locks are held to the commit, so the later
-    // they are taken the less intake queues.
+    // Last, because every petition to an office bumps the same counter row and every event
+    // takes the chain's head: on PostgreSQL those row locks are held to the commit, so the later
+    // they are taken the less intake queues. The head comes after the counter, as in every
+    // other transaction, so that two transactions never wait on each other's lock.
+    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
     events::append(
         conn,
         Some(id),
@@ -286,7 +288,6 @@ pub fn submit(
         }),
         at,
     )?;
-    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
     Ok(stored)
 }
 
@@ -411,6 +412,20 @@ pub fn id_for_partner(
         .optional()?)
 }
 
+/// Locks the petition's row until the caller's transaction ends, so that actions on one
+/// petition take turns (PostgreSQL; on SQLite the write transaction already holds the only
+/// write lock).
+pub fn lock(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+    if let DbConnection::Postgres(c) = conn {
+        petitions::table
+            .find(id)
+            .select(petitions::id)
+            .for_update()
+            .first::<i64>(c)?;
+    }
+    Ok(())
+}
+
 /// The internal id of a petition by its public id, whoever submitted it.
 pub fn id_of(conn: &mut DbConnection, public_id: &str) -> Result<Option<i64>, DbError> {
     Ok(petitions::table
@@ -514,6 +529,7 @@ pub fn withdraw(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), ActError> {
+    lock(conn, id)?;
     let (current, office): (String, i64) = petitions::table
         .find(id)
         .select((petitions::status, petitions::office_id))

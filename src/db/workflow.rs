@@ -14,8 +14,11 @@ use crate::domain::petition::Kind;
 use crate::domain::rules::{Case, Law, Starts};
 use crate::domain::workflow::{self, Action, Status, WrongState};
 
-/// The petition as an action finds it.
+/// The petition as an action finds it, locked until the action's transaction ends: a second
+/// action on the same petition waits, then finds the state the first one left (and is refused
+/// with the actions that state allows) instead of acting on a state that is gone.
 pub fn load(conn: &mut DbConnection, id: i64) -> Result<PetitionRow, DbError> {
+    super::petitions::lock(conn, id)?;
     Ok(petitions::table
         .find(id)
         .select(PetitionRow::as_select())

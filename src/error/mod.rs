@@ -16,8 +16,10 @@ use crate::domain::petition::Violation;
 use crate::domain::workflow::{Action, WrongState};
 
 mod faults;
+mod internal;
 
 pub use faults::describe as describe_violation;
+pub use internal::Fault;
 
 /// The error body: RFC 9457 members plus a stable `code`, the request id and per-field errors.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -213,8 +215,9 @@ pub enum ApiError {
     /// The petition has no acceptance notice due (not a denunciation, or notified already).
     #[error("no notice due")]
     NoNoticeDue,
-    #[error("internal error")]
-    Internal,
+    /// Something the service did not expect; the fault is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(Fault),
 }
 
 /// What a problem says, before it is tied to a request.
@@ -226,6 +229,19 @@ struct Text {
 }
 
 impl ApiError {
+    /// An internal failure with its cause.
+    pub fn internal(
+        context: &'static str,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Internal(Fault::new(context, cause))
+    }
+
+    /// A state the code should never reach.
+    pub fn bug(context: &'static str) -> Self {
+        Self::Internal(Fault::bug(context))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -240,7 +256,7 @@ impl ApiError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Invalid(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::WrongState(_) | Self::AlreadyReplied | Self::NoNoticeDue => StatusCode::CONFLICT,
-            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -255,7 +271,7 @@ impl ApiError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
             StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable,
             s if s.is_client_error() => Self::BadRequest(BadInput::Query(s.to_string())),
-            _ => Self::Internal,
+            s => Self::Internal(Fault::text("the framework answered", s)),
         }
     }
 
@@ -795,7 +811,7 @@ impl ApiError {
                     "Only an accepted denunciation is notified to its denouncer (Law on Denunciations 2018, art. 29), and once; this petition has no notice due or was notified already.",
                 ),
             ),
-            Self::Internal => plain(
+            Self::Internal(_) => plain(
                 "internal_error",
                 t("Lỗi hệ thống", "Internal error"),
                 t(
@@ -856,10 +872,11 @@ impl From<DbError> for ApiError {
                 tracing::warn!(error = %e, "database unavailable");
                 Self::Unavailable
             }
-            _ => {
-                tracing::error!(error = %e, "database error");
-                Self::Internal
+            e if e.is_transient() => {
+                tracing::warn!(error = %e, "database busy or connection lost");
+                Self::Unavailable
             }
+            e => Self::Internal(Fault::new("database", e)),
         }
     }
 }
@@ -943,7 +960,7 @@ mod tests {
                 )
                 .unwrap_err(),
             ),
-            ApiError::Internal,
+            ApiError::bug("a test"),
         ]
     }
 
@@ -971,8 +988,8 @@ mod tests {
             ApiError::NotFound(Missing::Route)
         );
         assert_eq!(
-            ApiError::from_status(StatusCode::BAD_GATEWAY),
-            ApiError::Internal
+            ApiError::from_status(StatusCode::BAD_GATEWAY).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
         );
         assert_eq!(
             ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE).status(),

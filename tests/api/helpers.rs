@@ -218,6 +218,7 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         bind: "127.0.0.1:0".into(),
         workers: Some(1),
         db_pool_size: 4,
+        db_wait_seconds: 5,
         log: LogSettings {
             log_level: "off".into(),
             log_format: LogFormat::Text,
