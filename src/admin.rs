@@ -158,7 +158,9 @@ pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
     } else {
         println!(
             "user {} created: {} ({})",
-            created.id, created.username, created.role
+            created.id,
+            created.username,
+            created.role.code()
         );
     }
     Ok(())

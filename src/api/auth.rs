@@ -36,7 +36,7 @@ fn issue(
         exp: now.timestamp() + ACCESS_TTL_SECONDS,
         iat: now.timestamp(),
         jti: uuid::Uuid::new_v4().simple().to_string(),
-        role: user.role.clone(),
+        role: user.role.code().to_owned(),
         office: user.office_id,
         scope: user.scope.clone(),
         reveal: user.can_reveal_identity,

@@ -166,7 +166,7 @@ fn status_reply(conn: &mut DbConnection, id: i64) -> Result<Reply, ApiError> {
     let view = StatusView {
         id: d.petition.public_id.clone(),
         tracking_code: tracking_code(&d.petition.tracking_code),
-        status: d.petition.status().map_err(ApiError::from)?,
+        status: d.petition.status,
         updated_at: local_time(d.petition.updated_at),
     };
     Reply::json(StatusCode::OK, &view)

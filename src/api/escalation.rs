@@ -17,9 +17,7 @@ use crate::db::petitions::{self, NewIntake};
 use crate::db::rules::RuleCache;
 use crate::db::{Db, escalation};
 use crate::domain::lang::Lang;
-use crate::domain::petition::{
-    Attachment, Channel, Fault, Intake, Kind, Location, Submission, Violation,
-};
+use crate::domain::petition::{Attachment, Fault, Intake, Kind, Location, Submission, Violation};
 use crate::domain::rules::Law;
 use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 use crate::error::ApiError;
@@ -143,7 +141,7 @@ pub async fn escalate(
                 tracking_code: tracking.as_str().to_owned(),
                 receipt_secret_hash: secret.hash,
                 partner_id: p.partner_id,
-                channel: Channel::from_code(&p.channel).unwrap_or(Channel::Partner),
+                channel: p.channel,
                 actor: actor.clone(),
                 intake: Intake {
                     submission,

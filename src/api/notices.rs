@@ -71,8 +71,7 @@ pub async fn list_notices(
                 reason: n.reason,
                 petition_id: n.petition_public_id,
                 tracking_code: tracking_code(&n.tracking_code),
-                kind: Kind::from_code(&n.kind)
-                    .ok_or_else(|| ApiError::bug("a notice's petition has an unknown kind"))?,
+                kind: n.kind,
                 office: n.holder.into(),
                 created_at: n.created_at.and_utc().with_timezone(&vietnam()),
             })

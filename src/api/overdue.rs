@@ -137,18 +137,12 @@ pub async fn list_overdue(
             p.id
         )
     });
-    let corrupt = |what: &str, value: &str| {
-        ApiError::Internal(crate::error::Fault::text(
-            "unexpected value in the database",
-            format_args!("{what} {value:?}"),
-        ))
-    };
     let items = rows
         .into_iter()
         // A petition the office acted on between the two reads is no longer overdue.
         .filter_map(|(p, office, clock)| clock.map(|c| (p, office, c)))
         .map(|(p, office, clock)| {
-            let kind = Kind::from_code(&p.kind).ok_or_else(|| corrupt("kind", &p.kind))?;
+            let kind = p.kind;
             Ok(OverdueItem {
                 tracking_code: tracking_code(&p.tracking_code),
                 kind,
@@ -156,11 +150,10 @@ pub async fn list_overdue(
                 office: office.into(),
                 commune_code: p.commune_code,
                 province_code: p.province_code,
-                status: Status::from_code(&p.status).ok_or_else(|| corrupt("status", &p.status))?,
+                status: p.status,
                 title: (kind != Kind::Denunciation).then_some(p.title),
                 received_at: local_time(p.received_at),
-                overdue_clock: ClockName::from_code(&clock.name)
-                    .ok_or_else(|| corrupt("clock", &clock.name))?,
+                overdue_clock: clock.name,
                 due_at: local_time(clock.due_at),
                 overdue_working_days: as_of.overdue(Some(clock.due_at)),
                 id: p.public_id,

@@ -88,7 +88,7 @@ pub fn view_for(
         ),
         Caller::Staff(staff) => match sight(staff, &detail.petition)? {
             Sight::HandlingOffice => {
-                let confidential = detail.petition.kind == Kind::Denunciation.code();
+                let confidential = detail.petition.kind == Kind::Denunciation;
                 let citizen = citizen.filter(|_| !confidential).map(|c| CitizenView {
                     partner_ref: c.partner_ref,
                     full_name: c.full_name,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::views::OfficeSummary;
-use crate::db::petitions::{ClockRow, PetitionDetail, PetitionListing, PetitionRow};
+use crate::db::petitions::{ClockRow, PetitionDetail, PetitionListing};
 use crate::db::reference::OfficeRef;
 use crate::domain::calendar::VietnamCalendar;
 use crate::domain::clock::{ClockName, ClockStatus, DayType, overdue_working_days, vietnam};
@@ -225,13 +225,6 @@ pub struct ClockView {
     pub calendar_version: String,
 }
 
-fn corrupt(what: &'static str, value: &str) -> ApiError {
-    ApiError::Internal(crate::error::Fault::text(
-        "unexpected value in the database",
-        format_args!("{what} {value:?}"),
-    ))
-}
-
 /// The instant and calendar a view is built at: deadlines read as they stand then.
 #[derive(Debug, Clone)]
 pub struct AsOf {
@@ -271,16 +264,14 @@ impl AsOf {
 
 impl ClockView {
     pub fn new(c: &ClockRow, as_of: &AsOf) -> Result<Self, ApiError> {
-        let stored =
-            ClockStatus::from_code(&c.status).ok_or_else(|| corrupt("clock status", &c.status))?;
+        let stored = c.status;
         let status = stored.as_of(c.due_at.and_utc(), as_of.now);
         let running = stored == ClockStatus::Running;
         Ok(Self {
-            clock: ClockName::from_code(&c.name).ok_or_else(|| corrupt("clock", &c.name))?,
+            clock: c.name,
             started_at: local_time(c.started_at),
             length_days: c.length_days,
-            day_type: DayType::from_code(&c.day_type)
-                .ok_or_else(|| corrupt("day type", &c.day_type))?,
+            day_type: c.day_type,
             due_at: local_time(c.due_at),
             status,
             overdue_working_days: if running {
@@ -297,18 +288,6 @@ impl ClockView {
 
 pub fn clocks(rows: &[ClockRow], as_of: &AsOf) -> Result<Vec<ClockView>, ApiError> {
     rows.iter().map(|c| ClockView::new(c, as_of)).collect()
-}
-
-fn status(p: &PetitionRow) -> Result<Status, ApiError> {
-    status_of(&p.status)
-}
-
-fn status_of(code: &str) -> Result<Status, ApiError> {
-    Status::from_code(code).ok_or_else(|| corrupt("status", code))
-}
-
-fn kind(code: &str) -> Result<Kind, ApiError> {
-    Kind::from_code(code).ok_or_else(|| corrupt("kind", code))
 }
 
 pub fn tracking_code(stored: &str) -> String {
@@ -356,9 +335,9 @@ impl SubmittedView {
             id: p.public_id.clone(),
             tracking_code: tracking_code(&p.tracking_code),
             receipt_secret,
-            status: status(p)?,
-            kind: kind(&p.kind)?,
-            filed_kind: kind(&p.filed_kind)?,
+            status: p.status,
+            kind: p.kind,
+            filed_kind: p.filed_kind,
             late_filing: p.late_filing,
             notices: notices.iter().map(|n| NoticeView::new(*n, lang)).collect(),
             office: d.office.clone().into(),
@@ -474,9 +453,9 @@ impl PetitionView {
         Ok(Self {
             id: p.public_id.clone(),
             tracking_code: tracking_code(&p.tracking_code),
-            status: status(p)?,
-            kind: kind(&p.kind)?,
-            filed_kind: kind(&p.filed_kind)?,
+            status: p.status,
+            kind: p.kind,
+            filed_kind: p.filed_kind,
             category: p.category_code.clone(),
             commune_code: p.commune_code.clone(),
             province_code: p.province_code.clone(),
@@ -499,8 +478,8 @@ impl PetitionView {
                 })
                 .collect(),
             citizen,
-            identity_confidential: p.kind == Kind::Denunciation.code() && d.identity.is_some(),
-            complexity: p.complexity.clone(),
+            identity_confidential: p.kind == Kind::Denunciation && d.identity.is_some(),
+            complexity: p.complexity.map(|c| c.code().to_owned()),
             due_at: p.next_due_at.map(local_time),
             overdue_working_days: as_of.overdue(p.next_due_at),
             answer: d.answer.as_ref().map(|a| AnswerView {
@@ -568,8 +547,8 @@ impl PetitionSummary {
     pub fn new(p: PetitionListing, office: OfficeRef, as_of: &AsOf) -> Result<Self, ApiError> {
         Ok(Self {
             overdue_working_days: as_of.overdue(p.next_due_at),
-            status: status_of(&p.status)?,
-            kind: kind(&p.kind)?,
+            status: p.status,
+            kind: p.kind,
             id: p.public_id,
             tracking_code: tracking_code(&p.tracking_code),
             category: p.category_code,
@@ -604,8 +583,8 @@ impl TrackView {
         let p = &d.petition;
         Ok(Self {
             tracking_code: tracking_code(&p.tracking_code),
-            status: status(p)?,
-            kind: kind(&p.kind)?,
+            status: p.status,
+            kind: p.kind,
             office_name: lang.pick(&d.office.name, &d.office.name_en).to_owned(),
             deadlines: clocks(&d.clocks, as_of)?,
             received_at: local_time(p.received_at),

@@ -78,12 +78,7 @@ pub struct UserView {
 impl TryFrom<UserRow> for UserView {
     type Error = ApiError;
     fn try_from(u: UserRow) -> Result<Self, ApiError> {
-        let role = Role::from_code(&u.role).ok_or_else(|| {
-            ApiError::Internal(crate::error::Fault::text(
-                "unexpected role in the database",
-                &u.role,
-            ))
-        })?;
+        let role = u.role;
         Ok(Self {
             id: u.id,
             username: u.username,

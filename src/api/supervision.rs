@@ -102,7 +102,7 @@ pub struct SupervisionRequestView {
 impl SupervisionRequestView {
     pub fn new(d: &RequestDetail, as_of: &AsOf) -> Result<Self, ApiError> {
         let r = &d.request;
-        let status = r.status()?;
+        let status = r.status;
         let reply = match (status, &r.reply_body, r.replied_at, r.replied_by) {
             (SupervisionStatus::Open, ..) => None,
             (SupervisionStatus::Answered, Some(body), Some(at), Some(by)) => {

@@ -149,26 +149,10 @@ pub struct CategoryView {
     pub name_en: String,
 }
 
-/// A stored value outside its enum means the database was changed behind our back.
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::Internal(crate::error::Fault::text(
-        "unexpected value in the database",
-        format_args!("{what} {value:?}"),
-    ))
-}
-
-fn province_kind(code: &str) -> Result<ProvinceKind, ApiError> {
-    ProvinceKind::from_code(code).ok_or_else(|| corrupt("province kind", code))
-}
-
-fn commune_kind(code: &str) -> Result<CommuneKind, ApiError> {
-    CommuneKind::from_code(code).ok_or_else(|| corrupt("commune kind", code))
-}
-
 impl TryFrom<&ProvinceSummary> for ProvinceView {
     type Error = ApiError;
     fn try_from(p: &ProvinceSummary) -> Result<Self, ApiError> {
-        let kind = province_kind(&p.province.kind)?;
+        let kind = p.province.kind;
         Ok(Self {
             code: p.province.code.clone(),
             name: p.province.name.clone(),
@@ -183,7 +167,7 @@ impl TryFrom<&ProvinceSummary> for ProvinceView {
 impl TryFrom<&CommuneDetail> for CommuneView {
     type Error = ApiError;
     fn try_from(d: &CommuneDetail) -> Result<Self, ApiError> {
-        let kind = commune_kind(&d.commune.kind)?;
+        let kind = d.commune.kind;
         Ok(Self {
             code: d.commune.code.clone(),
             name: d.commune.name.clone(),
@@ -198,7 +182,7 @@ impl TryFrom<&CommuneDetail> for CommuneView {
 impl TryFrom<&CommuneDetail> for CommuneDetailView {
     type Error = ApiError;
     fn try_from(d: &CommuneDetail) -> Result<Self, ApiError> {
-        let kind = commune_kind(&d.commune.kind)?;
+        let kind = d.commune.kind;
         Ok(Self {
             code: d.commune.code.clone(),
             name: d.commune.name.clone(),
@@ -216,8 +200,7 @@ impl TryFrom<&CommuneDetail> for CommuneDetailView {
 impl TryFrom<OfficeRow> for OfficeView {
     type Error = ApiError;
     fn try_from(o: OfficeRow) -> Result<Self, ApiError> {
-        let level =
-            OfficeLevel::from_code(&o.level).ok_or_else(|| corrupt("office level", &o.level))?;
+        let level = o.level;
         Ok(Self {
             id: o.id,
             code: o.code,

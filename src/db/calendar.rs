@@ -93,7 +93,7 @@ pub fn recompute_around(
     let day_starts = end_of_day(day - chrono::Days::new(1)).naive_utc();
     let day_ends = end_of_day(day).naive_utc();
     let clocks: Vec<OpenClock> = petition_clocks::table
-        .filter(petition_clocks::status.eq("running"))
+        .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
         .filter(petition_clocks::started_at.le(day_ends))
         .filter(petition_clocks::due_at.gt(day_starts))
         .select(OpenClock::as_select())

@@ -1,6 +1,7 @@
 //! Recomputing running clocks after the calendar or a rule changed (DESIGN §3.2): each clock
 //! that moves gets its new due time and versions, and a `deadline.recomputed` event.
 
+use crate::domain::clock::ClockName;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
@@ -17,10 +18,10 @@ use crate::domain::clock::{self, Calendar, Clock, DayType, end_of_day, local_dat
 pub struct OpenClock {
     pub id: i64,
     pub petition_id: i64,
-    pub name: String,
+    pub name: ClockName,
     pub started_at: NaiveDateTime,
     pub length_days: i32,
-    pub day_type: String,
+    pub day_type: DayType,
     pub due_at: NaiveDateTime,
     pub rule_id: Option<i64>,
 }
@@ -40,7 +41,7 @@ pub struct Successor<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recomputed {
     pub petition_id: i64,
-    pub clock: String,
+    pub clock: ClockName,
     pub from: NaiveDateTime,
     pub to: NaiveDateTime,
 }
@@ -55,8 +56,7 @@ pub fn recompute(
     actor: &Actor,
     at: NaiveDateTime,
 ) -> Result<Option<Recomputed>, DbError> {
-    let stored_type = DayType::from_code(&clock.day_type)
-        .ok_or_else(|| DbError::Corrupt(format!("clock day type {}", clock.day_type)))?;
+    let stored_type = clock.day_type;
     let (length, day_type) = successor.map_or((clock.length_days, stored_type), |s| {
         (s.length_days, s.day_type)
     });
@@ -87,7 +87,7 @@ pub fn recompute(
             .set((
                 petition_clocks::rule_id.eq(Some(s.rule_id)),
                 petition_clocks::length_days.eq(s.length_days),
-                petition_clocks::day_type.eq(s.day_type.code()),
+                petition_clocks::day_type.eq(s.day_type),
                 petition_clocks::legal_basis.eq(s.legal_basis),
                 petition_clocks::rule_version.eq(s.rules_version),
             ))
@@ -113,7 +113,7 @@ pub fn recompute(
     )?;
     Ok(Some(Recomputed {
         petition_id: clock.petition_id,
-        clock: clock.name.clone(),
+        clock: clock.name,
         from: clock.due_at,
         to: due,
     }))
@@ -141,19 +141,19 @@ pub fn start(
             diesel::delete(
                 petition_clocks::table
                     .filter(petition_clocks::petition_id.eq(id))
-                    .filter(petition_clocks::name.eq(c.rule.clock.code())),
+                    .filter(petition_clocks::name.eq(c.rule.clock)),
             )
             .execute(conn)?;
         }
         diesel::insert_into(petition_clocks::table)
             .values((
                 petition_clocks::petition_id.eq(id),
-                petition_clocks::name.eq(c.rule.clock.code()),
+                petition_clocks::name.eq(c.rule.clock),
                 petition_clocks::started_at.eq(c.started_at.naive_utc()),
                 petition_clocks::length_days.eq(c.rule.days as i32),
-                petition_clocks::day_type.eq(c.rule.day_type.code()),
+                petition_clocks::day_type.eq(c.rule.day_type),
                 petition_clocks::due_at.eq(c.due_at.naive_utc()),
-                petition_clocks::status.eq("running"),
+                petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running),
                 petition_clocks::legal_basis.eq(&c.rule.legal_basis),
                 petition_clocks::rule_version.eq(&c.rules_version),
                 petition_clocks::calendar_version.eq(&c.calendar_version),

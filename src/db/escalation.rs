@@ -29,7 +29,7 @@ pub fn check(
     p: &PetitionRow,
     now: NaiveDateTime,
 ) -> Result<Result<(), NotEscalatable>, DbError> {
-    if p.kind != Kind::Complaint.code() {
+    if p.kind != Kind::Complaint {
         return Ok(Err(NotEscalatable::NotAComplaint));
     }
     if p.second_time_of.is_some() {
@@ -55,9 +55,9 @@ pub fn check(
         .filter(petition_clocks::name.eq("resolve"))
         .filter(
             petition_clocks::status
-                .eq("missed")
+                .eq(crate::domain::clock::ClockStatus::Missed)
                 .or(petition_clocks::status
-                    .eq("running")
+                    .eq(crate::domain::clock::ClockStatus::Running)
                     .and(petition_clocks::due_at.lt(now))),
         )
         .select(petition_clocks::id)

@@ -54,10 +54,10 @@ fn filtered<'a>(office: i64, f: &InboxFilter) -> petitions::BoxedQuery<'a, Backe
         .filter(petitions::office_id.eq(office))
         .into_boxed::<Backend>();
     if let Some(status) = f.status {
-        q = q.filter(petitions::status.eq(status.code()));
+        q = q.filter(petitions::status.eq(status));
     }
     if let Some(kind) = f.kind {
-        q = q.filter(petitions::kind.eq(kind.code()));
+        q = q.filter(petitions::kind.eq(kind));
     }
     if let Some(category) = &f.category {
         q = q.filter(petitions::category_code.eq(category.clone()));

@@ -7,6 +7,7 @@ pub mod admin_units_cache;
 pub mod audit;
 pub mod calendar;
 pub mod clocks;
+pub mod codes;
 mod connection;
 mod error;
 pub mod escalation;

@@ -1,6 +1,7 @@
 //! What offices are told to act on: overdue denunciations reported to the superior office
 //! (Law on Denunciations 25/2018/QH14 art. 38).
 
+use crate::domain::petition::Kind;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -16,7 +17,7 @@ pub struct NoticeRow {
     pub created_at: NaiveDateTime,
     pub petition_public_id: String,
     pub tracking_code: String,
-    pub kind: String,
+    pub kind: Kind,
     pub holder: OfficeRef,
 }
 
@@ -45,15 +46,8 @@ pub fn for_office(
     if let Some(before) = before {
         query = query.filter(office_notices::id.lt(before));
     }
-    let rows: Vec<(
-        i64,
-        String,
-        NaiveDateTime,
-        String,
-        String,
-        String,
-        OfficeRef,
-    )> = query.load(conn)?;
+    let rows: Vec<(i64, String, NaiveDateTime, String, String, Kind, OfficeRef)> =
+        query.load(conn)?;
     Ok(rows
         .into_iter()
         .map(

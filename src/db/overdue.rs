@@ -3,13 +3,14 @@
 //! kept beside it (`next_due_at`), so the queue is read from an index, by province or for the
 //! nation, never by scanning every clock.
 
+use crate::domain::workflow::Status;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::reference::OfficeRef;
 use super::schema::{communes, offices, petition_clocks, petitions};
 use super::{DbConnection, DbError};
-use crate::domain::clock::ClockStatus;
+use crate::domain::clock::{ClockName, ClockStatus};
 use crate::domain::petition::Kind;
 use crate::domain::staff::Scope;
 
@@ -22,11 +23,11 @@ pub struct OverdueRow {
     pub id: i64,
     pub public_id: String,
     pub tracking_code: String,
-    pub kind: String,
+    pub kind: Kind,
     pub category_code: String,
     pub commune_code: String,
     pub province_code: String,
-    pub status: String,
+    pub status: Status,
     pub title: String,
     pub received_at: NaiveDateTime,
     pub next_due_at: Option<NaiveDateTime>,
@@ -44,7 +45,7 @@ pub struct OverdueFilter {
 /// The running clock that ran out first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverdueClock {
-    pub name: String,
+    pub name: ClockName,
     pub due_at: NaiveDateTime,
 }
 
@@ -80,7 +81,7 @@ pub fn page(
         q = q.filter(petitions::office_id.eq(office));
     }
     if let Some(kind) = f.kind {
-        q = q.filter(petitions::kind.eq(kind.code()));
+        q = q.filter(petitions::kind.eq(kind));
     }
     if let Some((due, id)) = after {
         q = q.filter(
@@ -95,12 +96,12 @@ pub fn page(
         .select((OverdueRow::as_select(), OfficeRef::as_select()))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
-    let clocks: Vec<(i64, String, NaiveDateTime)> = if ids.is_empty() {
+    let clocks: Vec<(i64, ClockName, NaiveDateTime)> = if ids.is_empty() {
         Vec::new()
     } else {
         petition_clocks::table
             .filter(petition_clocks::petition_id.eq_any(&ids))
-            .filter(petition_clocks::status.eq(ClockStatus::Running.code()))
+            .filter(petition_clocks::status.eq(ClockStatus::Running))
             .filter(petition_clocks::due_at.lt(f.now))
             .order((
                 petition_clocks::petition_id,
@@ -121,7 +122,7 @@ pub fn page(
                 .iter()
                 .find(|(id, ..)| *id == p.id)
                 .map(|(_, name, due_at)| OverdueClock {
-                    name: name.clone(),
+                    name: *name,
                     due_at: *due_at,
                 });
             (p, o, first)

@@ -1,6 +1,8 @@
 //! Petitions: intake in one transaction (petition, sealed identity, attachments, clocks,
 //! event), and the reads each caller is allowed.
 
+use crate::domain::clock::Complexity;
+use crate::domain::clock::{ClockName, ClockStatus, DayType};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
@@ -28,16 +30,16 @@ pub struct PetitionRow {
     pub tracking_code: String,
     pub receipt_secret_hash: String,
     pub partner_id: Option<i64>,
-    pub channel: String,
-    pub kind: String,
-    pub filed_kind: String,
+    pub channel: Channel,
+    pub kind: Kind,
+    pub filed_kind: Kind,
     pub category_code: String,
     pub commune_code: String,
     pub province_code: String,
     pub office_id: i64,
     pub routing_rule_id: i64,
     pub routing_reason: String,
-    pub status: String,
+    pub status: Status,
     pub title: String,
     pub description: String,
     pub subject: Option<String>,
@@ -53,7 +55,7 @@ pub struct PetitionRow {
     pub received_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub next_due_at: Option<NaiveDateTime>,
-    pub complexity: Option<String>,
+    pub complexity: Option<Complexity>,
 }
 
 /// What a list shows of a petition (an office's inbox, a partner's petitions): the columns
@@ -65,34 +67,25 @@ pub struct PetitionListing {
     pub id: i64,
     pub public_id: String,
     pub tracking_code: String,
-    pub kind: String,
+    pub kind: Kind,
     pub category_code: String,
     pub commune_code: String,
-    pub status: String,
+    pub status: Status,
     pub title: String,
     pub received_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub next_due_at: Option<NaiveDateTime>,
 }
 
-impl PetitionRow {
-    /// The status as the domain knows it; a value outside the enum means the row was written
-    /// behind the service's back.
-    pub fn status(&self) -> Result<Status, DbError> {
-        Status::from_code(&self.status)
-            .ok_or_else(|| DbError::Corrupt(format!("petition status {:?}", self.status)))
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = petition_clocks)]
 pub struct ClockRow {
-    pub name: String,
+    pub name: ClockName,
     pub started_at: NaiveDateTime,
     pub length_days: i32,
-    pub day_type: String,
+    pub day_type: DayType,
     pub due_at: NaiveDateTime,
-    pub status: String,
+    pub status: ClockStatus,
     pub legal_basis: String,
     pub rule_version: String,
     pub calendar_version: String,
@@ -197,16 +190,16 @@ pub fn submit(
             petitions::tracking_code.eq(&new.tracking_code),
             petitions::receipt_secret_hash.eq(&new.receipt_secret_hash),
             petitions::partner_id.eq(new.partner_id),
-            petitions::channel.eq(new.channel.code()),
-            petitions::kind.eq(new.intake.kind.code()),
-            petitions::filed_kind.eq(s.kind.code()),
+            petitions::channel.eq(new.channel),
+            petitions::kind.eq(new.intake.kind),
+            petitions::filed_kind.eq(s.kind),
             petitions::category_code.eq(&s.category),
             petitions::commune_code.eq(&s.commune_code),
             petitions::province_code.eq(&new.province_code),
             petitions::office_id.eq(office.id),
             petitions::routing_rule_id.eq(rule.id),
             petitions::routing_reason.eq(&row.reason),
-            petitions::status.eq(Status::Received.code()),
+            petitions::status.eq(Status::Received),
             petitions::title.eq(s.title.trim()),
             petitions::description.eq(&s.description),
             petitions::subject.eq(&s.subject),
@@ -295,7 +288,7 @@ pub fn submit(
 pub fn refresh_next_due(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
     let next: Option<NaiveDateTime> = petition_clocks::table
         .filter(petition_clocks::petition_id.eq(id))
-        .filter(petition_clocks::status.eq("running"))
+        .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
         .select(diesel::dsl::min(petition_clocks::due_at))
         .first(conn)?;
     diesel::update(petitions::table.find(id))
@@ -487,10 +480,10 @@ pub fn list(
         query = query.filter(petitions::partner_id.eq(partner));
     }
     if let Some(status) = filter.status {
-        query = query.filter(petitions::status.eq(status.code()));
+        query = query.filter(petitions::status.eq(status));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(petitions::kind.eq(kind.code()));
+        query = query.filter(petitions::kind.eq(kind));
     }
     if let Some(commune) = &filter.commune_code {
         query = query.filter(petitions::commune_code.eq(commune.clone()));
@@ -530,27 +523,18 @@ pub fn withdraw(
     now: DateTime<Utc>,
 ) -> Result<(), ActError> {
     lock(conn, id)?;
-    let (current, office): (String, i64) = petitions::table
+    let (from, office): (Status, i64) = petitions::table
         .find(id)
         .select((petitions::status, petitions::office_id))
         .first(conn)
         .map_err(DbError::from)?;
-    let from = Status::from_code(&current)
-        .ok_or_else(|| DbError::Corrupt(format!("petition status {current:?}")))?;
     let to = workflow::next(from, Action::Withdraw)?;
     let at = now.naive_utc();
     // Guarded by the status read above, so a concurrent change makes this touch nothing.
-    let changed = diesel::update(
-        petitions::table
-            .find(id)
-            .filter(petitions::status.eq(from.code())),
-    )
-    .set((
-        petitions::status.eq(to.code()),
-        petitions::updated_at.eq(at),
-    ))
-    .execute(conn)
-    .map_err(DbError::from)?;
+    let changed = diesel::update(petitions::table.find(id).filter(petitions::status.eq(from)))
+        .set((petitions::status.eq(to), petitions::updated_at.eq(at)))
+        .execute(conn)
+        .map_err(DbError::from)?;
     if changed == 0 {
         return Err(DbError::Corrupt("petition changed during withdrawal".into()).into());
     }
@@ -558,10 +542,10 @@ pub fn withdraw(
     diesel::update(
         petition_clocks::table
             .filter(petition_clocks::petition_id.eq(id))
-            .filter(petition_clocks::status.eq("running")),
+            .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running)),
     )
     .set((
-        petition_clocks::status.eq("stopped"),
+        petition_clocks::status.eq(crate::domain::clock::ClockStatus::Stopped),
         petition_clocks::ended_at.eq(at),
     ))
     .execute(conn)

@@ -1,5 +1,7 @@
 //! Reads of the reference data: provinces, communes, offices, categories.
 
+use crate::domain::admin_units::{CommuneKind, ProvinceKind};
+use crate::domain::office::OfficeLevel;
 use std::collections::HashMap;
 
 use diesel::dsl::count_star;
@@ -15,7 +17,7 @@ type Backend = <DbConnection as Connection>::Backend;
 pub struct ProvinceRow {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: ProvinceKind,
 }
 
 /// What a list shows of an office it points to.
@@ -41,7 +43,7 @@ pub struct CommuneRow {
     pub code: String,
     pub province_code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: CommuneKind,
 }
 
 #[derive(Debug, Clone)]
@@ -58,7 +60,7 @@ pub struct OfficeRow {
     pub code: String,
     pub name: String,
     pub name_en: String,
-    pub level: String,
+    pub level: OfficeLevel,
     pub province_code: String,
     pub commune_code: Option<String>,
     pub parent_id: Option<i64>,

@@ -14,7 +14,7 @@ pub struct RuleRow {
     pub code: String,
     pub province_code: Option<String>,
     pub commune_code: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     pub category_code: Option<String>,
     pub subject: Option<String>,
     pub second_time: Option<bool>,
@@ -28,10 +28,7 @@ impl RuleRow {
     /// The rule in domain terms; `None` when the row holds values outside the enums (it was
     /// written behind the service's back) and so must not route anything.
     pub fn to_rule(&self) -> Option<Rule> {
-        let kind = match &self.kind {
-            Some(code) => Some(Kind::from_code(code)?),
-            None => None,
-        };
+        let kind = self.kind;
         let target = match (self.target.as_str(), self.office_id) {
             ("office", Some(id)) => Target::Office(id),
             ("commune_office", _) => Target::CommuneOffice,
@@ -67,7 +64,7 @@ pub fn candidates(conn: &mut DbConnection, case: &Case) -> Result<Vec<RuleRow>, 
                 .is_null()
                 .or(r::commune_code.eq(case.commune)),
         )
-        .filter(r::kind.is_null().or(r::kind.eq(case.kind.code())))
+        .filter(r::kind.is_null().or(r::kind.eq(case.kind)))
         .filter(
             r::category_code
                 .is_null()

@@ -20,16 +20,16 @@ const DEFAULTS: &str = "clock-rules-2026-11-24";
 #[diesel(table_name = clock_rules)]
 struct RuleRow {
     id: i64,
-    kind: String,
-    clock: String,
-    starts: String,
+    kind: Kind,
+    clock: ClockName,
+    starts: Starts,
     second_time: Option<bool>,
     remote: Option<bool>,
-    complexity: Option<String>,
+    complexity: Option<Complexity>,
     province_code: Option<String>,
     category_code: Option<String>,
     days: i32,
-    day_type: String,
+    day_type: DayType,
     max_extensions: i32,
     extension_days: i32,
     legal_basis: String,
@@ -41,23 +41,16 @@ impl RuleRow {
             |what: &str, value: &str| DbError::Corrupt(format!("clock rule {what} {value}"));
         Ok(Rule {
             id: self.id,
-            kind: Kind::from_code(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
-            clock: ClockName::from_code(&self.clock)
-                .ok_or_else(|| corrupt("clock", &self.clock))?,
-            starts: Starts::from_code(&self.starts)
-                .ok_or_else(|| corrupt("starts", &self.starts))?,
+            kind: self.kind,
+            clock: self.clock,
+            starts: self.starts,
             second_time: self.second_time,
             remote: self.remote,
-            complexity: self
-                .complexity
-                .as_deref()
-                .map(|c| Complexity::from_code(c).ok_or_else(|| corrupt("complexity", c)))
-                .transpose()?,
+            complexity: self.complexity,
             province_code: self.province_code,
             category_code: self.category_code,
             days: u32::try_from(self.days).map_err(|_| corrupt("days", &self.days.to_string()))?,
-            day_type: DayType::from_code(&self.day_type)
-                .ok_or_else(|| corrupt("day type", &self.day_type))?,
+            day_type: self.day_type,
             max_extensions: u32::try_from(self.max_extensions).unwrap_or(0),
             extension_days: u32::try_from(self.extension_days).unwrap_or(0),
             legal_basis: self.legal_basis,
@@ -104,16 +97,16 @@ fn insert(
 ) -> Result<i64, DbError> {
     Ok(diesel::insert_into(clock_rules::table)
         .values((
-            clock_rules::kind.eq(rule.kind.code()),
-            clock_rules::clock.eq(rule.clock.code()),
-            clock_rules::starts.eq(rule.starts.code()),
+            clock_rules::kind.eq(rule.kind),
+            clock_rules::clock.eq(rule.clock),
+            clock_rules::starts.eq(rule.starts),
             clock_rules::second_time.eq(rule.second_time),
             clock_rules::remote.eq(rule.remote),
             clock_rules::complexity.eq(rule.complexity.map(Complexity::code)),
             clock_rules::province_code.eq(&rule.province_code),
             clock_rules::category_code.eq(&rule.category_code),
             clock_rules::days.eq(rule.days as i32),
-            clock_rules::day_type.eq(rule.day_type.code()),
+            clock_rules::day_type.eq(rule.day_type),
             clock_rules::max_extensions.eq(rule.max_extensions as i32),
             clock_rules::extension_days.eq(rule.extension_days as i32),
             clock_rules::legal_basis.eq(&rule.legal_basis),
@@ -231,7 +224,7 @@ pub fn supersede(
         .ok_or_else(|| DbError::Corrupt("the new rule vanished".into()))?;
     let clocks: Vec<OpenClock> = petition_clocks::table
         .filter(petition_clocks::rule_id.eq(Some(id)))
-        .filter(petition_clocks::status.eq("running"))
+        .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
         .select(OpenClock::as_select())
         .load(conn)
         .map_err(DbError::from)?;

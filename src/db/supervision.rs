@@ -33,17 +33,10 @@ pub struct RequestRow {
     pub due_at: NaiveDateTime,
     pub reply_days: i32,
     pub calendar_version: String,
-    pub status: String,
+    pub status: SupervisionStatus,
     pub reply_body: Option<String>,
     pub replied_at: Option<NaiveDateTime>,
     pub replied_by: Option<i64>,
-}
-
-impl RequestRow {
-    pub fn status(&self) -> Result<SupervisionStatus, DbError> {
-        SupervisionStatus::from_code(&self.status)
-            .ok_or_else(|| DbError::Corrupt(format!("supervision status {:?}", self.status)))
-    }
 }
 
 /// A request with the office it is addressed to and the petitions it names (their public
@@ -152,7 +145,7 @@ pub fn file(
             supervision_requests::due_at.eq(due_at.naive_utc()),
             supervision_requests::reply_days.eq(i32::try_from(period.days()).unwrap_or(i32::MAX)),
             supervision_requests::calendar_version.eq(calendar.version()),
-            supervision_requests::status.eq(SupervisionStatus::Open.code()),
+            supervision_requests::status.eq(SupervisionStatus::Open),
         ))
         .returning(supervision_requests::all_columns)
         .get_result(conn)?;
@@ -216,10 +209,10 @@ pub fn reply(
     let changed = diesel::update(
         supervision_requests::table
             .find(id)
-            .filter(supervision_requests::status.eq(SupervisionStatus::Open.code())),
+            .filter(supervision_requests::status.eq(SupervisionStatus::Open)),
     )
     .set((
-        supervision_requests::status.eq(SupervisionStatus::Answered.code()),
+        supervision_requests::status.eq(SupervisionStatus::Answered),
         supervision_requests::reply_body.eq(body),
         supervision_requests::replied_at.eq(at),
         supervision_requests::replied_by.eq(user),
@@ -397,7 +390,7 @@ pub fn page(
         }) {
             continue;
         }
-        let mut q = visible(&f.sight).filter(supervision_requests::status.eq(status.code()));
+        let mut q = visible(&f.sight).filter(supervision_requests::status.eq(status));
         if let Some(office) = f.office_id {
             q = q.filter(supervision_requests::office_id.eq(office));
         }

@@ -54,7 +54,7 @@ fn claim(conn: &mut DbConnection, pass: Pass, limit: i64) -> Result<Vec<Due>, Db
     macro_rules! due {
         () => {
             petition_clocks::table
-                .filter(petition_clocks::status.eq("running"))
+                .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
                 .filter(petition_clocks::missed_noted_at.is_null())
                 .filter(petition_clocks::due_at.ge(from))
                 .filter(petition_clocks::due_at.lt(to))

@@ -1,5 +1,6 @@
 //! Staff accounts and their refresh tokens.
 
+use crate::domain::staff::Role;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,7 +13,7 @@ pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub office_id: Option<i64>,
     pub scope: Option<String>,
     pub can_reveal_identity: bool,

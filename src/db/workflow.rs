@@ -10,7 +10,6 @@ use super::petitions::{ActError, PetitionRow, refresh_next_due};
 use super::schema::{petition_answers, petition_clocks, petition_ratings, petitions};
 use super::{DbConnection, DbError};
 use crate::domain::clock::{self, ClockName, Complexity, end_of_day, local_date};
-use crate::domain::petition::Kind;
 use crate::domain::rules::{Case, Law, Starts};
 use crate::domain::workflow::{self, Action, Status, WrongState};
 
@@ -32,17 +31,14 @@ fn transition(
     action: Action,
     at: NaiveDateTime,
 ) -> Result<(Status, Status), ActError> {
-    let from = p.status()?;
+    let from = p.status;
     let to = workflow::next(from, action)?;
     let changed = diesel::update(
         petitions::table
             .find(p.id)
-            .filter(petitions::status.eq(from.code())),
+            .filter(petitions::status.eq(from)),
     )
-    .set((
-        petitions::status.eq(to.code()),
-        petitions::updated_at.eq(at),
-    ))
+    .set((petitions::status.eq(to), petitions::updated_at.eq(at)))
     .execute(conn)
     .map_err(DbError::from)?;
     if changed == 0 {
@@ -71,23 +67,23 @@ fn end_clocks(
         .collect();
     let running = petition_clocks::table
         .filter(petition_clocks::petition_id.eq(id))
-        .filter(petition_clocks::status.eq("running"))
+        .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
         .filter(petition_clocks::name.eq_any(&codes));
     let met = diesel::update(running.filter(petition_clocks::due_at.ge(at)))
         .set((
-            petition_clocks::status.eq("met"),
+            petition_clocks::status.eq(crate::domain::clock::ClockStatus::Met),
             petition_clocks::ended_at.eq(at),
         ))
         .execute(conn)?;
     let missed = diesel::update(
         petition_clocks::table
             .filter(petition_clocks::petition_id.eq(id))
-            .filter(petition_clocks::status.eq("running"))
+            .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
             .filter(petition_clocks::name.eq_any(&codes))
             .filter(petition_clocks::due_at.lt(at)),
     )
     .set((
-        petition_clocks::status.eq("missed"),
+        petition_clocks::status.eq(crate::domain::clock::ClockStatus::Missed),
         petition_clocks::ended_at.eq(at),
     ))
     .execute(conn)?;
@@ -104,7 +100,7 @@ fn start_clocks(
     at: DateTime<Utc>,
     law: &Law,
 ) -> Result<Vec<clock::Clock>, DbError> {
-    let kind = kind(p)?;
+    let kind = p.kind;
     let remote =
         law.rules.asks_remote(kind, starts) && super::rules::is_remote(conn, &p.commune_code)?;
     let case = Case {
@@ -118,10 +114,6 @@ fn start_clocks(
     let clocks = clock::start_clocks(law.calendar, law.rules, &case, starts, at);
     super::clocks::start(conn, p.id, &clocks, true)?;
     Ok(clocks)
-}
-
-fn kind(p: &PetitionRow) -> Result<Kind, DbError> {
-    Kind::from_code(&p.kind).ok_or_else(|| DbError::Corrupt(format!("kind {:?}", p.kind)))
 }
 
 /// Accepts a petition for handling (thụ lý), setting its complexity and starting the
@@ -148,7 +140,7 @@ pub fn accept(
     )?;
     let started = start_clocks(conn, p, Starts::Acceptance, Some(complexity), now, law)?;
     diesel::update(petitions::table.find(p.id))
-        .set(petitions::complexity.eq(complexity.code()))
+        .set(petitions::complexity.eq(complexity))
         .execute(conn)
         .map_err(DbError::from)?;
     refresh_next_due(conn, p.id)?;
@@ -200,10 +192,10 @@ pub fn transfer(
     diesel::update(
         petition_clocks::table
             .filter(petition_clocks::petition_id.eq(p.id))
-            .filter(petition_clocks::status.eq("running")),
+            .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running)),
     )
     .set((
-        petition_clocks::status.eq("stopped"),
+        petition_clocks::status.eq(crate::domain::clock::ClockStatus::Stopped),
         petition_clocks::ended_at.eq(at),
     ))
     .execute(conn)
@@ -252,7 +244,7 @@ pub fn extend(
     law: &Law,
 ) -> Result<Result<(), NotExtendable>, ActError> {
     let at = now.naive_utc();
-    let from = p.status()?;
+    let from = p.status;
     // Extending needs the petition's state to allow it (accepted; or a denunciation's initial
     // processing while received).
     let state_allows = workflow::next(from, Action::Extend).is_ok()
@@ -266,8 +258,8 @@ pub fn extend(
     }
     let found = petition_clocks::table
         .filter(petition_clocks::petition_id.eq(p.id))
-        .filter(petition_clocks::name.eq(clock_name.code()))
-        .filter(petition_clocks::status.eq("running"))
+        .filter(petition_clocks::name.eq(clock_name))
+        .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
         .select((
             petition_clocks::id,
             petition_clocks::started_at,
@@ -282,7 +274,7 @@ pub fn extend(
             NaiveDateTime,
             NaiveDateTime,
             i32,
-            String,
+            clock::DayType,
             i32,
             Option<i64>,
         )>(conn)
@@ -299,8 +291,6 @@ pub fn extend(
     else {
         return Ok(Err(NotExtendable));
     };
-    let day_type =
-        clock::DayType::from_code(&day_type).ok_or_else(|| DbError::Corrupt("day type".into()))?;
     // Counted from the start over the whole new length, as a recomputation after a calendar
     // change counts it: for working days the same as adding to the old due date; for calendar
     // days it does not carry a weekend push of the first period into the second.
@@ -407,7 +397,7 @@ pub fn notify(
     now: DateTime<Utc>,
 ) -> Result<Result<(), NoNoticeDue>, ActError> {
     let at = now.naive_utc();
-    workflow::next(p.status()?, Action::Notify)?;
+    workflow::next(p.status, Action::Notify)?;
     // Nothing is written when no notice is due: no clock ends.
     if end_clocks(conn, p.id, Some(&[ClockName::Notify]), at)? == 0 {
         return Ok(Err(NoNoticeDue));

@@ -381,7 +381,7 @@ fn make_accounts(
         };
         match users::find_active_by_username(conn, &planned.username)? {
             Some(existing) => {
-                let same = existing.role == planned.role.code()
+                let same = existing.role == planned.role
                     && existing.office_id == account.office_id
                     && existing.scope == account.scope;
                 if !same {
