@@ -1,5 +1,6 @@
 //! A complainant takes an unsatisfying or overdue first-time complaint to the province.
 
+use crate::domain::event::{Escalated, Event};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
@@ -164,8 +165,9 @@ pub async fn escalate(
                 conn,
                 Some(id),
                 actor,
-                "petition.escalated",
-                &serde_json::json!({ "second_time": second.petition.public_id }),
+                &Event::PetitionEscalated(Escalated {
+                    second_time: second.petition.public_id.clone(),
+                }),
                 now.naive_utc(),
             )?;
             let view = SubmittedView::new(

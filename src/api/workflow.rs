@@ -2,6 +2,7 @@
 //! close and notify a denouncer of the acceptance; citizens rate. Each is a POST on `/v1/petitions/{id}/…`, allowed only from its
 //! states (409 with the allowed actions otherwise) and roles, and appends an event.
 
+use crate::domain::event::{Event, IdentityRevealed};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
@@ -24,6 +25,7 @@ use crate::domain::clock::{ClockName, Complexity};
 use crate::domain::petition::{Fault, Violation};
 use crate::domain::rules::Law;
 use crate::domain::staff::Role;
+pub use crate::domain::workflow::RejectReason;
 use crate::error::{ApiError, Missing};
 use crate::vault::Vault;
 
@@ -37,18 +39,6 @@ pub struct AcceptBody {
 
 fn normal() -> Complexity {
     Complexity::Normal
-}
-
-/// Why a petition is not taken up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RejectReason {
-    NotCompetent,
-    Duplicate,
-    AnonymousDenunciation,
-    OutOfTime,
-    Incomplete,
-    Other,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -263,8 +253,7 @@ pub async fn reject(
             if let Some(note) = &b.note {
                 text("note", note, 2_000)?;
             }
-            let reason = serde_json::to_value(b.reason).unwrap_or_default();
-            workflow::reject(conn, p, actor, reason.as_str().unwrap_or("other"), now).map_err(acted)
+            workflow::reject(conn, p, actor, b.reason, now).map_err(acted)
         },
     )
     .await
@@ -575,8 +564,9 @@ pub async fn reveal_identity(
                 conn,
                 Some(id),
                 &Actor::Staff(user),
-                "identity.revealed",
-                &serde_json::json!({ "reason": reason.trim() }),
+                &Event::IdentityRevealed(IdentityRevealed {
+                    reason: reason.trim().to_owned(),
+                }),
                 now.naive_utc(),
             )?;
             Ok(detail)

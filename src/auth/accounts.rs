@@ -1,5 +1,6 @@
 //! Creating staff accounts, for the command line and the admin API alike.
 
+use crate::domain::event::{Event, UserCreated};
 use std::str::FromStr;
 
 use diesel::prelude::*;
@@ -135,13 +136,12 @@ pub fn create(
         conn,
         None,
         actor,
-        "user.created",
-        &serde_json::json!({
-            "user_id": user.id,
-            "role": account.role,
-            "office_id": account.office_id,
-            "scope": account.scope.as_ref().map(ToString::to_string),
-            "can_reveal_identity": account.can_reveal_identity,
+        &Event::UserCreated(UserCreated {
+            user_id: user.id,
+            role: account.role,
+            office_id: account.office_id,
+            scope: account.scope.as_ref().map(ToString::to_string),
+            can_reveal_identity: account.can_reveal_identity,
         }),
         new.at,
     )?;

@@ -11,6 +11,7 @@ use super::schema::{calendar_changes, petition_clocks};
 use super::{DbConnection, DbError};
 use crate::domain::calendar::{DayChange, DayKind, VietnamCalendar};
 use crate::domain::clock::end_of_day;
+use crate::domain::event::Event;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -75,8 +76,7 @@ pub fn record_change(
         conn,
         None,
         &Actor::Staff(by),
-        "calendar.day_changed",
-        &serde_json::json!({ "date": change.date, "kind": change.kind, "name": change.name }),
+        &Event::CalendarDayChanged(change.clone()),
         at,
     )
 }

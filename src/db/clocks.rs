@@ -2,9 +2,9 @@
 //! that moves gets its new due time and versions, and a `deadline.recomputed` event.
 
 use crate::domain::clock::ClockName;
+use crate::domain::event::{self, Event, StartedClock};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::json;
 
 use super::events::{self, Actor};
 use super::schema::petition_clocks;
@@ -101,13 +101,12 @@ pub fn recompute(
         conn,
         Some(clock.petition_id),
         actor,
-        "deadline.recomputed",
-        &json!({
-            "clock": clock.name,
-            "from": clock.due_at.and_utc(),
-            "to": due.and_utc(),
-            "calendar_version": calendar.version(),
-            "rules_version": successor.map(|s| s.rules_version),
+        &Event::DeadlineRecomputed(event::Recomputed {
+            clock: clock.name,
+            from: clock.due_at.and_utc(),
+            to: due.and_utc(),
+            calendar_version: calendar.version().to_owned(),
+            rules_version: successor.map(|s| s.rules_version.to_owned()),
         }),
         at,
     )?;
@@ -121,10 +120,13 @@ pub fn recompute(
 
 /// The clocks an event started, as its payload lists them: the statistics fold reads their
 /// names and due times from there (src/db/stats).
-pub fn payload(clocks: &[Clock]) -> serde_json::Value {
+pub fn payload(clocks: &[Clock]) -> Vec<StartedClock> {
     clocks
         .iter()
-        .map(|c| json!({ "name": c.rule.clock, "due_at": c.due_at }))
+        .map(|c| StartedClock {
+            name: c.rule.clock,
+            due_at: c.due_at,
+        })
         .collect()
 }
 

@@ -1,5 +1,6 @@
-//! The append-only event log: every change to a petition, in the transaction that makes it.
-//! Payloads are JSON without personal data. The database refuses updates and deletes.
+//! The append-only event log: every change, as a typed [`Event`], in the transaction that
+//! makes it. Payloads are JSON without personal data. The database refuses updates and
+//! deletes.
 
 use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
@@ -7,6 +8,7 @@ use diesel::prelude::*;
 use super::schema::{audit_head, events};
 use super::{DbConnection, DbError};
 use crate::domain::audit::Link;
+use crate::domain::event::Event;
 
 /// Who did something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,12 +88,25 @@ fn move_head(conn: &mut DbConnection, seq: i64, hash: &str) -> Result<(), DbErro
     Ok(())
 }
 
-/// One event to append.
+/// One event to append, encoded.
 struct Entry<'a> {
     petition_id: Option<i64>,
     actor: &'a Actor,
-    action: &'a str,
+    action: &'static str,
     payload: String,
+}
+
+impl<'a> Entry<'a> {
+    fn new(petition_id: Option<i64>, actor: &'a Actor, event: &Event) -> Result<Self, DbError> {
+        Ok(Self {
+            petition_id,
+            actor,
+            action: event.kind().code(),
+            payload: event
+                .payload()
+                .map_err(|e| DbError::Corrupt(format!("encoding an event: {e}")))?,
+        })
+    }
 }
 
 /// Appends the entries in order, chained after the head, in one statement.
@@ -139,24 +154,15 @@ fn append_chained(
     move_head(conn, seq, &prev)
 }
 
+/// Appends `event`, about `petition_id` if it concerns one, by `actor` at `at`.
 pub fn append(
     conn: &mut DbConnection,
     petition_id: Option<i64>,
     actor: &Actor,
-    action: &str,
-    payload: &serde_json::Value,
+    event: &Event,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    append_chained(
-        conn,
-        &[Entry {
-            petition_id,
-            actor,
-            action,
-            payload: payload.to_string(),
-        }],
-        at,
-    )
+    append_chained(conn, &[Entry::new(petition_id, actor, event)?], at)
 }
 
 /// Appends one event per petition, all by `actor` at `at`, in one statement (a sweep announcing
@@ -164,19 +170,13 @@ pub fn append(
 pub fn append_each(
     conn: &mut DbConnection,
     actor: &Actor,
-    action: &str,
-    each: &[(i64, serde_json::Value)],
+    each: &[(i64, Event)],
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let entries: Vec<Entry> = each
+    let entries = each
         .iter()
-        .map(|(petition_id, payload)| Entry {
-            petition_id: Some(*petition_id),
-            actor,
-            action,
-            payload: payload.to_string(),
-        })
-        .collect();
+        .map(|(petition_id, event)| Entry::new(Some(*petition_id), actor, event))
+        .collect::<Result<Vec<_>, _>>()?;
     append_chained(conn, &entries, at)
 }
 

@@ -1,5 +1,6 @@
 //! Partner apps and their API keys.
 
+use crate::domain::event::{Event, PartnerCreated, PartnerRevoked};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -40,8 +41,11 @@ pub fn create(
         conn,
         None,
         &super::events::Actor::System,
-        "partner.created",
-        &serde_json::json!({ "partner_id": row.id, "name": row.name, "key_prefix": key.prefix }),
+        &Event::PartnerCreated(PartnerCreated {
+            partner_id: row.id,
+            name: row.name.clone(),
+            key_prefix: key.prefix.clone(),
+        }),
         at,
     )?;
     Ok(row)
@@ -66,8 +70,7 @@ pub fn revoke(
             conn,
             None,
             &super::events::Actor::System,
-            "partner.revoked",
-            &serde_json::json!({ "partner_id": id }),
+            &Event::PartnerRevoked(PartnerRevoked { partner_id: id }),
             at,
         )?;
     }

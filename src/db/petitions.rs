@@ -3,9 +3,9 @@
 
 use crate::domain::clock::Complexity;
 use crate::domain::clock::{ClockName, ClockStatus, DayType};
+use crate::domain::event::{Event, Received, Withdrawn};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde_json::json;
 
 use super::events::{self, Actor};
 use super::reference::OfficeRef;
@@ -267,17 +267,16 @@ pub fn submit(
         conn,
         Some(id),
         &new.actor,
-        "petition.received",
-        &json!({
-            "kind": new.intake.kind,
-            "filed_kind": s.kind,
-            "channel": new.channel,
-            "category": s.category,
-            "commune_code": s.commune_code,
-            "office_id": office.id,
-            "routing_rule": row.code,
-            "late_filing": new.intake.late_filing,
-            "clocks": super::clocks::payload(&clocks),
+        &Event::PetitionReceived(Received {
+            kind: new.intake.kind,
+            filed_kind: s.kind,
+            channel: new.channel,
+            category: s.category.clone(),
+            commune_code: s.commune_code.clone(),
+            office_id: office.id,
+            routing_rule: row.code.clone(),
+            late_filing: new.intake.late_filing,
+            clocks: super::clocks::payload(&clocks),
         }),
         at,
     )?;
@@ -555,8 +554,7 @@ pub fn withdraw(
         conn,
         Some(id),
         actor,
-        "petition.withdrawn",
-        &json!({ "from": from, "to": to }),
+        &Event::PetitionWithdrawn(Withdrawn { from, to }),
         at,
     )?;
     Ok(())

@@ -1,6 +1,7 @@
 //! The rule table of legal clocks as stored (DESIGN §3.1): loaded from the shipped defaults
 //! once, read into a [`RuleBook`], added to and superseded by admins.
 
+use crate::domain::event::{Event, RemoteChanged, RuleAdded, RuleChanged};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -160,8 +161,9 @@ pub fn add(
         conn,
         None,
         &Actor::Staff(by),
-        "rule.added",
-        &serde_json::json!({ "rule": Rule { id, ..rule.clone() } }),
+        &Event::RuleAdded(RuleAdded {
+            rule: Rule { id, ..rule.clone() },
+        }),
         at,
     )?;
     let book = load(conn)?;
@@ -213,8 +215,13 @@ pub fn supersede(
         conn,
         None,
         actor,
-        "rule.changed",
-        &serde_json::json!({ "supersedes": id, "rule": Rule { id: new_id, ..new.clone() } }),
+        &Event::RuleChanged(RuleChanged {
+            supersedes: id,
+            rule: Rule {
+                id: new_id,
+                ..new.clone()
+            },
+        }),
         at,
     )?;
     let book = load(conn)?;
@@ -282,8 +289,10 @@ pub fn set_remote(
             conn,
             None,
             actor,
-            "commune.remote_changed",
-            &serde_json::json!({ "commune_code": commune_code, "remote": remote }),
+            &Event::CommuneRemoteChanged(RemoteChanged {
+                commune_code: commune_code.to_owned(),
+                remote,
+            }),
             at,
         )?;
     }

@@ -2,9 +2,9 @@
 //! answered once by that office, each change with its chained event, in the caller's
 //! transaction.
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use crate::domain::event::{Event, SupervisionReplied, SupervisionRequested};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde_json::json;
 
 use super::events::{self, Actor};
 use super::reference::OfficeRef;
@@ -15,11 +15,6 @@ use crate::domain::staff::Scope;
 use crate::domain::supervision::{Filing, ReplyPeriod, SupervisionStatus, covers_office};
 
 type Backend = <DbConnection as Connection>::Backend;
-
-/// The event of a filing; its payload is what the statistics fold.
-pub const REQUESTED: &str = "supervision.requested";
-/// The event of an answer.
-pub const REPLIED: &str = "supervision.replied";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = supervision_requests)]
@@ -76,11 +71,6 @@ pub enum ReplyRefusal {
     /// No such request, or one to another office.
     NotFound,
     AlreadyReplied,
-}
-
-/// An instant as the events record it: RFC 3339 in UTC.
-fn utc(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// Files a request from `supervisor` (whose scope is `scope`), due `period` working days after
@@ -172,12 +162,11 @@ pub fn file(
         conn,
         None,
         &Actor::Staff(supervisor),
-        REQUESTED,
-        &json!({
-            "request_id": row.id,
-            "office_id": row.office_id,
-            "due_at": utc(due_at),
-            "petition_ids": petition_ids,
+        &Event::SupervisionRequested(SupervisionRequested {
+            request_id: row.id,
+            office_id: row.office_id,
+            due_at,
+            petition_ids: petition_ids.clone(),
         }),
         at,
     )?;
@@ -225,12 +214,11 @@ pub fn reply(
         conn,
         None,
         &Actor::Staff(user),
-        REPLIED,
-        &json!({
-            "request_id": row.id,
-            "office_id": row.office_id,
-            "due_at": utc(row.due_at.and_utc()),
-            "replied_at": utc(now),
+        &Event::SupervisionReplied(SupervisionReplied {
+            request_id: row.id,
+            office_id: row.office_id,
+            due_at: row.due_at.and_utc(),
+            replied_at: now,
         }),
         at,
     )?;

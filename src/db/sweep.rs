@@ -6,9 +6,9 @@
 //! different clocks; a claimed clock is marked in the same transaction as its event, so it is
 //! never announced twice. On SQLite the single writer serialises sweeps.
 
+use crate::domain::event::{DeadlineNoted, Event, NoticeReason, SuperiorNotified};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::json;
 
 use super::events::{self, Actor};
 use super::schema::{office_notices, offices, petition_clocks, petitions};
@@ -25,7 +25,7 @@ pub struct Swept {
     pub notices: usize,
 }
 
-type Due = (i64, i64, String, NaiveDateTime, String, i64);
+type Due = (i64, i64, ClockName, NaiveDateTime, Kind, i64);
 
 /// Which announcement a sweep is looking for.
 #[derive(Debug, Clone, Copy)]
@@ -103,22 +103,18 @@ pub fn sweep(
     let mut swept = Swept::default();
     let missed = claim(conn, Pass::Missed { now }, limit)?;
     mark(conn, &missed, Noted::Missed, now)?;
-    announce(conn, "deadline.missed", &missed, now)?;
+    announce(conn, Event::DeadlineMissed, &missed, now)?;
     swept.missed = missed.len();
     for (_, petition_id, name, _, kind, office_id) in &missed {
-        let overdue_denunciation = kind == Kind::Denunciation.code()
-            && [
-                ClockName::Resolve.code(),
-                ClockName::InitialProcessing.code(),
-            ]
-            .contains(&name.as_str());
-        if overdue_denunciation && notify_superior(conn, *petition_id, *office_id, name, now)? {
+        let overdue_denunciation = *kind == Kind::Denunciation
+            && [ClockName::Resolve, ClockName::InitialProcessing].contains(name);
+        if overdue_denunciation && notify_superior(conn, *petition_id, *office_id, *name, now)? {
             swept.notices += 1;
         }
     }
     let approaching = claim(conn, Pass::Approaching { now, cutoff }, limit)?;
     mark(conn, &approaching, Noted::Approaching, now)?;
-    announce(conn, "deadline.approaching", &approaching, now)?;
+    announce(conn, Event::DeadlineApproaching, &approaching, now)?;
     swept.approaching = approaching.len();
     Ok(swept)
 }
@@ -156,20 +152,22 @@ fn mark(
 /// One event per claimed clock.
 fn announce(
     conn: &mut DbConnection,
-    action: &str,
+    event: fn(DeadlineNoted) -> Event,
     clocks: &[Due],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let each: Vec<(i64, serde_json::Value)> = clocks
+    let each: Vec<(i64, Event)> = clocks
         .iter()
         .map(|(_, petition_id, name, due_at, _, office_id)| {
-            (
-                *petition_id,
-                json!({ "clock": name, "due_at": due_at.and_utc(), "office_id": office_id }),
-            )
+            let noted = DeadlineNoted {
+                clock: *name,
+                due_at: due_at.and_utc(),
+                office_id: *office_id,
+            };
+            (*petition_id, event(noted))
         })
         .collect();
-    events::append_each(conn, &Actor::System, action, &each, now)
+    events::append_each(conn, &Actor::System, &each, now)
 }
 
 /// Tells the office above `office_id` that a denunciation there is overdue. False when the
@@ -178,7 +176,7 @@ fn notify_superior(
     conn: &mut DbConnection,
     petition_id: i64,
     office_id: i64,
-    clock: &str,
+    clock: ClockName,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let superior: Option<Option<i64>> = offices::table
@@ -193,7 +191,7 @@ fn notify_superior(
         .values((
             office_notices::office_id.eq(superior),
             office_notices::petition_id.eq(petition_id),
-            office_notices::reason.eq("denunciation_overdue"),
+            office_notices::reason.eq(NoticeReason::DenunciationOverdue.code()),
             office_notices::created_at.eq(now),
         ))
         .execute(conn)?;
@@ -201,12 +199,11 @@ fn notify_superior(
         conn,
         Some(petition_id),
         &Actor::System,
-        "superior.notified",
-        &json!({
-            "office_id": superior,
-            "reason": "denunciation_overdue",
-            "clock": clock,
-            "legal_basis": "Law on Denunciations 25/2018/QH14, art. 38",
+        &Event::SuperiorNotified(SuperiorNotified {
+            office_id: superior,
+            reason: NoticeReason::DenunciationOverdue,
+            clock,
+            legal_basis: NoticeReason::DenunciationOverdue.legal_basis().to_owned(),
         }),
         now,
     )?;

@@ -1,6 +1,8 @@
 //! Officials' actions on a petition (DESIGN §3.3): each checks the state machine, changes the
 //! petition and its clocks, and appends its event, in the caller's transaction.
 
+use crate::domain::event::{Accepted, Answered, Event, Extended, Rated, Rejected, Transferred};
+use crate::domain::workflow::RejectReason;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
@@ -148,8 +150,10 @@ pub fn accept(
         conn,
         Some(p.id),
         actor,
-        "petition.accepted",
-        &json!({ "complexity": complexity, "clocks": super::clocks::payload(&started) }),
+        &Event::PetitionAccepted(Accepted {
+            complexity,
+            clocks: super::clocks::payload(&started),
+        }),
         at,
     )?;
     Ok(())
@@ -159,7 +163,7 @@ pub fn reject(
     conn: &mut DbConnection,
     p: &PetitionRow,
     actor: &Actor,
-    reason: &str,
+    reason: RejectReason,
     now: DateTime<Utc>,
 ) -> Result<(), ActError> {
     let at = now.naive_utc();
@@ -170,8 +174,7 @@ pub fn reject(
         conn,
         Some(p.id),
         actor,
-        "petition.rejected",
-        &json!({ "reason": reason }),
+        &Event::PetitionRejected(Rejected { reason }),
         at,
     )?;
     Ok(())
@@ -216,12 +219,11 @@ pub fn transfer(
         conn,
         Some(p.id),
         actor,
-        "petition.transferred",
-        &json!({
-            "from_office": p.office_id,
-            "to_office": to_office,
-            "reason": reason,
-            "clocks": super::clocks::payload(&started),
+        &Event::PetitionTransferred(Transferred {
+            from_office: p.office_id,
+            to_office,
+            reason: reason.to_owned(),
+            clocks: super::clocks::payload(&started),
         }),
         at,
     )?;
@@ -321,8 +323,13 @@ pub fn extend(
         conn,
         Some(p.id),
         actor,
-        "petition.extended",
-        &json!({ "clock": clock_name, "days": days, "from": due_at.and_utc(), "to": new_due, "reason": reason }),
+        &Event::PetitionExtended(Extended {
+            clock: clock_name,
+            days,
+            from: due_at.and_utc(),
+            to: new_due,
+            reason: reason.to_owned(),
+        }),
         at,
     )?;
     Ok(Ok(()))
@@ -362,8 +369,9 @@ pub fn answer(
         conn,
         Some(p.id),
         actor,
-        "petition.answered",
-        &json!({ "decision_number": a.decision_number }),
+        &Event::PetitionAnswered(Answered {
+            decision_number: a.decision_number.map(str::to_owned),
+        }),
         at,
     )?;
     Ok(())
@@ -377,7 +385,7 @@ pub fn close(
 ) -> Result<(), ActError> {
     let at = now.naive_utc();
     transition(conn, p, Action::Close, at)?;
-    events::append(conn, Some(p.id), actor, "petition.closed", &json!({}), at)?;
+    events::append(conn, Some(p.id), actor, &Event::PetitionClosed, at)?;
     Ok(())
 }
 
@@ -407,7 +415,7 @@ pub fn notify(
         .execute(conn)
         .map_err(DbError::from)?;
     refresh_next_due(conn, p.id)?;
-    events::append(conn, Some(p.id), actor, "petition.notified", &json!({}), at)?;
+    events::append(conn, Some(p.id), actor, &Event::PetitionNotified, at)?;
     Ok(Ok(()))
 }
 
@@ -462,8 +470,7 @@ pub fn rate(
         conn,
         Some(p.id),
         actor,
-        "petition.rated",
-        &json!({ "satisfied": satisfied, "score": score }),
+        &Event::PetitionRated(Rated { satisfied, score }),
         at,
     )?;
     Ok(Ok(()))

@@ -630,7 +630,7 @@ impl Writer<'_> {
                 done
             }
             Act::Reject { reason } => {
-                let done = workflow::reject(conn, &row, &staff, reason, at);
+                let done = workflow::reject(conn, &row, &staff, *reason, at);
                 self.counts.rejected += u64::from(done.is_ok());
                 done
             }

@@ -11,6 +11,7 @@
 //! Each petition's life is drawn from its own stream, so that changing one petition's story
 //! leaves the others' alone.
 
+use crate::domain::workflow::RejectReason;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -116,7 +117,7 @@ pub enum Act {
         complexity: Complexity,
     },
     Reject {
-        reason: &'static str,
+        reason: RejectReason,
     },
     /// By the office head, where the rules allow it.
     Extend {
@@ -860,7 +861,7 @@ fn draw_life<C: Calendar>(
     let at = step_time(rng, calendar, now, due, on_time);
     if rng.random_bool(refuse) {
         let reason = if late_filing {
-            "out_of_time"
+            RejectReason::OutOfTime
         } else {
             *pick(rng, texts::REJECT_REASONS)
         };

@@ -3,6 +3,7 @@
 //! people.
 
 use crate::domain::petition::Kind;
+use crate::domain::workflow::RejectReason;
 
 pub const FAMILY_NAMES: &[&str] = &[
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
@@ -208,11 +209,11 @@ pub const EXTEND_REASON: &str = "Nội dung phức tạp, cần thêm thời gia
 
 /// Reason codes of a refusal (`POST /v1/petitions/{id}/reject`), with weights; late complaints
 /// are refused as `out_of_time`.
-pub const REJECT_REASONS: &[(&str, f64)] = &[
-    ("duplicate", 0.35),
-    ("incomplete", 0.30),
-    ("not_competent", 0.25),
-    ("other", 0.10),
+pub const REJECT_REASONS: &[(RejectReason, f64)] = &[
+    (RejectReason::Duplicate, 0.35),
+    (RejectReason::Incomplete, 0.30),
+    (RejectReason::NotCompetent, 0.25),
+    (RejectReason::Other, 0.10),
 ];
 
 pub const PARTNERS: &[(&str, f64)] = &[

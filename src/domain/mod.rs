@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod category;
 pub mod clock;
+pub mod event;
 pub mod lang;
 pub mod office;
 pub mod pagination;

@@ -146,6 +146,22 @@ fn transition(status: Status, action: Action) -> Option<Status> {
     }
 }
 
+// The grounds the laws give for not taking a petition up (thụ lý): Law on Complaints art. 11,
+// Law on Denunciations art. 27. The doc comment is the OpenAPI schema's description.
+/// Why a petition is not taken up.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    NotCompetent,
+    Duplicate,
+    AnonymousDenunciation,
+    OutOfTime,
+    Incomplete,
+    Other,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ mod logs;
 mod matrix;
 mod metrics;
 mod offices;
+mod old_chain;
 mod openapi;
 mod petitions;
 mod petitions_bad_input;

@@ -13,14 +13,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
-use serde_json::Value;
 
 use super::super::schema::{
     events, offices, stats_cells, stats_days, stats_progress, stats_tracks,
 };
 use super::super::{DbConnection, DbError, write_transaction};
 use crate::domain::clock::{Calendar, ClockName};
-use crate::domain::petition::Kind;
+use crate::domain::event::{Event, StartedClock};
+use crate::domain::petition::Channel;
 use crate::domain::stats::{Cell, Changes, Happening, Level, Tally, Track};
 
 /// Events folded per transaction: big enough that a batch's changes to the nation's and the
@@ -82,25 +82,19 @@ fn fold_events(
     tracks: &mut HashMap<i64, Option<Track>>,
     changes: &mut Changes,
 ) -> Result<(), DbError> {
-    for (_, petition_id, action, payload, created_at) in batch {
+    for (seq, petition_id, action, payload, created_at) in batch {
         let at = created_at.and_utc();
-        let payload: Value = serde_json::from_str(payload)
-            .map_err(|e| DbError::Corrupt(format!("event payload: {e}")))?;
-        match (action.as_str(), petition_id) {
-            ("supervision.requested", _) => {
-                if let Some(office) = payload["office_id"].as_i64() {
-                    changes.supervision_filed(office, at);
-                }
+        let event = Event::decode(action, payload)
+            .map_err(|e| DbError::Corrupt(format!("event {seq}: {e}")))?;
+        match (event, petition_id) {
+            (Event::SupervisionRequested(filed), _) => {
+                changes.supervision_filed(filed.office_id, at);
             }
-            ("supervision.replied", _) => {
-                let office = payload["office_id"].as_i64();
-                let due = instant(&payload["due_at"]);
-                if let (Some(office), Some(due)) = (office, due) {
-                    changes.supervision_answered(office, at, due);
-                }
+            (Event::SupervisionReplied(replied), _) => {
+                changes.supervision_answered(replied.office_id, at, replied.due_at);
             }
-            (_, Some(id)) => {
-                if let Some(happening) = happening(action, &payload) {
+            (event, Some(id)) => {
+                if let Some(happening) = happening(event) {
                     let track = tracks.entry(*id).or_default();
                     changes.apply(calendar, track, at, happening);
                 }
@@ -220,62 +214,45 @@ pub fn rebuild(
 /// Events whose changes a rebuild adds up in memory before writing them.
 const REBUILD_FLUSH: usize = 500_000;
 
-fn instant(value: &Value) -> Option<DateTime<Utc>> {
-    value
-        .as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|at| at.with_timezone(&Utc))
-}
-
-fn clock_name(value: &Value) -> Option<ClockName> {
-    value.as_str().and_then(ClockName::from_code)
-}
-
-/// The clocks an event started (`clocks: [{name, due_at}]`, see `db::clocks::payload`).
-fn started(value: &Value) -> Vec<(ClockName, DateTime<Utc>)> {
-    value
-        .as_array()
-        .map(|clocks| {
-            clocks
-                .iter()
-                .filter_map(|c| Some((clock_name(&c["name"])?, instant(&c["due_at"])?)))
-                .collect()
-        })
-        .unwrap_or_default()
+/// The clocks an event started.
+fn started(clocks: Vec<StartedClock>) -> Vec<(ClockName, DateTime<Utc>)> {
+    clocks.into_iter().map(|c| (c.name, c.due_at)).collect()
 }
 
 /// What an event means to the statistics; `None` for the events that change no figure.
-fn happening(action: &str, payload: &Value) -> Option<Happening> {
-    Some(match action {
-        "petition.received" => Happening::Received {
-            office_id: payload["office_id"].as_i64()?,
-            kind: payload["kind"].as_str().and_then(Kind::from_code)?,
-            category: payload["category"].as_str()?.to_owned(),
-            online: payload["channel"].as_str() == Some("partner"),
-            clocks: started(&payload["clocks"]),
+fn happening(event: Event) -> Option<Happening> {
+    Some(match event {
+        Event::PetitionReceived(r) => Happening::Received {
+            office_id: r.office_id,
+            kind: r.kind,
+            category: r.category,
+            online: r.channel == Channel::Partner,
+            clocks: started(r.clocks),
         },
-        "petition.accepted" => Happening::Accepted {
-            clocks: started(&payload["clocks"]),
+        Event::PetitionAccepted(a) => Happening::Accepted {
+            clocks: started(a.clocks),
         },
-        "petition.rejected" => Happening::Rejected,
-        "petition.transferred" => Happening::Transferred {
-            to_office: payload["to_office"].as_i64()?,
-            clocks: started(&payload["clocks"]),
+        Event::PetitionRejected(_) => Happening::Rejected,
+        Event::PetitionTransferred(t) => Happening::Transferred {
+            to_office: t.to_office,
+            clocks: started(t.clocks),
         },
-        "petition.extended" | "deadline.recomputed" => Happening::Moved {
-            clock: clock_name(&payload["clock"])?,
-            due_at: instant(&payload["to"])?,
+        Event::PetitionExtended(e) => Happening::Moved {
+            clock: e.clock,
+            due_at: e.to,
         },
-        "deadline.missed" => Happening::Missed {
-            clock: clock_name(&payload["clock"])?,
+        Event::DeadlineRecomputed(r) => Happening::Moved {
+            clock: r.clock,
+            due_at: r.to,
         },
-        "petition.answered" => Happening::Answered,
-        "petition.notified" => Happening::Notified,
-        "petition.rated" => Happening::Rated {
-            satisfied: payload["satisfied"].as_bool()?,
+        Event::DeadlineMissed(m) => Happening::Missed { clock: m.clock },
+        Event::PetitionAnswered(_) => Happening::Answered,
+        Event::PetitionNotified => Happening::Notified,
+        Event::PetitionRated(r) => Happening::Rated {
+            satisfied: r.satisfied,
         },
-        "petition.withdrawn" => Happening::Withdrawn,
-        "petition.closed" => Happening::Closed,
+        Event::PetitionWithdrawn(_) => Happening::Withdrawn,
+        Event::PetitionClosed => Happening::Closed,
         _ => return None,
     })
 }
