@@ -11,7 +11,7 @@
 //! month ahead, straight into a migrated database with one `INSERT … SELECT` per table. Then,
 //! for each scenario, it makes a share of the clocks overdue (`UPDATE … WHERE id % 1000 < k`),
 //! forgets earlier announcements, and times one sweep exactly as the server's job runs it
-//! (`jobs::sweeper::Sweep::run_blocking`: batches of 500, each batch one transaction that marks
+//! (`service::deadlines::Sweep::run_blocking`: batches of 500, each batch one transaction that marks
 //! the clocks and appends one event per clock). Scenarios: nothing due (the cost of looking),
 //! 0.1 %, 1 % and 10 % due. It prints the time per sweep and per announced clock, then how fast
 //! the audit chain of the events those sweeps appended verifies.
@@ -22,7 +22,7 @@ use std::time::Instant;
 use diesel::connection::SimpleConnection;
 use tiengdan::db::{Db, DbConnection, PoolOptions};
 use tiengdan::domain::calendar::VietnamCalendar;
-use tiengdan::jobs::sweeper::Sweep;
+use tiengdan::service::deadlines::Sweep;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");

@@ -1,16 +1,73 @@
 //! Admin sub-commands: what an operator does from the shell. Each prints JSON with `--json`.
 
-use crate::auth::accounts::{self, AccountRequest, CreateError};
+use crate::auth::accounts::{self, AccountRequest};
 use crate::auth::{api_key, password};
 use crate::config::{AuditCommand, PartnerCommand, Settings, StatsCommand, UserCommand};
-use crate::db::{Db, PoolOptions, partners, write_transaction};
+use crate::db::{Db, PoolOptions};
 use crate::domain::staff::Role;
+use crate::service::{self, NotFound, ServiceError};
 use crate::startup;
 use crate::time::Clock;
 
 /// The command line runs at the machine's time.
 fn now() -> chrono::DateTime<chrono::Utc> {
     Clock::system().now()
+}
+
+/// What the use cases read, for a command that runs one: the units, calendar and rules in
+/// force.
+fn service_context(db: &Db, settings: &Settings) -> Result<crate::service::Context, String> {
+    let (units, calendar, rules) = db
+        .blocking_write(|conn| {
+            Ok::<_, crate::db::DbError>((
+                crate::db::admin_units_cache::AdminUnitsSnapshot::load(conn)?,
+                crate::db::calendar::load(conn)?,
+                crate::db::rules::load(conn)?,
+            ))
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(crate::service::Context {
+        calendar: std::sync::Arc::new(calendar),
+        rules: std::sync::Arc::new(rules),
+        units: std::sync::Arc::new(units),
+        // Accounts and partners seal no identity: the command needs no data key.
+        vault: None,
+        supervision: crate::domain::supervision::ReplyPeriod::new(settings.supervision_reply_days)
+            .unwrap_or_default(),
+    })
+}
+
+/// Runs a use case in one transaction on the command line's connection.
+fn run<T>(
+    db: &Db,
+    ctx: &service::Context,
+    use_case: impl FnOnce(&mut service::Tx) -> Result<T, ServiceError>,
+) -> Result<T, String> {
+    let mut outcome = None;
+    db.blocking_write(|conn| {
+        outcome = Some(service::in_transaction(conn, ctx, use_case));
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    outcome
+        .unwrap_or_else(|| Err(ServiceError::bug("the use case did not run")))
+        .map_err(explained)
+}
+
+/// A use case's refusal or failure, as the command line says it.
+fn explained(e: ServiceError) -> String {
+    match e {
+        ServiceError::Invalid(violations) => violations
+            .iter()
+            .map(|v| {
+                let p = crate::error::describe_violation(v, crate::domain::lang::Lang::En);
+                format!("--{}: {}", p.field.replace('_', "-"), p.message)
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ServiceError::NotFound(NotFound::Partner(id)) => format!("no partner with id {id}"),
+        other => other.to_string(),
+    }
 }
 
 /// A database ready for an admin command: migrated, reference data loaded.
@@ -42,13 +99,10 @@ pub fn partner(settings: &Settings, action: PartnerCommand) -> Result<(), String
                 return Err("--name must be 1 to 200 characters".into());
             }
             let key = api_key::generate().map_err(|e| e.to_string())?;
-            let created = db
-                .blocking_write(|conn| {
-                    write_transaction(conn, |conn| {
-                        partners::create(conn, &name, &key, now().naive_utc())
-                    })
-                })
-                .map_err(|e| e.to_string())?;
+            let ctx = service_context(&db, settings)?;
+            let created = run(&db, &ctx, |tx| {
+                service::partners::create(tx, &name, &key, now())
+            })?;
             if json {
                 print_json(&serde_json::json!({
                     "id": created.id,
@@ -62,12 +116,8 @@ pub fn partner(settings: &Settings, action: PartnerCommand) -> Result<(), String
             }
         }
         PartnerCommand::Revoke { id, json } => {
-            let revoked = db
-                .blocking_write(|conn| {
-                    write_transaction(conn, |conn| partners::revoke(conn, id, now().naive_utc()))
-                })
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no partner with id {id}"))?;
+            let ctx = service_context(&db, settings)?;
+            let revoked = run(&db, &ctx, |tx| service::partners::revoke(tx, id, now()))?;
             if json {
                 print_json(&serde_json::to_value(&revoked).map_err(|e| e.to_string())?)?;
             } else {
@@ -76,7 +126,7 @@ pub fn partner(settings: &Settings, action: PartnerCommand) -> Result<(), String
         }
         PartnerCommand::List { json } => {
             let all = db
-                .blocking_write(partners::list)
+                .blocking_write(crate::db::partners::list)
                 .map_err(|e| e.to_string())?;
             if json {
                 print_json(&serde_json::to_value(&all).map_err(|e| e.to_string())?)?;
@@ -127,25 +177,16 @@ pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
     let checked = accounts::check(&request).map_err(explain)?;
     let hash = password::hash(&request.password).map_err(|e| e.to_string())?;
     let db = admin_db(settings)?;
-    let created = db
-        .blocking_write(|conn| {
-            write_transaction(conn, |conn| {
-                match accounts::create(
-                    conn,
-                    &checked,
-                    &hash,
-                    &crate::db::events::Actor::System,
-                    now().naive_utc(),
-                ) {
-                    Ok(user) => Ok(Ok(user)),
-                    Err(CreateError::Invalid(v)) => Ok(Err(v)),
-                    Err(CreateError::Db(e)) => Err(e),
-                    Err(CreateError::Hash(_)) => Ok(Err(Vec::new())),
-                }
-            })
-        })
-        .map_err(|e| e.to_string())?
-        .map_err(explain)?;
+    let ctx = service_context(&db, settings)?;
+    let created = run(&db, &ctx, |tx| {
+        service::accounts::create(
+            tx,
+            &crate::db::events::Actor::System,
+            &checked,
+            &hash,
+            now(),
+        )
+    })?;
     if json {
         print_json(&serde_json::json!({
             "id": created.id,
@@ -168,7 +209,7 @@ pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
 
 /// One sweep of the deadlines, as the server's job runs it.
 pub fn sweep(settings: &Settings, json: bool) -> Result<(), String> {
-    use crate::jobs::sweeper::Sweep;
+    use crate::service::deadlines::Sweep;
     let db = admin_db(settings)?;
     let swept = db
         .blocking_write(|conn| {

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::dev::{Server, ServerHandle};
@@ -24,6 +25,8 @@ use crate::db::seed::{self, SeedOutcome};
 use crate::db::{Db, DbError, PoolOptions, migrate};
 use crate::domain::supervision::ReplyPeriod;
 use crate::error::{ApiError, Missing};
+use crate::service::Service;
+use crate::state::AppState;
 use crate::time::Clock;
 use crate::vault::{KeySource, Vault, VaultError};
 
@@ -41,24 +44,6 @@ pub enum StartupError {
     TokenKeys(#[from] crate::auth::jwt::TokenKeyError),
     #[error(transparent)]
     AuditKey(#[from] crate::signing::SigningKeyError),
-}
-
-/// What the server shares with every worker.
-#[derive(Clone)]
-pub struct Shared {
-    pub db: Db,
-    pub units: web::Data<AdminUnitsCache>,
-    pub calendars: web::Data<CalendarCache>,
-    pub rules: web::Data<RuleCache>,
-    pub audit_key: web::Data<crate::signing::AuditKey>,
-    pub vault: Vault,
-    pub tokens: crate::auth::jwt::TokenKeys,
-    pub limits: web::Data<RateLimits>,
-    pub thresholds: web::Data<crate::domain::stats::Thresholds>,
-    /// How long offices have to answer supervision requests.
-    pub supervision: web::Data<ReplyPeriod>,
-    /// Where every request, job and use case reads the time.
-    pub clock: Clock,
 }
 
 /// What preparing the database did.
@@ -149,52 +134,44 @@ impl Application {
             source,
         })?;
         let address = listener.local_addr().map_err(StartupError::Server)?;
-        let shared = Shared {
+        let service = Service::new(
             db,
-            units: web::Data::new(AdminUnitsCache::new(units)),
-            calendars: web::Data::new(CalendarCache::new(calendar)),
-            rules: web::Data::new(RuleCache::new(rules)),
-            audit_key: web::Data::new(audit_key),
+            Arc::new(AdminUnitsCache::new(units)),
+            Arc::new(CalendarCache::new(calendar)),
+            Arc::new(RuleCache::new(rules)),
             vault,
+            // The flag's parser keeps it in range; out of range it is the default.
+            ReplyPeriod::new(settings.supervision_reply_days).unwrap_or_default(),
+        );
+        let state = web::Data::new(AppState {
+            service,
+            clock,
             tokens,
-            limits: web::Data::new(RateLimits::new(
+            limits: RateLimits::new(
                 settings.partner_rate_limit,
                 settings.track_rate_limit,
                 settings.login_rate_limit,
-            )),
-            thresholds: web::Data::new(settings.thresholds()),
-            // The flag's parser keeps it in range; out of range it is the default.
-            supervision: web::Data::new(
-                ReplyPeriod::new(settings.supervision_reply_days).unwrap_or_default(),
             ),
-            clock,
-        };
-        crate::jobs::spawn_housekeeping(
-            shared.db.clone(),
-            shared.limits.clone(),
-            shared.clock.clone(),
-        );
+            thresholds: settings.thresholds(),
+            reports: crate::db::stats::query::ReportCache::default(),
+            audit_key,
+            metrics: prometheus::Registry::new(),
+        });
+        crate::jobs::spawn_housekeeping(state.clone());
         crate::jobs::spawn_checkpoints(
-            shared.db.clone(),
-            shared.audit_key.clone(),
+            state.clone(),
             std::time::Duration::from_secs(settings.checkpoint_interval),
-            shared.clock.clone(),
         );
         crate::jobs::sweeper::spawn(
-            shared.db.clone(),
-            shared.calendars.clone(),
-            shared.rules.clone(),
+            state.clone(),
             std::time::Duration::from_secs(settings.sweep_interval),
             settings.approaching_working_days,
-            shared.clock.clone(),
         );
         crate::jobs::stats::spawn(
-            shared.db.clone(),
-            shared.calendars.clone(),
+            state.clone(),
             std::time::Duration::from_secs(settings.stats_interval),
-            shared.clock.clone(),
         );
-        let server = run(listener, shared, settings.workers).map_err(StartupError::Server)?;
+        let server = run(listener, state, settings.workers).map_err(StartupError::Server)?;
         tracing::info!(
             database = %settings.database_url,
             %address,
@@ -263,10 +240,7 @@ impl AllowedMethods {
 
 /// No route took the request: a known path asked with another method is a 405 naming the
 /// methods it takes, anything else a 404.
-async fn unknown_route(
-    req: HttpRequest,
-    allowed: web::Data<AllowedMethods>,
-) -> Result<HttpResponse, ApiError> {
+fn unknown_route(req: HttpRequest, allowed: &AllowedMethods) -> Result<HttpResponse, ApiError> {
     match req.match_pattern() {
         Some(pattern) => Err(ApiError::MethodNotAllowed {
             allow: allowed.for_pattern(&pattern),
@@ -283,46 +257,27 @@ async fn docs_redirect() -> HttpResponse {
 }
 
 /// Serves the API on a bound listener.
-pub fn run(listener: TcpListener, shared: Shared, workers: Option<usize>) -> io::Result<Server> {
-    let registry = prometheus::Registry::new();
+pub fn run(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    workers: Option<usize>,
+) -> io::Result<Server> {
     let prometheus = PrometheusMetricsBuilder::new("tiengdan")
-        .registry(registry.clone())
+        .registry(state.metrics.clone())
         .mask_unmatched_patterns("unmatched")
         .build()
         .map_err(|e| io::Error::other(e.to_string()))?;
-    let db = web::Data::new(shared.db);
-    let units = shared.units;
-    let calendars = shared.calendars;
-    let rules = shared.rules;
-    let audit_key = shared.audit_key;
-    let vault = web::Data::new(shared.vault);
-    let tokens = web::Data::new(shared.tokens);
-    let limits = shared.limits;
-    let thresholds = shared.thresholds;
-    let reports = web::Data::new(crate::db::stats::query::ReportCache::default());
-    let supervision = shared.supervision;
-    let clock = web::Data::new(shared.clock);
-    let registry = web::Data::new(registry);
     let doc = api::openapi();
-    let allowed = web::Data::new(AllowedMethods::from_doc(&doc));
+    let allowed = Arc::new(AllowedMethods::from_doc(&doc));
     let mut server = HttpServer::new(move || {
+        let allowed = allowed.clone();
         let (app, _) = App::new()
-            .app_data(db.clone())
-            .app_data(units.clone())
-            .app_data(calendars.clone())
-            .app_data(rules.clone())
-            .app_data(audit_key.clone())
-            .app_data(vault.clone())
-            .app_data(tokens.clone())
-            .app_data(limits.clone())
-            .app_data(thresholds.clone())
-            .app_data(reports.clone())
-            .app_data(supervision.clone())
-            .app_data(clock.clone())
-            .app_data(registry.clone())
-            .app_data(allowed.clone())
+            .app_data(state.clone())
             .configure(api::extractors)
-            .default_service(web::to(unknown_route))
+            .default_service(web::to(move |req: HttpRequest| {
+                let allowed = allowed.clone();
+                async move { unknown_route(req, &allowed) }
+            }))
             .into_utoipa_app()
             .configure(api::routes)
             .split_for_parts();

@@ -7,12 +7,13 @@ use chrono::Duration;
 use super::body;
 use super::staff_views::{LoginRequest, RefreshRequest, TokenPair, UserView};
 use crate::auth::jwt::{ACCESS_TTL_SECONDS, AUDIENCE, Claims, ISSUER, TokenKeys};
-use crate::auth::rate_limit::{RateLimits, RetryAfter};
+use crate::auth::rate_limit::RetryAfter;
 use crate::auth::staff::Staff;
 use crate::auth::{password, random_bytes, secret_hash};
+use crate::db::DbConnection;
 use crate::db::users::{self, UserRow};
-use crate::db::{Db, DbConnection};
 use crate::error::{ApiError, Missing, Unrecognised};
+use crate::state::AppState;
 
 const REFRESH_TTL_DAYS: i64 = 30;
 const REFRESH_PREFIX: &str = "tdr_";
@@ -82,13 +83,14 @@ fn issue(
 )]
 #[post("/auth/login")]
 pub async fn login(
-    now: super::Now,
+    state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    keys: web::Data<TokenKeys>,
-    limits: web::Data<RateLimits>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let keys = &state.tokens;
+    let limits = &state.limits;
     let LoginRequest { username, password } = body::parse(&req, &payload)?.value;
     limits
         .login(&username, req.peer_addr().map(|a| a.ip()))
@@ -110,11 +112,11 @@ pub async fn login(
     let user = user
         .filter(|_| matches)
         .ok_or(ApiError::Unauthenticated(Unrecognised::InvalidCredentials))?;
-    let keys = keys.into_inner();
+    let keys = keys.clone();
     let pair = db
         .write(move |conn| {
             let family = uuid::Uuid::new_v4().simple().to_string();
-            issue(conn, &keys, &user, &family, now.0)
+            issue(conn, &keys, &user, &family, now)
         })
         .await?;
     Ok(web::Json(pair))
@@ -138,21 +140,22 @@ pub async fn login(
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
-    now: super::Now,
+    state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    keys: web::Data<TokenKeys>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let keys = &state.tokens;
     let RefreshRequest { refresh_token } = body::parse(&req, &payload)?.value;
-    let keys = keys.into_inner();
+    let keys = keys.clone();
     let hash = secret_hash(&refresh_token);
     let invalid = ApiError::Unauthenticated(Unrecognised::InvalidRefreshToken);
     // Reuse must revoke the family even though the request fails, so the outcome is decided
     // inside the transaction and turned into an error after it commits.
     let outcome = db
         .write(move |conn| {
-            let at = now.0;
+            let at = now;
             let now = at.naive_utc();
             let Some(token) = users::find_refresh_token(conn, &hash)? else {
                 return Ok(None);
@@ -195,16 +198,17 @@ pub async fn refresh(
 )]
 #[post("/auth/logout")]
 pub async fn logout(
-    now: super::Now,
+    state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Bytes,
-    db: web::Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.now();
+    let db = state.db();
     let RefreshRequest { refresh_token } = body::parse(&req, &payload)?.value;
     let hash = secret_hash(&refresh_token);
     db.write(move |conn| {
         if let Some(token) = users::find_refresh_token(conn, &hash)? {
-            users::revoke_family(conn, &token.family, now.0.naive_utc())?;
+            users::revoke_family(conn, &token.family, now.naive_utc())?;
         }
         Ok::<_, ApiError>(())
     })
@@ -224,8 +228,9 @@ pub async fn logout(
     )
 )]
 #[get("/me")]
-pub async fn me(staff: Staff, db: web::Data<Db>) -> Result<web::Json<UserView>, ApiError> {
-    let user = db
+pub async fn me(staff: Staff, state: web::Data<AppState>) -> Result<web::Json<UserView>, ApiError> {
+    let user = state
+        .db()
         .read(move |conn| users::find(conn, staff.user_id))
         .await?
         .ok_or(ApiError::NotFound(Missing::User))?;

@@ -9,16 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 use super::body;
 use super::params::NoParams;
 use crate::auth::staff::Staff;
-use crate::db::Db;
-use crate::db::calendar::{self as stored, CalendarCache};
-use crate::db::events::Actor;
 use crate::domain::calendar::{
     self, DayChange, DayKind, Explanation, FIRST_YEAR, LAST_YEAR, MAX_DAYS, SpecialDay,
 };
 use crate::domain::clock::{Calendar, DayType, end_of_day, vietnam};
-use crate::domain::petition::{Fault, Violation, text_fault};
 use crate::domain::staff::Role;
 use crate::error::{ApiError, BadInput};
+use crate::service;
+use crate::state::AppState;
 
 /// One year of the calendar.
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,10 +46,11 @@ pub struct CalendarYearView {
 )]
 #[get("/calendar/{year}")]
 pub async fn get_year(
+    state: web::Data<AppState>,
     path: web::Path<String>,
-    calendars: web::Data<CalendarCache>,
     _: web::Query<NoParams>,
 ) -> Result<web::Json<CalendarYearView>, ApiError> {
+    let calendars = state.calendars();
     let given = path.into_inner();
     let year = given
         .parse::<i32>()
@@ -121,9 +120,10 @@ pub struct DeadlineView {
 )]
 #[get("/calendar/deadline")]
 pub async fn deadline(
+    state: web::Data<AppState>,
     query: web::Query<DeadlineParams>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<DeadlineView>, ApiError> {
+    let calendars = state.calendars();
     let q = query.into_inner();
     let start = date("start", &q.start)?;
     let days = q
@@ -221,53 +221,36 @@ pub struct DayChangeView {
 )]
 #[put("/calendar/days/{date}")]
 pub async fn change_day(
-    now: super::Now,
+    state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<DayChangeView>, ApiError> {
     staff.require(&[Role::Admin])?;
     let day = date("date", &path)?;
     let update = body::parse::<DayUpdate>(&req, &payload)?.value;
-    if let Some(fault) = text_fault(&update.name, 200).or_else(|| {
-        update
-            .name
-            .contains(['\n', '\r', '\t'])
-            .then_some(Fault::InvalidFormat)
-    }) {
-        return Err(ApiError::Invalid(vec![Violation::new("name", fault)]));
-    }
-    let name = update.name.trim().to_owned();
     let change = DayChange {
         date: day,
         kind: update.kind,
-        name,
+        name: update.name,
     };
-    let actor = Actor::Staff(staff.user_id);
     let by = staff.user_id;
-    let recorded = change.clone();
-    // The change, the new calendar and the recomputed clocks commit together; the writer is
-    // single, so no other change can slip in between the load and the recomputation.
-    let (calendar, moved) = db
-        .write(move |conn| {
-            let at = now.0.naive_utc();
-            stored::record_change(conn, &recorded, by, at)?;
-            let calendar = stored::load(conn)?;
-            let moved = stored::recompute_around(conn, &calendar, recorded.date, &actor, at)?;
-            Ok::<_, ApiError>((calendar, moved.len()))
-        })
-        .await?;
-    let version = calendar.version().to_owned();
-    calendars.replace(calendar);
-    tracing::info!(date = %day, calendar_version = %version, recomputed = moved, "calendar day changed");
+    let now = state.now();
+    let changed = state
+        .service
+        .transaction(move |tx| service::calendar::change_day(tx, by, change, now))
+        .await
+        .map_err(ApiError::from)?;
+    let version = changed.calendar.version().to_owned();
+    // Put in use only now that the change has committed.
+    state.calendars().replace(changed.calendar);
+    tracing::info!(date = %day, calendar_version = %version, recomputed = changed.recomputed, "calendar day changed");
     Ok(web::Json(DayChangeView {
-        date: change.date,
-        kind: change.kind,
-        name: change.name,
+        date: changed.change.date,
+        kind: changed.change.kind,
+        name: changed.change.name,
         calendar_version: version,
-        recomputed_clocks: moved,
+        recomputed_clocks: changed.recomputed,
     }))
 }

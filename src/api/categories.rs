@@ -4,9 +4,10 @@ use actix_web::{get, web};
 
 use super::params::NoParams;
 use super::views::{CategoryView, Page};
-use crate::db::{Db, reference};
+use crate::db::reference;
 use crate::domain::lang::Lang;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Every category, in display order. `name` follows `Accept-Language`.
 #[utoipa::path(
@@ -19,10 +20,11 @@ use crate::error::ApiError;
 )]
 #[get("/categories")]
 pub async fn list_categories(
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     lang: Lang,
     _: web::Query<NoParams>,
 ) -> Result<web::Json<Page<CategoryView>>, ApiError> {
+    let db = state.db();
     let rows = db.read(reference::list_categories).await?;
     let items = rows
         .into_iter()

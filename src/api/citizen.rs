@@ -3,26 +3,20 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, post, web};
+use chrono::{DateTime, Utc};
 
 use super::body;
 use super::idempotency::{self, Reply};
 use super::petition_views::{EmptyBody, RatingBody, StatusView, local_time, tracking_code};
 use crate::auth::partner::{Partner, presented_key};
 use crate::auth::rate_limit::{RateLimits, RetryAfter};
-use crate::auth::secret_matches;
-use crate::db::events::Actor;
-use crate::db::petitions::{self, ActError};
-use crate::db::{Db, DbConnection};
-use crate::domain::petition::{self as law};
-use crate::error::{ApiError, Missing};
+use crate::db::petitions::PetitionRow;
+use crate::error::ApiError;
+use crate::service::citizen::Rating;
+use crate::service::{self, Citizen, Tx};
+use crate::state::AppState;
 
-use super::petitions::{RECEIPT_HEADER, petition_id, vault_ref};
-
-/// Who is withdrawing: the submitting partner, or the citizen with the receipt secret.
-enum Withdrawer {
-    Partner(Partner),
-    ReceiptHolder(String),
-}
+use super::petitions::{RECEIPT_HEADER, petition_id};
 
 /// Withdraw a petition (Law on Complaints art. 10: at any time before it is closed).
 ///
@@ -51,11 +45,9 @@ enum Withdrawer {
 )]
 #[post("/petitions/{id}/withdraw")]
 pub async fn withdraw(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     path: web::Path<String>,
-    db: web::Data<Db>,
-    limits: web::Data<RateLimits>,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     if !payload.iter().all(u8::is_ascii_whitespace) {
@@ -64,16 +56,12 @@ pub async fn withdraw(
     citizen_action(
         req,
         &path,
-        &db,
-        &limits,
+        &state,
         "withdraw",
         String::new(),
-        move |conn, id, actor| {
-            petitions::withdraw(conn, id, actor, now.0).map_err(|e| match e {
-                ActError::WrongState(w) => ApiError::WrongState(w),
-                ActError::Db(e) => e.into(),
-            })?;
-            status_reply(conn, id)
+        |tx, by, id, now| {
+            let p = service::citizen::withdraw(tx, by, id, now)?;
+            status_reply(&p)
         },
     )
     .await
@@ -105,85 +93,54 @@ pub async fn withdraw(
 )]
 #[post("/petitions/{id}/rating")]
 pub async fn rate(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     path: web::Path<String>,
-    db: web::Data<Db>,
-    limits: web::Data<RateLimits>,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let parsed = body::parse::<RatingBody>(&req, &payload)?;
-    let rating = parsed.value;
-    let mut faults = Vec::new();
-    if !(1..=5).contains(&rating.score) {
-        faults.push(law::Violation::new("score", law::Fault::InvalidFormat));
-    }
-    if let Some(fault) = rating
-        .comment
-        .as_deref()
-        .and_then(|c| law::text_fault(c, 2_000))
-    {
-        faults.push(law::Violation::new("comment", fault));
-    }
-    if !faults.is_empty() {
-        return Err(ApiError::Invalid(faults));
-    }
-    let rating = std::sync::Arc::new(rating);
+    let rating = Rating {
+        satisfied: parsed.value.satisfied,
+        score: parsed.value.score,
+        comment: parsed.value.comment,
+    };
     citizen_action(
         req,
         &path,
-        &db,
-        &limits,
+        &state,
         "rating",
         parsed.canonical,
-        move |conn, id, actor| {
-            let p = crate::db::workflow::load(conn, id)?;
-            crate::db::workflow::rate(
-                conn,
-                &p,
-                actor,
-                rating.satisfied,
-                rating.score,
-                rating.comment.as_deref(),
-                now.0,
-            )
-            .map_err(|e| match e {
-                ActError::WrongState(w) => ApiError::WrongState(w),
-                ActError::Db(e) => e.into(),
-            })?
-            .map_err(|_| {
-                ApiError::Invalid(vec![law::Violation::new("rating", law::Fault::Expired)])
-            })?;
-            status_reply(conn, id)
+        move |tx, by, id, now| {
+            let p = service::citizen::rate(tx, by, id, &rating, now)?;
+            status_reply(&p)
         },
     )
     .await
 }
 
 /// Where a petition stands, as the answer to a citizen's action.
-fn status_reply(conn: &mut DbConnection, id: i64) -> Result<Reply, ApiError> {
-    let d = petitions::detail(conn, id)?.ok_or_else(|| ApiError::bug("the petition vanished"))?;
+fn status_reply(p: &PetitionRow) -> Result<Reply, ApiError> {
     let view = StatusView {
-        id: d.petition.public_id.clone(),
-        tracking_code: tracking_code(&d.petition.tracking_code),
-        status: d.petition.status,
-        updated_at: local_time(d.petition.updated_at),
+        id: p.public_id.clone(),
+        tracking_code: tracking_code(&p.tracking_code),
+        status: p.status,
+        updated_at: local_time(p.updated_at),
     };
     Reply::json(StatusCode::OK, &view)
 }
 
-/// The citizen's side of an action: the submitting partner, or the receipt holder.
+/// The citizen's side of an action: the submitting partner (its API key), or the receipt
+/// holder (`X-Receipt-Secret` and no key), idempotently.
 pub(super) async fn citizen_action<F>(
     req: HttpRequest,
     path: &str,
-    db: &Db,
-    limits: &RateLimits,
+    state: &AppState,
     name: &str,
     canonical: String,
-    apply: F,
+    action: F,
 ) -> Result<HttpResponse, ApiError>
 where
-    F: Fn(&mut DbConnection, i64, &Actor) -> Result<Reply, ApiError>
+    F: Fn(&mut Tx, &Citizen, &str, DateTime<Utc>) -> Result<Reply, ApiError>
         + Clone
         + Send
         + Sync
@@ -191,43 +148,29 @@ where
 {
     let public_id = petition_id(path)?;
     let key = idempotency::key(&req)?;
-    let withdrawer = match (presented_key(&req), receipt_secret(&req)) {
+    let by = match (presented_key(&req), receipt_secret(&req)) {
         (None, Some(secret)) => {
-            throttle_by_address(&req, limits)?;
-            Withdrawer::ReceiptHolder(secret)
+            throttle_by_address(&req, &state.limits)?;
+            Citizen::ReceiptHolder { secret }
         }
         // A partner key, a staff token (the wrong role: 403), or nothing (401).
-        _ => Withdrawer::Partner(
-            Partner::from_request(&req, &mut actix_web::dev::Payload::None).await?,
+        _ => Citizen::Partner(
+            Partner::from_request(&req, &mut actix_web::dev::Payload::None)
+                .await?
+                .id,
         ),
     };
-    let scope = match &withdrawer {
-        Withdrawer::Partner(p) => format!("partner:{}", p.id),
-        Withdrawer::ReceiptHolder(_) => format!("receipt:{public_id}"),
+    let scope = match &by {
+        Citizen::Partner(id) => format!("partner:{id}"),
+        Citizen::ReceiptHolder { .. } => format!("receipt:{public_id}"),
     };
     let hash = idempotency::request_hash(
         &format!("POST /v1/petitions/{public_id}/{name}"),
         &canonical,
     );
-    let withdrawer = std::sync::Arc::new(withdrawer);
-    let now = super::clock(&req).now();
-    let work = move |conn: &mut DbConnection| {
-        let (id, actor) = match withdrawer.as_ref() {
-            Withdrawer::Partner(p) => (
-                petitions::id_for_partner(conn, p.id, &public_id)?,
-                Actor::Partner(p.id),
-            ),
-            Withdrawer::ReceiptHolder(secret) => (
-                petitions::receipt_of(conn, &public_id)?
-                    .filter(|(_, hash)| secret_matches(hash, secret))
-                    .map(|(id, _)| id),
-                Actor::ReceiptHolder,
-            ),
-        };
-        let id = id.ok_or(ApiError::NotFound(Missing::Petition))?;
-        apply(conn, id, &actor)
-    };
-    idempotency::run(db, vault_ref(&req)?, scope, key, hash, now, work).await
+    let now = state.now();
+    let work = move |tx: &mut Tx| action(tx, &by, &public_id, now);
+    idempotency::run(&state.service, scope, key, hash, now, work).await
 }
 
 pub fn receipt_secret(req: &HttpRequest) -> Option<String> {

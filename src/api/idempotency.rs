@@ -8,9 +8,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
+use crate::db::DbError;
 use crate::db::idempotency::{self, StoredReply};
-use crate::db::{Db, DbConnection, DbError};
 use crate::error::{ApiError, BadInput};
+use crate::service::{Service, Tx};
 use crate::vault::Vault;
 
 pub const HEADER: &str = "idempotency-key";
@@ -110,11 +111,11 @@ enum Outcome {
     Stored(StoredReply),
 }
 
-/// Runs `work` in one write transaction, honouring the idempotency key when there is one.
-/// `work` may run twice: after a unique-key race, a retry finds the winner's reply.
+/// Runs `work` (a use case and the reply built from its outcome) in one write transaction,
+/// honouring the idempotency key when there is one. `work` may run twice: after a unique-key
+/// race, a retry finds the winner's reply.
 pub async fn run<F>(
-    db: &Db,
-    vault: &Vault,
+    service: &Service,
     scope: String,
     key: Option<String>,
     hash: String,
@@ -122,12 +123,13 @@ pub async fn run<F>(
     work: F,
 ) -> Result<HttpResponse, ApiError>
 where
-    F: Fn(&mut DbConnection) -> Result<Reply, ApiError> + Send + Sync + Clone + 'static,
+    F: Fn(&mut Tx) -> Result<Reply, ApiError> + Send + Sync + Clone + 'static,
 {
     let Some(key) = key else {
-        let reply = db.write(move |conn| work(conn)).await?;
+        let reply = service.transaction(move |tx| work(tx)).await?;
         return Ok(reply.into_response(false));
     };
+    let vault = service.vault();
     for _ in 0..2 {
         let (tx_scope, tx_key, tx_hash, tx_vault, work) = (
             scope.clone(),
@@ -136,14 +138,14 @@ where
             vault.clone(),
             work.clone(),
         );
-        let outcome = db
-            .write(move |conn| {
+        let outcome = service
+            .transaction(move |tx| {
                 let (scope, key, hash) = (tx_scope, tx_key, tx_hash);
-                idempotency::claim(conn, &scope, &key)?;
-                if let Some(stored) = idempotency::find(conn, &scope, &key)? {
+                idempotency::claim(tx.conn(), &scope, &key)?;
+                if let Some(stored) = idempotency::find(tx.conn(), &scope, &key)? {
                     return Ok(Outcome::Stored(stored));
                 }
-                let reply = work(conn)?;
+                let reply = work(tx)?;
                 let body = tx_vault
                     .seal(&context(&scope, &key), &reply.body)
                     .map_err(|e| ApiError::internal("sealing a reply", e))?;
@@ -153,7 +155,7 @@ where
                     location: reply.location.clone(),
                     body,
                 };
-                idempotency::store(conn, &scope, &key, &stored, now.naive_utc())?;
+                idempotency::store(tx.conn(), &scope, &key, &stored, now.naive_utc())?;
                 Ok::<_, Retryable>(Outcome::Fresh(reply))
             })
             .await;

@@ -2,9 +2,10 @@
 //! `actix-web-prom` and exposed here.
 
 use actix_web::{HttpResponse, get, web};
-use prometheus::{Encoder, Registry, TextEncoder};
+use prometheus::{Encoder, TextEncoder};
 
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Metrics in the Prometheus text format: `tiengdan_http_requests_total` and
 /// `tiengdan_http_requests_duration_seconds`, labelled by endpoint (route pattern), method
@@ -14,7 +15,8 @@ use crate::error::ApiError;
     responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4"))
 )]
 #[get("/metrics")]
-pub async fn metrics(registry: web::Data<Registry>) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let registry = &state.metrics;
     let mut buffer = Vec::new();
     TextEncoder::new()
         .encode(&registry.gather(), &mut buffer)

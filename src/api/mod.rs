@@ -159,27 +159,6 @@ impl FromRequest for Lang {
     }
 }
 
-/// The instant a request is handled at, from the clock the app was built with: handlers take
-/// it instead of reading the machine's clock, so that tests can set the time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Now(pub chrono::DateTime<chrono::Utc>);
-
-/// The app's clock; the machine's clock where an app was built without one.
-pub fn clock(req: &HttpRequest) -> crate::time::Clock {
-    req.app_data::<web::Data<crate::time::Clock>>()
-        .map(|c| c.get_ref().clone())
-        .unwrap_or_default()
-}
-
-impl FromRequest for Now {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Now, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Now(clock(req).now())))
-    }
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(

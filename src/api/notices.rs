@@ -10,12 +10,13 @@ use super::params::{PageParams, PageRequest};
 use super::petition_views::tracking_code;
 use super::views::{OfficeSummary, Page};
 use crate::auth::staff::Staff;
-use crate::db::{Db, notices};
+use crate::db::notices;
 use crate::domain::clock::vietnam;
 use crate::domain::pagination::paginate;
 use crate::domain::petition::Kind;
 use crate::domain::staff::Role;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A notice to the caller's office.
 #[derive(Debug, Serialize, ToSchema)]
@@ -50,10 +51,11 @@ pub struct NoticeItem {
 )]
 #[get("/notices")]
 pub async fn list_notices(
+    state: web::Data<AppState>,
     staff: Staff,
     query: web::Query<PageParams>,
-    db: web::Data<Db>,
 ) -> Result<web::Json<Page<NoticeItem>>, ApiError> {
+    let db = state.db();
     staff.require(&[Role::Official, Role::OfficeHead])?;
     let office = staff.office_id.ok_or(ApiError::Forbidden)?;
     let page = PageRequest::parse("notices", query.cursor.as_deref(), query.limit)?;

@@ -4,11 +4,10 @@ use actix_web::{get, web};
 
 use super::params::{self, NoParams, OfficeListParams, PageRequest};
 use super::views::{OfficeDetailView, OfficeView, Page};
-use crate::db::Db;
-use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::db::reference::{self, OfficeFilter};
 use crate::domain::pagination::paginate;
 use crate::error::{ApiError, Missing};
+use crate::state::AppState;
 
 /// Offices in id order, optionally only one tier or one province.
 #[utoipa::path(
@@ -23,10 +22,11 @@ use crate::error::{ApiError, Missing};
 )]
 #[get("/offices")]
 pub async fn list_offices(
-    db: web::Data<Db>,
-    units: web::Data<AdminUnitsCache>,
+    state: web::Data<AppState>,
     query: web::Query<OfficeListParams>,
 ) -> Result<web::Json<Page<OfficeView>>, ApiError> {
+    let db = state.db();
+    let units = state.units();
     let query = query.into_inner();
     let province = query
         .province
@@ -69,10 +69,11 @@ pub async fn list_offices(
 )]
 #[get("/offices/{id}")]
 pub async fn get_office(
-    db: web::Data<Db>,
+    state: web::Data<AppState>,
     path: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> Result<web::Json<OfficeDetailView>, ApiError> {
+    let db = state.db();
     let id = params::office_id(&path)?;
     let found = db
         .read(move |conn| reference::find_office(conn, id))

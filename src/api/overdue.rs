@@ -12,8 +12,6 @@ use super::petition_views::{AsOf, local_time, tracking_code};
 use super::supervision::positive_office;
 use super::views::{OfficeSummary, Page};
 use crate::auth::staff::Staff;
-use crate::db::Db;
-use crate::db::calendar::CalendarCache;
 use crate::db::overdue::{self, OverdueFilter};
 use crate::domain::clock::ClockName;
 use crate::domain::pagination::paginate;
@@ -21,6 +19,7 @@ use crate::domain::petition::Kind;
 use crate::domain::staff::{Role, Scope};
 use crate::domain::workflow::Status;
 use crate::error::{ApiError, BadInput};
+use crate::state::AppState;
 
 /// Filters and paging of the overdue queue.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -101,12 +100,13 @@ fn after(text: &str) -> Option<(chrono::NaiveDateTime, i64)> {
 )]
 #[get("/oversight/overdue")]
 pub async fn list_overdue(
-    now: super::Now,
+    state: web::Data<AppState>,
     staff: Staff,
     query: web::Query<OverdueParams>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<Page<OverdueItem>>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let calendars = state.calendars();
     let q = query.into_inner();
     let scope = scope(&staff)?;
     let office_id = q.office_id.map(positive_office).transpose()?;
@@ -116,7 +116,7 @@ pub async fn list_overdue(
         .as_deref()
         .map(|a| after(a).ok_or(ApiError::BadRequest(BadInput::Cursor)))
         .transpose()?;
-    let as_of = AsOf::new(calendars.current(), now.0);
+    let as_of = AsOf::new(calendars.current(), now);
     let filter = OverdueFilter {
         scope,
         office_id,

@@ -9,13 +9,13 @@ use super::overdue::scope;
 use super::params::PageRequest;
 use super::views::{OfficeSummary, Page};
 use crate::auth::staff::Staff;
-use crate::db::Db;
 use crate::db::stats::query::{self, Slice};
 use crate::db::stats::rollup::ALL;
 use crate::domain::clock::local_date;
 use crate::domain::pagination::paginate;
 use crate::domain::stats::{Level, Metric, Period, Rate, Totals, YearMonth};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -80,14 +80,14 @@ fn rate(totals: &Totals, metric: Metric) -> Rate {
 )]
 #[get("/oversight/offices")]
 pub async fn list_offices(
-    now: super::Now,
+    state: web::Data<AppState>,
     staff: Staff,
     query: web::Query<OversightOfficesParams>,
-    db: web::Data<Db>,
 ) -> Result<web::Json<Page<OfficeRecord>>, ApiError> {
+    let now = state.now();
+    let db = state.db();
     let q = query.into_inner();
     let scope = scope(&staff)?;
-    let now = now.0;
     let period = match &q.period {
         Some(given) => super::stats::period("period", given)?,
         None => Period::Year(

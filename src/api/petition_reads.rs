@@ -10,18 +10,18 @@ use super::petition_views::ClockView;
 use super::petition_views::{AsOf, CitizenView, PetitionPage, PetitionSummary, PetitionView};
 use crate::auth::caller::Caller;
 use crate::auth::partner::Partner;
-use crate::auth::staff::Staff;
 use crate::db::Db;
-use crate::db::calendar::CalendarCache;
 use crate::db::inbox::{self, InboxCursor, InboxFilter};
 use crate::db::petitions::{self, PetitionFilter};
 use crate::domain::calendar::{self, Explanation};
 use crate::domain::clock::{local_date, vietnam};
+use crate::domain::confidentiality::{self, Hidden, IdentityShown, Reader, Sight};
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{Citizen, Kind};
 use crate::domain::staff::Role;
 use crate::domain::workflow::Status;
 use crate::error::{ApiError, BadInput, Missing};
+use crate::state::AppState;
 use crate::vault::Vault;
 
 use super::petitions::petition_id;
@@ -42,31 +42,33 @@ pub(super) fn unseal(
         .map_err(|e| ApiError::internal("reading an opened identity", e))
 }
 
-/// How much of a petition a member of staff may see.
-enum Sight {
-    /// An official of the handling office: everything but a denouncer's identity.
-    HandlingOffice,
-    /// A supervisor in scope: no identity, no denunciation content.
-    Supervisor,
+/// Who `caller` is to a petition, for the confidentiality policy.
+fn reader(caller: &Caller, p: &petitions::PetitionRow) -> Reader {
+    match caller {
+        // A partner only ever finds its own petitions (the lookup filters on it).
+        Caller::Partner(_) => Reader::SubmittingPartner,
+        Caller::Staff(staff) => match staff.role {
+            Role::Official | Role::OfficeHead => match staff.office_id {
+                Some(office) => Reader::OfficeStaff { office },
+                None => Reader::Stranger,
+            },
+            Role::Supervisor => Reader::Supervisor {
+                covers: staff
+                    .scope
+                    .as_ref()
+                    .is_some_and(|s| s.covers(&p.province_code, &p.commune_code)),
+            },
+            Role::Admin => Reader::Admin,
+        },
+    }
 }
 
-/// Whether `staff` may see the petition: another office's is a 404, like a missing one.
-fn sight(staff: &Staff, p: &petitions::PetitionRow) -> Result<Sight, ApiError> {
-    match staff.role {
-        Role::Official | Role::OfficeHead if staff.office_id == Some(p.office_id) => {
-            Ok(Sight::HandlingOffice)
-        }
-        Role::Supervisor
-            if staff
-                .scope
-                .as_ref()
-                .is_some_and(|s| s.covers(&p.province_code, &p.commune_code)) =>
-        {
-            Ok(Sight::Supervisor)
-        }
-        Role::Admin => Err(ApiError::Forbidden),
-        _ => Err(ApiError::NotFound(Missing::Petition)),
-    }
+/// What `caller` sees of the petition, or the 404/403 that says why nothing.
+fn sight(caller: &Caller, p: &petitions::PetitionRow) -> Result<Sight, ApiError> {
+    confidentiality::sight(reader(caller, p), p.office_id).map_err(|hidden| match hidden {
+        Hidden::NotFound => ApiError::NotFound(Missing::Petition),
+        Hidden::Forbidden => ApiError::Forbidden,
+    })
 }
 
 /// A petition as `caller` may see it.
@@ -76,32 +78,29 @@ pub fn view_for(
     detail: &petitions::PetitionDetail,
     as_of: &AsOf,
 ) -> Result<PetitionView, ApiError> {
-    let citizen = unseal(vault, detail)?;
-    match caller {
-        Caller::Partner(_) => PetitionView::new(
-            detail,
-            citizen.map(|c| CitizenView {
-                partner_ref: c.partner_ref,
-                ..CitizenView::default()
-            }),
-            as_of,
-        ),
-        Caller::Staff(staff) => match sight(staff, &detail.petition)? {
-            Sight::HandlingOffice => {
-                let confidential = detail.petition.kind == Kind::Denunciation;
-                let citizen = citizen.filter(|_| !confidential).map(|c| CitizenView {
-                    partner_ref: c.partner_ref,
-                    full_name: c.full_name,
-                    phone: c.phone,
-                    email: c.email,
-                    address: c.address,
-                    id_number: c.id_number,
-                });
-                PetitionView::new(detail, citizen, as_of)
-            }
-            Sight::Supervisor => Ok(PetitionView::new(detail, None, as_of)?.for_supervisor()),
-        },
-    }
+    let sight = sight(caller, &detail.petition)?;
+    let denunciation = detail.petition.kind == Kind::Denunciation;
+    let citizen = match confidentiality::identity_shown(sight, denunciation) {
+        IdentityShown::Nothing => None,
+        IdentityShown::PartnerReference => unseal(vault, detail)?.map(|c| CitizenView {
+            partner_ref: c.partner_ref,
+            ..CitizenView::default()
+        }),
+        IdentityShown::Everything => unseal(vault, detail)?.map(|c| CitizenView {
+            partner_ref: c.partner_ref,
+            full_name: c.full_name,
+            phone: c.phone,
+            email: c.email,
+            address: c.address,
+            id_number: c.id_number,
+        }),
+    };
+    let view = PetitionView::new(detail, citizen, as_of)?;
+    Ok(if confidentiality::content_shown(sight, denunciation) {
+        view
+    } else {
+        view.without_content()
+    })
 }
 
 /// Loads a petition that `caller` may act on or read, or the 404/403 that says why not.
@@ -127,9 +126,7 @@ pub async fn visible(
         })
         .await?
         .ok_or(ApiError::NotFound(Missing::Petition))?;
-    if let Caller::Staff(staff) = caller {
-        sight(staff, &detail.petition)?;
-    }
+    sight(caller, &detail.petition)?;
     Ok(detail)
 }
 
@@ -154,18 +151,19 @@ pub async fn visible(
 )]
 #[get("/petitions/{id}")]
 pub async fn get_petition(
-    now: super::Now,
+    state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    db: web::Data<Db>,
-    vault: web::Data<Vault>,
-    calendars: web::Data<CalendarCache>,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<PetitionView>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let vault = state.vault();
+    let calendars = state.calendars();
     let public_id = petition_id(&path)?;
-    let detail = visible(&db, &caller, public_id).await?;
-    let as_of = AsOf::new(calendars.current(), now.0);
-    Ok(web::Json(view_for(&caller, &vault, &detail, &as_of)?))
+    let detail = visible(db, &caller, public_id).await?;
+    let as_of = AsOf::new(calendars.current(), now);
+    Ok(web::Json(view_for(&caller, vault, &detail, &as_of)?))
 }
 
 /// A petition's legal clocks, each with how its due date was reached.
@@ -212,16 +210,17 @@ pub struct ClockDeadlineView {
 )]
 #[get("/petitions/{id}/deadlines")]
 pub async fn get_deadlines(
-    now: super::Now,
+    state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<DeadlinesView>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let calendars = state.calendars();
     let public_id = petition_id(&path)?;
-    let detail = visible(&db, &caller, public_id).await?;
-    let as_of = AsOf::new(calendars.current(), now.0);
+    let detail = visible(db, &caller, public_id).await?;
+    let as_of = AsOf::new(calendars.current(), now);
     let clocks = detail
         .clocks
         .iter()
@@ -301,20 +300,21 @@ pub struct PetitionListParams {
 )]
 #[get("/petitions")]
 pub async fn list_petitions(
-    now: super::Now,
+    state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<PetitionListParams>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<PetitionPage>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let calendars = state.calendars();
     let q = query.into_inner();
-    let as_of = AsOf::new(calendars.current(), now.0);
+    let as_of = AsOf::new(calendars.current(), now);
     match caller {
-        Caller::Partner(partner) => partner_list(partner, q, &db, &as_of).await,
+        Caller::Partner(partner) => partner_list(partner, q, db, &as_of).await,
         Caller::Staff(staff) => {
             staff.require(&[Role::Official, Role::OfficeHead])?;
             let office = staff.office_id.ok_or(ApiError::Forbidden)?;
-            inbox(office, q, &db, &as_of).await
+            inbox(office, q, db, &as_of).await
         }
     }
 }

@@ -241,16 +241,12 @@ impl AsOf {
     pub fn from_request(
         req: &actix_web::HttpRequest,
     ) -> Result<(Self, std::sync::Arc<crate::domain::rules::RuleBook>), ApiError> {
-        use actix_web::web::Data;
-        let calendars = req
-            .app_data::<Data<crate::db::calendar::CalendarCache>>()
-            .ok_or_else(|| ApiError::bug("no calendar in the app"))?;
-        let rules = req
-            .app_data::<Data<crate::db::rules::RuleCache>>()
-            .ok_or_else(|| ApiError::bug("no rule book in the app"))?;
+        let state = req
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .ok_or_else(|| ApiError::bug("no app state"))?;
         Ok((
-            Self::new(calendars.current(), super::clock(req).now()),
-            rules.current(),
+            Self::new(state.calendars().current(), state.now()),
+            state.rules().current(),
         ))
     }
 
@@ -500,13 +496,16 @@ impl PetitionView {
     }
 
     /// Hides what a supervisor may not see: identities, and a denunciation's content.
-    pub fn for_supervisor(mut self) -> Self {
-        self.citizen = None;
-        if self.kind == Kind::Denunciation {
-            self.title = String::new();
-            self.description = String::new();
-            self.attachments.clear();
-            self.location = None;
+    /// The view without the petition's content (`domain::confidentiality::content_shown`).
+    pub fn without_content(mut self) -> Self {
+        self.title = String::new();
+        self.description = String::new();
+        self.attachments.clear();
+        self.location = None;
+        // The answer to a denunciation tells what was found, and may name the denouncer.
+        if let Some(answer) = &mut self.answer {
+            answer.body = String::new();
+            answer.attachments.clear();
         }
         self
     }

@@ -7,30 +7,14 @@ use super::body;
 use super::idempotency::{self, Reply};
 use super::petition_views::{AsOf, SubmitPetition, SubmittedView};
 use crate::auth::caller::Caller;
-use crate::auth::receipt;
-use crate::db::admin_units_cache::AdminUnitsCache;
-use crate::db::calendar::CalendarCache;
-use crate::db::events::Actor;
-use crate::db::petitions::{self, NewIntake, SubmitError};
-use crate::db::rules::RuleCache;
-use crate::db::{Db, DbConnection};
-use crate::domain::clock::local_date;
 use crate::domain::lang::Lang;
-use crate::domain::petition::{self as law, Channel, Citizen};
-use crate::domain::rules::Law;
 use crate::domain::staff::Role;
-use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
 use crate::error::{ApiError, BadInput};
-use crate::vault::Vault;
+use crate::service::intake::{Submit, Submitted};
+use crate::service::{self, Submitter, Tx};
+use crate::state::AppState;
 
 pub const RECEIPT_HEADER: &str = "x-receipt-secret";
-
-/// How far back an official may date a petition handed in at the desk.
-pub const IN_PERSON_BACKDATE_DAYS: i64 = 30;
-
-pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(crate::error::Fault::text("drawing random bytes", e))
-}
 
 /// Submit a petition for a citizen.
 ///
@@ -64,153 +48,59 @@ pub(super) fn random_failed(e: impl std::fmt::Display) -> ApiError {
     )
 )]
 #[post("/petitions")]
-#[allow(clippy::too_many_arguments)]
 pub async fn submit(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     caller: Caller,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    units: web::Data<AdminUnitsCache>,
-    vault: web::Data<Vault>,
-    calendars: web::Data<CalendarCache>,
-    rules: web::Data<RuleCache>,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key(&req)?;
     let parsed = body::parse::<SubmitPetition>(&req, &payload)?;
-    let calendar = calendars.current();
-    let book = rules.current();
     let hash = idempotency::request_hash("POST /v1/petitions", &parsed.canonical);
     let received_at = parsed.value.received_at;
-    let submission = parsed.value.into_submission();
+    let submit = Submit {
+        submission: parsed.value.into_submission(),
+        received_at,
+    };
     // Partners submit as it happens; officials record what was handed in at their desk.
-    let (scope, actor, partner_id, channel) = match &caller {
-        Caller::Partner(p) => {
-            if received_at.is_some() {
-                return Err(ApiError::Invalid(vec![law::Violation::new(
-                    "received_at",
-                    law::Fault::NotPermitted,
-                )]));
-            }
-            (
-                format!("partner:{}", p.id),
-                Actor::Partner(p.id),
-                Some(p.id),
-                Channel::Partner,
-            )
-        }
+    let (scope, by) = match &caller {
+        Caller::Partner(p) => (format!("partner:{}", p.id), Submitter::Partner(p.id)),
         Caller::Staff(staff) => {
             staff.require(&[Role::Official, Role::OfficeHead])?;
             (
                 format!("user:{}", staff.user_id),
-                Actor::Staff(staff.user_id),
-                None,
-                Channel::InPerson,
+                Submitter::Desk(super::workflow::office_staff(staff)?),
             )
         }
     };
-    let units = units.current();
-    let vault = vault.get_ref().clone();
-    let work = move |conn: &mut DbConnection| {
-        let now = now.0;
-        let received = received_at.map_or(now, |at| {
-            use chrono::SubsecRound;
-            at.trunc_subsecs(6)
-        });
-        if received > now + chrono::Duration::minutes(5) {
-            return Err(ApiError::Invalid(vec![law::Violation::new(
-                "received_at",
-                law::Fault::InFuture,
-            )]));
-        }
-        if now - received > chrono::Duration::days(IN_PERSON_BACKDATE_DAYS) {
-            return Err(ApiError::Invalid(vec![law::Violation::new(
-                "received_at",
-                law::Fault::Expired,
-            )]));
-        }
-        let intake = law::check(
-            submission.clone(),
-            units.as_ref(),
-            local_date(received),
-            received,
-        )
-        .map_err(ApiError::Invalid)?;
-        let commune = units
-            .commune(&intake.submission.commune_code)
-            .ok_or_else(|| ApiError::Invalid(Vec::new()))?;
-        let province_office = units
-            .province(&commune.province.code)
-            .and_then(|p| p.office.clone())
-            .ok_or_else(|| ApiError::bug("a province without its office"))?;
-        let public_id = uuid::Uuid::new_v4().to_string();
-        let tracking = TrackingCode::from_random(
-            crate::auth::random_bytes::<RANDOM_SYMBOLS>().map_err(random_failed)?,
-        );
-        let secret = receipt::generate().map_err(random_failed)?;
-        let identity = match &intake.submission.citizen {
-            Some(citizen) => Some(seal_identity(&vault, &public_id, citizen)?),
-            None => None,
-        };
-        let notices = intake.notices.clone();
-        let new = NewIntake {
-            public_id,
-            tracking_code: tracking.as_str().to_owned(),
-            receipt_secret_hash: secret.hash,
-            partner_id,
-            channel,
-            actor: actor.clone(),
-            intake,
-            province_code: commune.province.code.clone(),
-            commune_office: commune.office.clone(),
-            province_office,
-            identity,
-            received_at: received,
-        };
-        let law = Law {
-            calendar: calendar.as_ref(),
-            rules: book.as_ref(),
-        };
-        let stored = petitions::submit(conn, new, &law)?;
-        let view = SubmittedView::new(
-            &stored,
-            secret.secret,
-            &notices,
-            lang,
-            &AsOf::new(calendar.clone(), now),
-        )?;
-        Ok(Reply::json(StatusCode::CREATED, &view)?
-            .at(format!("/v1/petitions/{}", stored.petition.public_id)))
+    let now = state.now();
+    let work = move |tx: &mut Tx| {
+        let submitted = service::intake::submit(tx, &by, submit.clone(), now)?;
+        submitted_reply(tx, &submitted, lang, now)
     };
-    idempotency::run(&db, vault_ref(&req)?, scope, key, hash, now.0, work).await
+    idempotency::run(&state.service, scope, key, hash, now, work).await
 }
 
-impl From<SubmitError> for ApiError {
-    fn from(e: SubmitError) -> Self {
-        match e {
-            SubmitError::Invalid(v) => ApiError::Invalid(v),
-            SubmitError::Db(e) => e.into(),
-        }
-    }
-}
-
-pub(super) fn vault_ref(req: &HttpRequest) -> Result<&Vault, ApiError> {
-    req.app_data::<web::Data<Vault>>()
-        .map(|v| v.get_ref())
-        .ok_or_else(|| ApiError::bug("no vault in the app"))
-}
-
-pub(super) fn seal_identity(
-    vault: &Vault,
-    public_id: &str,
-    citizen: &Citizen,
-) -> Result<crate::vault::Sealed, ApiError> {
-    let plain =
-        serde_json::to_vec(citizen).map_err(|e| ApiError::internal("encoding an identity", e))?;
-    vault
-        .seal(public_id.as_bytes(), &plain)
-        .map_err(|e| ApiError::internal("sealing an identity", e))
+/// The 201 that answers a submission (or an escalation): the petition with its receipt.
+pub(super) fn submitted_reply(
+    tx: &mut Tx,
+    submitted: &Submitted,
+    lang: Lang,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Reply, ApiError> {
+    let as_of = AsOf::new(tx.context().calendar.clone(), now);
+    let view = SubmittedView::new(
+        &submitted.petition,
+        submitted.receipt_secret.clone(),
+        &submitted.notices,
+        lang,
+        &as_of,
+    )?;
+    Ok(Reply::json(StatusCode::CREATED, &view)?.at(format!(
+        "/v1/petitions/{}",
+        submitted.petition.petition.public_id
+    )))
 }
 
 pub fn petition_id(given: &str) -> Result<String, ApiError> {

@@ -10,18 +10,16 @@ use super::body;
 use super::idempotency::{self, Reply};
 use super::params::{self, NoParams};
 use crate::auth::staff::Staff;
-use crate::db::Db;
-use crate::db::admin_units_cache::AdminUnitsCache;
-use crate::db::calendar::CalendarCache;
-use crate::db::events::Actor;
-use crate::db::rules::{self as stored, ChangeError, RuleCache};
+use crate::db::rules as stored;
 use crate::domain::calendar::MAX_DAYS;
 use crate::domain::clock::{ClockName, Complexity, DayType};
 use crate::domain::petition::{Fault, Kind, Violation, text_fault};
 use crate::domain::rules::{Rule, Starts};
 use crate::domain::staff::Role;
-use crate::error::{ApiError, BadInput, Missing};
-use crate::vault::Vault;
+use crate::error::{ApiError, BadInput};
+use crate::service::rules::Terms;
+use crate::service::{self, Tx};
+use crate::state::AppState;
 
 /// The rules in force.
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,10 +40,10 @@ pub struct RuleBookView {
 )]
 #[get("/rules")]
 pub async fn list_rules(
-    rules: web::Data<RuleCache>,
+    state: web::Data<AppState>,
     _: web::Query<NoParams>,
 ) -> web::Json<RuleBookView> {
-    let book = rules.current();
+    let book = state.rules().current();
     web::Json(RuleBookView {
         rules_version: book.version(),
         rules: book.rules().to_vec(),
@@ -152,34 +150,18 @@ fn check_terms(t: &RuleTerms) -> Vec<Violation> {
     )
 )]
 #[post("/rules")]
-#[allow(clippy::too_many_arguments)]
 pub async fn add_rule(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    vault: web::Data<Vault>,
-    units: web::Data<AdminUnitsCache>,
-    rules: web::Data<RuleCache>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(&[Role::Admin])?;
     let key = idempotency::key(&req)?;
     let parsed = body::parse::<NewRule>(&req, &payload)?;
     let hash = idempotency::request_hash("POST /v1/rules", &parsed.canonical);
     let r = parsed.value;
-    let mut violations = check_terms(&r.terms);
-    let units = units.current();
-    if let Some(p) = &r.province_code
-        && units.province(p).is_none()
-    {
-        violations.push(Violation::new("province_code", Fault::Unknown));
-    }
-    if let Some(c) = &r.category_code
-        && !units.category_exists(c)
-    {
-        violations.push(Violation::new("category_code", Fault::Unknown));
-    }
+    let violations = check_terms(&r.terms);
     if !violations.is_empty() {
         return Err(ApiError::Invalid(violations));
     }
@@ -200,8 +182,9 @@ pub async fn add_rule(
         legal_basis: r.terms.legal_basis.trim().to_owned(),
     };
     let by = staff.user_id;
-    let work = move |conn: &mut crate::db::DbConnection| {
-        let (added, book) = stored::add(conn, &rule, by, now.0.naive_utc())?;
+    let now = state.now();
+    let work = move |tx: &mut Tx| {
+        let (added, book) = service::rules::add(tx, by, rule.clone(), now)?;
         let view = RuleBookView {
             rules_version: book.version(),
             rules: vec![added],
@@ -209,10 +192,10 @@ pub async fn add_rule(
         Ok(Reply::json(StatusCode::CREATED, &view)?.at("/v1/rules".into()))
     };
     let scope = format!("user:{}", staff.user_id);
-    let reply = idempotency::run(&db, &vault, scope, key, hash, now.0, work).await?;
+    let reply = idempotency::run(&state.service, scope, key, hash, now, work).await?;
     // Only now is the rule committed: the book in memory follows the database, not a
     // transaction that might still have rolled back.
-    rules.replace(db.read(stored::load).await?);
+    state.rules().replace(state.db().read(stored::load).await?);
     Ok(reply)
 }
 
@@ -248,16 +231,12 @@ pub struct RuleChangeView {
     )
 )]
 #[put("/rules/{id}")]
-#[allow(clippy::too_many_arguments)]
 pub async fn change_rule(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<String>,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    rules: web::Data<RuleCache>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<RuleChangeView>, ApiError> {
     staff.require(&[Role::Admin])?;
     let id = path
@@ -270,39 +249,26 @@ pub async fn change_rule(
     if !violations.is_empty() {
         return Err(ApiError::Invalid(violations));
     }
-    let calendar = calendars.current();
+    let terms = Terms {
+        days: terms.days,
+        day_type: terms.day_type,
+        max_extensions: terms.max_extensions,
+        extension_days: terms.extension_days,
+        legal_basis: terms.legal_basis,
+    };
     let by = staff.user_id;
-    let changed = db
-        .write(move |conn| {
-            stored::supersede(
-                conn,
-                id,
-                |old| Rule {
-                    id: 0,
-                    days: terms.days,
-                    day_type: terms.day_type,
-                    max_extensions: terms.max_extensions,
-                    extension_days: terms.extension_days,
-                    legal_basis: terms.legal_basis.trim().to_owned(),
-                    ..old.clone()
-                },
-                calendar.as_ref(),
-                &Actor::Staff(by),
-                by,
-                now.0.naive_utc(),
-            )
-            .map_err(|e| match e {
-                ChangeError::NotFound => ApiError::NotFound(Missing::Rule(id)),
-                ChangeError::Db(e) => e.into(),
-            })
-        })
-        .await?;
+    let now = state.now();
+    let changed = state
+        .service
+        .transaction(move |tx| service::rules::change(tx, by, id, terms, now))
+        .await
+        .map_err(ApiError::from)?;
     let view = RuleChangeView {
         rule: changed.rule,
         rules_version: changed.book.version(),
         recomputed_clocks: changed.recomputed.len(),
     };
-    rules.replace(changed.book);
+    state.rules().replace(changed.book);
     tracing::info!(rule = id, rules_version = %view.rules_version, recomputed = view.recomputed_clocks, "clock rule changed");
     Ok(web::Json(view))
 }
@@ -336,23 +302,22 @@ pub struct Remoteness {
 )]
 #[put("/communes/{code}/remote")]
 pub async fn set_remote(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<String>,
     payload: web::Bytes,
-    db: web::Data<Db>,
 ) -> Result<web::Json<Remoteness>, ApiError> {
     staff.require(&[Role::Admin])?;
     let code = params::commune_code("code", &path)?;
     let remote = body::parse::<Remoteness>(&req, &payload)?.value.remote;
     let commune = code.as_str().to_owned();
-    let actor = Actor::Staff(staff.user_id);
-    let found = db
-        .write(move |conn| stored::set_remote(conn, &commune, remote, &actor, now.0.naive_utc()))
-        .await?;
-    if !found {
-        return Err(ApiError::NotFound(Missing::Commune(code.to_string())));
-    }
+    let by = staff.user_id;
+    let now = state.now();
+    state
+        .service
+        .transaction(move |tx| service::rules::set_remote(tx, by, &commune, remote, now))
+        .await
+        .map_err(ApiError::from)?;
     Ok(web::Json(Remoteness { remote }))
 }

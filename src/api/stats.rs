@@ -21,6 +21,7 @@ use crate::domain::stats::{
     PeriodError, Rate, Thresholds, YearMonth,
 };
 use crate::error::{ApiError, BadInput, Missing, ParameterProblem};
+use crate::state::AppState;
 
 /// How every statistic is defined.
 ///
@@ -37,9 +38,10 @@ use crate::error::{ApiError, BadInput, Missing, ParameterProblem};
 )]
 #[get("/stats/definitions")]
 pub async fn definitions(
+    state: web::Data<AppState>,
     _: web::Query<NoParams>,
-    thresholds: web::Data<Thresholds>,
 ) -> web::Json<Definitions> {
+    let thresholds = &state.thresholds;
     web::Json(Definitions::new(
         thresholds.suppression,
         thresholds.ranking_floor,
@@ -240,8 +242,8 @@ fn papi_block() -> BTreeMap<String, Papi> {
 }
 
 /// Whether the period reaches today or later (in Vietnam).
-fn in_progress(period: Period, now: super::Now) -> bool {
-    period.end() > local_date(now.0)
+fn in_progress(period: Period, now: chrono::DateTime<chrono::Utc>) -> bool {
+    period.end() > local_date(now)
 }
 
 /// The report of a unit and slice, computed at most once between two folds.
@@ -280,7 +282,7 @@ struct Loaded {
 
 async fn load(
     db: &Db,
-    cache: web::Data<ReportCache>,
+    state: web::Data<AppState>,
     params: StatsParams,
     thresholds: Thresholds,
 ) -> Result<(Loaded, Option<Kind>, Option<String>), ApiError> {
@@ -298,7 +300,7 @@ async fn load(
             let progress = rollup::progress(conn)?;
             let report = cached_report(
                 conn,
-                &cache,
+                &state.reports,
                 progress,
                 &unit,
                 kind,
@@ -337,13 +339,13 @@ async fn load(
 )]
 #[get("/stats")]
 pub async fn stats(
-    now: super::Now,
+    state: web::Data<AppState>,
     params: web::Query<StatsParams>,
-    db: web::Data<Db>,
-    cache: web::Data<ReportCache>,
-    thresholds: web::Data<Thresholds>,
 ) -> Result<web::Json<StatsView>, ApiError> {
-    let (loaded, kind, category) = load(&db, cache, params.into_inner(), **thresholds).await?;
+    let now = state.now();
+    let db = state.db();
+    let (loaded, kind, category) =
+        load(db, state.clone(), params.into_inner(), state.thresholds).await?;
     let r = &loaded.report;
     Ok(web::Json(StatsView {
         level: loaded.unit.level,
@@ -381,7 +383,7 @@ pub async fn stats(
         papi: papi_block(),
         caveat: ADMINISTRATIVE_DATA,
         definitions_version: DEFINITIONS_VERSION,
-        suppression_threshold: thresholds.suppression,
+        suppression_threshold: state.thresholds.suppression,
         as_of: loaded.progress.into(),
     }))
 }
@@ -415,13 +417,13 @@ fn number(value: Option<f64>) -> String {
 )]
 #[get("/stats.csv")]
 pub async fn stats_csv(
-    now: super::Now,
+    state: web::Data<AppState>,
     params: web::Query<StatsParams>,
-    db: web::Data<Db>,
-    cache: web::Data<ReportCache>,
-    thresholds: web::Data<Thresholds>,
 ) -> Result<HttpResponse, ApiError> {
-    let (loaded, kind, category) = load(&db, cache, params.into_inner(), **thresholds).await?;
+    let now = state.now();
+    let db = state.db();
+    let (loaded, kind, category) =
+        load(db, state.clone(), params.into_inner(), state.thresholds).await?;
     let mut out = String::from("\u{feff}");
     out.push_str("level,code,name,period,provisional,kind,category,metric,metric_kind,value,n,ci_low,ci_high,suppressed,papi_dimension,papi_sub_dimension,papi_relation,papi_indicator,caveat,definitions_version,as_of_seq\r\n");
     for (metric, figure) in &loaded.report.figures {
@@ -568,13 +570,14 @@ pub struct RankingView {
 )]
 #[get("/stats/ranking")]
 pub async fn ranking(
-    now: super::Now,
+    state: web::Data<AppState>,
     params: web::Query<RankingParams>,
-    db: web::Data<Db>,
-    thresholds: web::Data<Thresholds>,
 ) -> Result<web::Json<RankingView>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let thresholds = &state.thresholds;
     let params = params.into_inner();
-    let thresholds = **thresholds;
+    let thresholds = *thresholds;
     let bad = |field, problem| ApiError::BadRequest(BadInput::Parameter { field, problem });
     if params.metric.kind() == MetricKind::Count {
         return Err(bad("metric", ParameterProblem::NotAllowed));
@@ -789,11 +792,12 @@ fn month(field: &'static str, given: &str) -> Result<YearMonth, ApiError> {
 )]
 #[get("/stats/series")]
 pub async fn series(
+    state: web::Data<AppState>,
     params: web::Query<SeriesParams>,
-    db: web::Data<Db>,
-    cache: web::Data<ReportCache>,
-    thresholds: web::Data<Thresholds>,
 ) -> Result<web::Json<SeriesView>, ApiError> {
+    let db = state.db();
+    let cache = state.clone();
+    let thresholds = &state.thresholds;
     let params = params.into_inner();
     let level = params.level.unwrap_or(Level::National);
     let code = unit_code(level, params.code.as_deref(), params.office_id.as_deref())?;
@@ -827,7 +831,7 @@ pub async fn series(
             for m in months {
                 let report = cached_report(
                     conn,
-                    &cache,
+                    &cache.reports,
                     progress,
                     &unit,
                     kind,

@@ -13,17 +13,13 @@ use super::params::{self, PageRequest};
 use super::petition_views::{AsOf, local_time};
 use super::views::{OfficeSummary, Page};
 use crate::auth::staff::Staff;
-use crate::db::calendar::CalendarCache;
-use crate::db::supervision::{
-    self as stored, ListCursor, ListFilter, Refusal, ReplyRefusal, RequestDetail, Sight,
-};
-use crate::db::{Db, DbConnection};
+use crate::db::supervision::{self as stored, ListCursor, ListFilter, RequestDetail, Sight};
 use crate::domain::pagination::paginate;
-use crate::domain::petition::{Fault, Violation};
 use crate::domain::staff::Role;
-use crate::domain::supervision::{self, Draft, ReplyPeriod, SupervisionStatus};
+use crate::domain::supervision::{Draft, SupervisionStatus};
 use crate::error::{ApiError, BadInput, Missing};
-use crate::vault::Vault;
+use crate::service::{self, Supervisor, Tx};
+use crate::state::AppState;
 
 /// A supervision request as a supervisor files it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -177,26 +173,6 @@ fn request_id(given: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::BadRequest(BadInput::SupervisionRequestId(given.to_owned())))
 }
 
-/// A refused filing as the API says it; indexes are those of the request as sent.
-fn refused(refusal: Refusal, office_id: i64, kept: &[String], sent: &[String]) -> ApiError {
-    match refusal {
-        Refusal::OfficeNotFound => ApiError::NotFound(Missing::Office(office_id)),
-        Refusal::PetitionNotFound => ApiError::NotFound(Missing::Petition),
-        Refusal::OtherOffice(at) => ApiError::Invalid(
-            at.into_iter()
-                .map(|i| {
-                    let id = kept.get(i).map(String::as_str).unwrap_or_default();
-                    let sent_at = sent
-                        .iter()
-                        .position(|s| s.eq_ignore_ascii_case(id))
-                        .unwrap_or(i);
-                    Violation::new(format!("petition_ids[{sent_at}]"), Fault::OtherOffice)
-                })
-                .collect(),
-        ),
-    }
-}
-
 /// File a supervision request with an office (supervisors).
 ///
 /// The office must lie in the supervisor's scope, and so must each petition named, which the
@@ -222,45 +198,30 @@ fn refused(refusal: Refusal, office_id: i64, kept: &[String], sent: &[String]) -
     )
 )]
 #[post("/supervision-requests")]
-#[allow(clippy::too_many_arguments)]
 pub async fn file_request(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    vault: web::Data<Vault>,
-    calendars: web::Data<CalendarCache>,
-    period: web::Data<ReplyPeriod>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(&[Role::Supervisor])?;
-    let scope = staff.scope.clone().ok_or(ApiError::Forbidden)?;
+    let by = Supervisor {
+        user_id: staff.user_id,
+        scope: staff.scope.clone().ok_or(ApiError::Forbidden)?,
+    };
     let key = idempotency::key(&req)?;
     let parsed = body::parse::<FileSupervisionRequest>(&req, &payload)?;
     let hash = idempotency::request_hash("POST /v1/supervision-requests", &parsed.canonical);
-    let sent = parsed.value.petition_ids.clone();
-    let filing = supervision::check(Draft {
+    let draft = Draft {
         office_id: parsed.value.office_id,
         petition_ids: parsed.value.petition_ids,
         subject: parsed.value.subject,
         body: parsed.value.body,
-    })
-    .map_err(ApiError::Invalid)?;
-    let calendar = calendars.current();
-    let period = *period.get_ref();
-    let supervisor = staff.user_id;
-    let work = move |conn: &mut DbConnection| {
-        let as_of = AsOf::new(calendar.clone(), now.0);
-        let detail = stored::file(
-            conn,
-            &filing,
-            supervisor,
-            &scope,
-            period,
-            calendar.as_ref(),
-            as_of.now,
-        )?
-        .map_err(|r| refused(r, filing.office_id, &filing.petition_ids, &sent))?;
+    };
+    let now = state.now();
+    let work = move |tx: &mut Tx| {
+        let detail = service::supervision::file(tx, &by, draft.clone(), now)?;
+        let as_of = AsOf::new(tx.context().calendar.clone(), now);
         let location = format!("/v1/supervision-requests/{}", detail.request.id);
         Ok(Reply::json(
             StatusCode::CREATED,
@@ -269,7 +230,7 @@ pub async fn file_request(
         .at(location))
     };
     let scope = format!("user:{}", staff.user_id);
-    idempotency::run(&db, &vault, scope, key, hash, now.0, work).await
+    idempotency::run(&state.service, scope, key, hash, now, work).await
 }
 
 /// Filters and paging of the supervision requests.
@@ -306,12 +267,13 @@ pub struct SupervisionListParams {
 )]
 #[get("/supervision-requests")]
 pub async fn list_requests(
-    now: super::Now,
+    state: web::Data<AppState>,
     staff: Staff,
     query: web::Query<SupervisionListParams>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<web::Json<Page<SupervisionRequestView>>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let calendars = state.calendars();
     let q = query.into_inner();
     let sight = sight(&staff)?;
     let office_id = q.office_id.map(positive_office).transpose()?;
@@ -333,7 +295,7 @@ pub async fn list_requests(
     let (rows, next_cursor) = paginate(rows, page.limit, "supervision-requests", |(_, c)| {
         c.encode()
     });
-    let as_of = AsOf::new(calendars.current(), now.0);
+    let as_of = AsOf::new(calendars.current(), now);
     let items = rows
         .iter()
         .map(|(d, _)| SupervisionRequestView::new(d, &as_of))
@@ -360,20 +322,21 @@ pub async fn list_requests(
 )]
 #[get("/supervision-requests/{id}")]
 pub async fn get_request(
-    now: super::Now,
+    state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<String>,
-    db: web::Data<Db>,
-    calendars: web::Data<CalendarCache>,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<SupervisionRequestView>, ApiError> {
+    let now = state.now();
+    let db = state.db();
+    let calendars = state.calendars();
     let id = request_id(&path)?;
     let sight = sight(&staff)?;
     let detail = db
         .read(move |conn| stored::find(conn, id, &sight))
         .await?
         .ok_or(ApiError::NotFound(Missing::SupervisionRequest))?;
-    let as_of = AsOf::new(calendars.current(), now.0);
+    let as_of = AsOf::new(calendars.current(), now);
     Ok(web::Json(SupervisionRequestView::new(&detail, &as_of)?))
 }
 
@@ -401,20 +364,16 @@ pub async fn get_request(
         (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
-#[allow(clippy::too_many_arguments)]
 #[post("/supervision-requests/{id}/reply")]
 pub async fn reply_request(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<String>,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    vault: web::Data<Vault>,
-    calendars: web::Data<CalendarCache>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(&[Role::Official, Role::OfficeHead])?;
-    let office = staff.office_id.ok_or(ApiError::Forbidden)?;
+    let by = super::workflow::office_staff(&staff)?;
     let id = request_id(&path)?;
     let key = idempotency::key(&req)?;
     let parsed = body::parse::<ReplyBody>(&req, &payload)?;
@@ -422,21 +381,16 @@ pub async fn reply_request(
         &format!("POST /v1/supervision-requests/{id}/reply"),
         &parsed.canonical,
     );
-    let text = supervision::check_reply(&parsed.value.body).map_err(ApiError::Invalid)?;
-    let calendar = calendars.current();
-    let user = staff.user_id;
-    let work = move |conn: &mut DbConnection| {
-        let as_of = AsOf::new(calendar.clone(), now.0);
-        let detail =
-            stored::reply(conn, id, office, &text, user, as_of.now)?.map_err(|r| match r {
-                ReplyRefusal::NotFound => ApiError::NotFound(Missing::SupervisionRequest),
-                ReplyRefusal::AlreadyReplied => ApiError::AlreadyReplied,
-            })?;
+    let text = parsed.value.body;
+    let now = state.now();
+    let work = move |tx: &mut Tx| {
+        let detail = service::supervision::reply(tx, &by, id, &text, now)?;
+        let as_of = AsOf::new(tx.context().calendar.clone(), now);
         Reply::json(
             StatusCode::OK,
             &SupervisionRequestView::new(&detail, &as_of)?,
         )
     };
     let scope = format!("user:{}", staff.user_id);
-    idempotency::run(&db, &vault, scope, key, hash, now.0, work).await
+    idempotency::run(&state.service, scope, key, hash, now, work).await
 }

@@ -6,13 +6,12 @@ use super::citizen::{receipt_secret, throttle_by_address};
 use super::params::NoParams;
 use super::petition_views::AsOf;
 use super::petition_views::TrackView;
-use crate::auth::rate_limit::RateLimits;
 use crate::auth::secret_matches;
-use crate::db::calendar::CalendarCache;
-use crate::db::{Db, petitions};
+use crate::db::petitions;
 use crate::domain::lang::Lang;
 use crate::domain::tracking::TrackingCode;
 use crate::error::{ApiError, BadInput, Missing, Unrecognised};
+use crate::state::AppState;
 
 /// Follow a petition with its tracking code and receipt secret.
 ///
@@ -36,18 +35,18 @@ use crate::error::{ApiError, BadInput, Missing, Unrecognised};
     )
 )]
 #[get("/track/{tracking_code}")]
-#[allow(clippy::too_many_arguments)]
 pub async fn track(
-    now: super::Now,
+    state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    db: web::Data<Db>,
-    limits: web::Data<RateLimits>,
-    calendars: web::Data<CalendarCache>,
     lang: Lang,
     _: web::Query<NoParams>,
 ) -> Result<web::Json<TrackView>, ApiError> {
-    throttle_by_address(&req, &limits)?;
+    let now = state.now();
+    let db = state.db();
+    let limits = &state.limits;
+    let calendars = state.calendars();
+    throttle_by_address(&req, limits)?;
     let code =
         TrackingCode::parse(&path).map_err(|e| ApiError::BadRequest(BadInput::TrackingCode(e)))?;
     let secret = receipt_secret(&req).ok_or(ApiError::Unauthenticated(
@@ -62,6 +61,6 @@ pub async fn track(
         )
         .await?
         .ok_or(ApiError::NotFound(Missing::Petition))?;
-    let as_of = AsOf::new(calendars.current(), now.0);
+    let as_of = AsOf::new(calendars.current(), now);
     Ok(web::Json(TrackView::new(&detail, lang, &as_of)?))
 }

@@ -14,12 +14,11 @@ use super::petition_reads::visible;
 use super::petitions::petition_id;
 use super::views::Page;
 use crate::auth::caller::Caller;
-use crate::auth::rate_limit::RateLimits;
 use crate::db::audit::{self, Verification};
-use crate::db::{Db, events};
+use crate::db::events;
 use crate::domain::clock::vietnam;
 use crate::error::ApiError;
-use crate::signing::AuditKey;
+use crate::state::AppState;
 
 /// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes.
 const SPKI_PREFIX: [u8; 12] = [
@@ -51,9 +50,10 @@ pub struct KeyView {
 )]
 #[get("/transparency/key")]
 pub async fn public_key(
-    key: web::Data<AuditKey>,
+    state: web::Data<AppState>,
     _: web::Query<params::NoParams>,
 ) -> web::Json<KeyView> {
+    let key = &state.audit_key;
     let raw = key.public().to_bytes();
     let der: Vec<u8> = SPKI_PREFIX.iter().chain(raw.iter()).copied().collect();
     web::Json(KeyView {
@@ -98,9 +98,10 @@ pub struct CheckpointView {
 )]
 #[get("/transparency/checkpoints")]
 pub async fn checkpoints(
+    state: web::Data<AppState>,
     query: web::Query<PageParams>,
-    db: web::Data<Db>,
 ) -> Result<web::Json<Page<CheckpointView>>, ApiError> {
+    let db = state.db();
     let page = PageRequest::parse("checkpoints", query.cursor.as_deref(), query.limit)?;
     let before = page.after_id()?;
     let take = page.limit.probe();
@@ -137,13 +138,14 @@ pub async fn checkpoints(
 )]
 #[get("/transparency/verify")]
 pub async fn verify(
+    state: web::Data<AppState>,
     req: HttpRequest,
-    db: web::Data<Db>,
-    key: web::Data<AuditKey>,
-    limits: web::Data<RateLimits>,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<Verification>, ApiError> {
-    throttle_by_address(&req, &limits)?;
+    let db = state.db();
+    let key = &state.audit_key;
+    let limits = &state.limits;
+    throttle_by_address(&req, limits)?;
     let public = key.public();
     let report = db.read(move |conn| audit::verify(conn, &public)).await?;
     Ok(web::Json(report))
@@ -186,13 +188,14 @@ pub struct EventView {
 )]
 #[get("/petitions/{id}/events")]
 pub async fn petition_events(
+    state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    db: web::Data<Db>,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<Vec<EventView>>, ApiError> {
+    let db = state.db();
     let public_id = petition_id(&path)?;
-    let detail = visible(&db, &caller, public_id).await?;
+    let detail = visible(db, &caller, public_id).await?;
     let id = detail.petition.id;
     let rows = db.read(move |conn| events::for_petition(conn, id)).await?;
     let staff = matches!(caller, Caller::Staff(_));

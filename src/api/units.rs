@@ -5,9 +5,9 @@ use actix_web::{get, web};
 
 use super::params::{self, NoParams, PageParams, PageRequest};
 use super::views::{CommuneDetailView, CommuneView, Page, ProvinceView};
-use crate::db::admin_units_cache::AdminUnitsCache;
 use crate::domain::pagination::paginate;
 use crate::error::{ApiError, Missing};
+use crate::state::AppState;
 
 /// The 34 provinces and centrally-run cities, in code order.
 #[utoipa::path(
@@ -20,9 +20,10 @@ use crate::error::{ApiError, Missing};
 )]
 #[get("/provinces")]
 pub async fn list_provinces(
-    units: web::Data<AdminUnitsCache>,
+    state: web::Data<AppState>,
     query: web::Query<PageParams>,
 ) -> Result<web::Json<Page<ProvinceView>>, ApiError> {
+    let units = state.units();
     let page = PageRequest::parse("provinces", query.cursor.as_deref(), query.limit)?;
     let units = units.current();
     let rows = units.provinces(page.after.as_deref(), page.limit.probe_len());
@@ -49,10 +50,11 @@ pub async fn list_provinces(
 )]
 #[get("/provinces/{code}/communes")]
 pub async fn list_communes(
-    units: web::Data<AdminUnitsCache>,
+    state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<PageParams>,
 ) -> Result<web::Json<Page<CommuneView>>, ApiError> {
+    let units = state.units();
     let province = params::province_code("code", &path)?;
     let page = PageRequest::parse("communes", query.cursor.as_deref(), query.limit)?;
     let units = units.current();
@@ -83,10 +85,11 @@ pub async fn list_communes(
 )]
 #[get("/communes/{code}")]
 pub async fn get_commune(
-    units: web::Data<AdminUnitsCache>,
+    state: web::Data<AppState>,
     path: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> Result<web::Json<CommuneDetailView>, ApiError> {
+    let units = state.units();
     let code = params::commune_code("code", &path)?;
     let units = units.current();
     let detail = units

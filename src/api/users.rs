@@ -10,16 +10,17 @@ use super::idempotency::{self, Reply};
 use super::params::PageRequest;
 use super::staff_views::{CreateUser, UserView};
 use super::views::Page;
-use crate::auth::accounts::{self, AccountRequest, CreateError};
+use crate::auth::accounts::{self, AccountRequest};
 use crate::auth::password;
 use crate::auth::staff::Staff;
 use crate::db::events::Actor;
-use crate::db::{Db, users};
+use crate::db::users;
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{Fault, Violation};
 use crate::domain::staff::Role;
 use crate::error::ApiError;
-use crate::vault::Vault;
+use crate::service::{self, Tx};
+use crate::state::AppState;
 
 /// Create a staff account.
 ///
@@ -41,12 +42,10 @@ use crate::vault::Vault;
 )]
 #[post("/users")]
 pub async fn create_user(
-    now: super::Now,
+    state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    vault: web::Data<Vault>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(&[Role::Admin, Role::OfficeHead])?;
     let key = idempotency::key(&req)?;
@@ -80,27 +79,15 @@ pub async fn create_user(
         .await
         .map_err(|e| ApiError::internal("hashing a password", e))?
         .map_err(|e| ApiError::Internal(crate::error::Fault::text("hashing a password", e)))?;
-    let by = staff.user_id;
-    let work = move |conn: &mut crate::db::DbConnection| {
-        let user = accounts::create(
-            conn,
-            &checked,
-            &password_hash,
-            &Actor::Staff(by),
-            now.0.naive_utc(),
-        )
-        .map_err(|e| match e {
-            CreateError::Invalid(v) => ApiError::Invalid(v),
-            CreateError::Db(e) => e.into(),
-            CreateError::Hash(e) => {
-                ApiError::Internal(crate::error::Fault::text("hashing a password", e))
-            }
-        })?;
+    let by = Actor::Staff(staff.user_id);
+    let now = state.now();
+    let work = move |tx: &mut Tx| {
+        let user = service::accounts::create(tx, &by, &checked, &password_hash, now)?;
         let location = format!("/v1/users/{}", user.id);
         Ok(Reply::json(StatusCode::CREATED, &UserView::try_from(user)?)?.at(location))
     };
     let scope = format!("user:{}", staff.user_id);
-    idempotency::run(&db, &vault, scope, key, hash, now.0, work).await
+    idempotency::run(&state.service, scope, key, hash, now, work).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -129,10 +116,11 @@ pub struct UserListParams {
 )]
 #[get("/users")]
 pub async fn list_users(
+    state: web::Data<AppState>,
     staff: Staff,
     query: web::Query<UserListParams>,
-    db: web::Data<Db>,
 ) -> Result<web::Json<Page<UserView>>, ApiError> {
+    let db = state.db();
     staff.require(&[Role::Admin, Role::OfficeHead])?;
     let q = query.into_inner();
     let office = match staff.role {

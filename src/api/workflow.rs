@@ -2,7 +2,6 @@
 //! close and notify a denouncer of the acceptance; citizens rate. Each is a POST on `/v1/petitions/{id}/…`, allowed only from its
 //! states (409 with the allowed actions otherwise) and roles, and appends an event.
 
-use crate::domain::event::{Event, IdentityRevealed};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
@@ -17,17 +16,14 @@ use super::petition_views::{AsOf, CitizenView, EmptyBody, PetitionView};
 use super::petitions::petition_id;
 use crate::auth::caller::Caller;
 use crate::auth::staff::Staff;
-use crate::db::events::Actor;
-use crate::db::petitions::{self, ActError, PetitionRow};
-use crate::db::workflow::{self, NoNoticeDue, NotExtendable};
-use crate::db::{Db, DbConnection};
+use crate::db::petitions::{self, PetitionRow};
 use crate::domain::clock::{ClockName, Complexity};
 use crate::domain::petition::{Fault, Violation};
-use crate::domain::rules::Law;
 use crate::domain::staff::Role;
 pub use crate::domain::workflow::RejectReason;
-use crate::error::{ApiError, Missing};
-use crate::vault::Vault;
+use crate::error::ApiError;
+use crate::service::{self, OfficeStaff, ServiceError, Tx};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -79,18 +75,14 @@ pub struct AnswerBody {
     pub attachments: Vec<String>,
 }
 
-fn text(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
-    match crate::domain::petition::text_fault(value, max) {
-        Some(fault) => Err(ApiError::Invalid(vec![Violation::new(field, fault)])),
-        None => Ok(()),
-    }
-}
-
-fn acted(e: ActError) -> ApiError {
-    match e {
-        ActError::WrongState(w) => ApiError::WrongState(w),
-        ActError::Db(e) => e.into(),
-    }
+/// The office a member of staff acts for; staff without one (supervisors, admins) are refused.
+pub(super) fn office_staff(staff: &Staff) -> Result<OfficeStaff, ApiError> {
+    Ok(OfficeStaff {
+        user_id: staff.user_id,
+        office_id: staff.office_id.ok_or(ApiError::Forbidden)?,
+        role: staff.role,
+        can_reveal_identity: staff.can_reveal_identity,
+    })
 }
 
 /// Parses an action's body; an empty body is an empty object.
@@ -113,26 +105,27 @@ fn parse_body<B: DeserializeOwned>(
     Ok((parsed.value, parsed.canonical))
 }
 
-/// Runs an official's action on a petition of their office, idempotently, answering with the
+/// Runs an official's step on a petition of their office, idempotently, answering with the
 /// petition as they see it.
 async fn act<B, F>(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     roles: &'static [Role],
     name: &'static str,
     payload: web::Bytes,
-    apply: F,
+    step: F,
 ) -> Result<HttpResponse, ApiError>
 where
     B: DeserializeOwned + Clone + Send + Sync + 'static,
-    F: Fn(&mut DbConnection, &PetitionRow, &Actor, &B, &Law, DateTime<Utc>) -> Result<(), ApiError>
+    F: Fn(&mut Tx, &OfficeStaff, &str, &B, DateTime<Utc>) -> Result<PetitionRow, ServiceError>
         + Clone
         + Send
         + Sync
         + 'static,
 {
     staff.require(roles)?;
-    let office = staff.office_id.ok_or(ApiError::Forbidden)?;
+    let by = office_staff(&staff)?;
     let path_id = req.match_info().get("id").unwrap_or_default().to_owned();
     let public_id = petition_id(&path_id)?;
     let key = idempotency::key(&req)?;
@@ -141,42 +134,23 @@ where
         &format!("POST /v1/petitions/{public_id}/{name}"),
         &canonical,
     );
-    let db = req
-        .app_data::<web::Data<Db>>()
-        .cloned()
-        .ok_or_else(|| ApiError::bug("no database in the app"))?;
-    let vault = req
-        .app_data::<web::Data<Vault>>()
-        .cloned()
-        .ok_or_else(|| ApiError::bug("no vault in the app"))?;
-    let (as_of, book) = AsOf::from_request(&req)?;
-    let now = as_of.now;
+    let now = state.now();
     let scope = format!("user:{}", staff.user_id);
-    let actor = Actor::Staff(staff.user_id);
     let caller = Caller::Staff(staff);
-    let reply_vault = vault.clone();
-    let work = move |conn: &mut DbConnection| {
-        let id =
-            petitions::id_of(conn, &public_id)?.ok_or(ApiError::NotFound(Missing::Petition))?;
-        let p = workflow::load(conn, id)?;
-        if p.office_id != office {
-            return Err(ApiError::NotFound(Missing::Petition));
-        }
-        let law = Law {
-            calendar: as_of.calendar.as_ref(),
-            rules: book.as_ref(),
-        };
-        apply(conn, &p, &actor, &parsed, &law, now)?;
-        let detail =
-            petitions::detail(conn, id)?.ok_or_else(|| ApiError::bug("the petition vanished"))?;
+    let work = move |tx: &mut Tx| {
+        let p = step(tx, &by, &public_id, &parsed, now)?;
+        let detail = petitions::detail(tx.conn(), p.id)?
+            .ok_or_else(|| ApiError::bug("the petition vanished"))?;
+        let ctx = tx.context();
+        let as_of = AsOf::new(ctx.calendar.clone(), now);
         // The caller acted as the handling office; after a transfer it no longer is.
-        let view = match view_for(&caller, &reply_vault, &detail, &as_of) {
+        let view = match view_for(&caller, ctx.vault()?, &detail, &as_of) {
             Ok(view) => view,
             Err(_) => PetitionView::new(&detail, None, &as_of)?,
         };
         Reply::json(StatusCode::OK, &view)
     };
-    idempotency::run(&db, &vault, scope, key, hash, now, work).await
+    idempotency::run(&state.service, scope, key, hash, now, work).await
 }
 
 const HANDLERS: &[Role] = &[Role::Official, Role::OfficeHead];
@@ -203,18 +177,18 @@ const HANDLERS: &[Role] = &[Role::Official, Role::OfficeHead];
 #[post("/petitions/{id}/accept")]
 pub async fn accept(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     act(
         req,
+        state,
         staff,
         HANDLERS,
         "accept",
         payload,
-        |conn, p, actor, b: &AcceptBody, law: &Law, now| {
-            workflow::accept(conn, p, actor, b.complexity, now, law).map_err(acted)
-        },
+        |tx, by, id, b: &AcceptBody, now| service::workflow::accept(tx, by, id, b.complexity, now),
     )
     .await
 }
@@ -240,20 +214,19 @@ pub async fn accept(
 #[post("/petitions/{id}/reject")]
 pub async fn reject(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     act(
         req,
+        state,
         staff,
         HANDLERS,
         "reject",
         payload,
-        |conn, p, actor, b: &RejectBody, _: &Law, now| {
-            if let Some(note) = &b.note {
-                text("note", note, 2_000)?;
-            }
-            workflow::reject(conn, p, actor, b.reason, now).map_err(acted)
+        |tx, by, id, b: &RejectBody, now| {
+            service::workflow::reject(tx, by, id, b.reason, b.note.as_deref(), now)
         },
     )
     .await
@@ -280,32 +253,19 @@ pub async fn reject(
 #[post("/petitions/{id}/transfer")]
 pub async fn transfer(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     act(
         req,
+        state,
         staff,
         HANDLERS,
         "transfer",
         payload,
-        |conn, p, actor, b: &TransferBody, law: &Law, now| {
-            text("reason", &b.reason, 2_000)?;
-            if b.office_id == p.office_id {
-                return Err(ApiError::Invalid(vec![Violation::new(
-                    "office_id",
-                    Fault::Unchanged,
-                )]));
-            }
-            let exists = crate::db::reference::find_office(conn, b.office_id)?.is_some();
-            if !exists {
-                return Err(ApiError::Invalid(vec![Violation::new(
-                    "office_id",
-                    Fault::Unknown,
-                )]));
-            }
-            workflow::transfer(conn, p, actor, b.office_id, b.reason.trim(), now, law)
-                .map_err(acted)
+        |tx, by, id, b: &TransferBody, now| {
+            service::workflow::transfer(tx, by, id, b.office_id, &b.reason, now)
         },
     )
     .await
@@ -332,22 +292,19 @@ pub async fn transfer(
 #[post("/petitions/{id}/extend")]
 pub async fn extend(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     act(
         req,
+        state,
         staff,
         &[Role::OfficeHead],
         "extend",
         payload,
-        |conn, p, actor, b: &ExtendBody, law: &Law, now| {
-            text("reason", &b.reason, 2_000)?;
-            workflow::extend(conn, p, actor, b.clock, b.reason.trim(), now, law)
-                .map_err(acted)?
-                .map_err(|NotExtendable| {
-                    ApiError::Invalid(vec![Violation::new("clock", Fault::LimitReached)])
-                })
+        |tx, by, id, b: &ExtendBody, now| {
+            service::workflow::extend(tx, by, id, b.clock, &b.reason, now)
         },
     )
     .await
@@ -374,46 +331,24 @@ pub async fn extend(
 #[post("/petitions/{id}/answer")]
 pub async fn answer(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let user = staff.user_id;
     act(
         req,
+        state,
         staff,
         HANDLERS,
         "answer",
         payload,
-        move |conn, p, actor, b: &AnswerBody, _: &Law, now| {
-            text("body", &b.body, 20_000)?;
-            if let Some(number) = &b.decision_number {
-                text("decision_number", number, 100)?;
-            }
-            if b.attachments.len() > 10 {
-                return Err(ApiError::Invalid(vec![Violation::new(
-                    "attachments",
-                    Fault::TooMany { max: 10 },
-                )]));
-            }
-            for (i, url) in b.attachments.iter().enumerate() {
-                let ok = url.len() <= 2_000
-                    && url::Url::parse(url).is_ok_and(|u| {
-                        matches!(u.scheme(), "http" | "https") && u.host_str().is_some()
-                    });
-                if !ok {
-                    return Err(ApiError::Invalid(vec![Violation::new(
-                        format!("attachments[{i}]"),
-                        Fault::NotHttpUrl,
-                    )]));
-                }
-            }
-            let a = workflow::Answer {
-                body: &b.body,
-                decision_number: b.decision_number.as_deref(),
-                attachments: &b.attachments,
-                answered_by: user,
+        |tx, by, id, b: &AnswerBody, now| {
+            let answer = service::workflow::Answer {
+                body: b.body.clone(),
+                decision_number: b.decision_number.clone(),
+                attachments: b.attachments.clone(),
             };
-            workflow::answer(conn, p, actor, &a, now).map_err(acted)
+            service::workflow::answer(tx, by, id, &answer, now)
         },
     )
     .await
@@ -440,18 +375,18 @@ pub async fn answer(
 #[post("/petitions/{id}/close")]
 pub async fn close(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     act(
         req,
+        state,
         staff,
         HANDLERS,
         "close",
         payload,
-        |conn, p, actor, _: &EmptyBody, _: &Law, now| {
-            workflow::close(conn, p, actor, now).map_err(acted)
-        },
+        |tx, by, id, _: &EmptyBody, now| service::workflow::close(tx, by, id, now),
     )
     .await
 }
@@ -479,20 +414,18 @@ pub async fn close(
 #[post("/petitions/{id}/notify")]
 pub async fn notify(
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     act(
         req,
+        state,
         staff,
         HANDLERS,
         "notify",
         payload,
-        |conn, p, actor, _: &EmptyBody, _: &Law, now| {
-            workflow::notify(conn, p, actor, now)
-                .map_err(acted)?
-                .map_err(|NoNoticeDue| ApiError::NoNoticeDue)
-        },
+        |tx, by, id, _: &EmptyBody, now| service::workflow::notify(tx, by, id, now),
     )
     .await
 }
@@ -534,45 +467,25 @@ pub struct RevealedView {
 )]
 #[post("/petitions/{id}/reveal-identity")]
 pub async fn reveal_identity(
-    now: super::Now,
     req: HttpRequest,
+    state: web::Data<AppState>,
     staff: Staff,
     payload: web::Bytes,
-    db: web::Data<Db>,
-    vault: web::Data<Vault>,
 ) -> Result<web::Json<RevealedView>, ApiError> {
     staff.require(HANDLERS)?;
     if !staff.can_reveal_identity {
         return Err(ApiError::Forbidden);
     }
-    let office = staff.office_id.ok_or(ApiError::Forbidden)?;
+    let by = office_staff(&staff)?;
     let public_id = petition_id(req.match_info().get("id").unwrap_or_default())?;
     let RevealBody { reason } = super::body::parse::<RevealBody>(&req, &payload)?.value;
-    text("reason", &reason, 500)?;
-    let user = staff.user_id;
-    let now = now.0;
-    let detail = db
-        .write(move |conn| {
-            let id =
-                petitions::id_of(conn, &public_id)?.ok_or(ApiError::NotFound(Missing::Petition))?;
-            let detail = petitions::detail(conn, id)?
-                .ok_or_else(|| ApiError::bug("the petition vanished"))?;
-            if detail.petition.office_id != office {
-                return Err(ApiError::NotFound(Missing::Petition));
-            }
-            crate::db::events::append(
-                conn,
-                Some(id),
-                &Actor::Staff(user),
-                &Event::IdentityRevealed(IdentityRevealed {
-                    reason: reason.trim().to_owned(),
-                }),
-                now.naive_utc(),
-            )?;
-            Ok(detail)
-        })
-        .await?;
-    let citizen = super::petition_reads::unseal(&vault, &detail)?.map(|c| CitizenView {
+    let now = state.now();
+    let revealed = state
+        .service
+        .transaction(move |tx| service::identity::reveal(tx, &by, &public_id, &reason, now))
+        .await
+        .map_err(ApiError::from)?;
+    let citizen = revealed.citizen.map(|c| CitizenView {
         partner_ref: c.partner_ref,
         full_name: c.full_name,
         phone: c.phone,

@@ -11,6 +11,7 @@ use super::rate_limit::{RateLimits, RetryAfter};
 use super::secret_matches;
 use crate::db::{Db, partners};
 use crate::error::{ApiError, Unrecognised};
+use crate::state::AppState;
 
 /// A partner whose key checked out and whose budget allows this request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,27 +63,22 @@ impl FromRequest for Partner {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let key = presented_key(req);
-        let db = req.app_data::<web::Data<Db>>().cloned();
-        let limits = req.app_data::<web::Data<RateLimits>>().cloned();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
         let staff =
             super::staff::bearer_token(req).filter(|t| !t.starts_with(super::api_key::KEY_PREFIX));
-        let keys = req.app_data::<web::Data<super::jwt::TokenKeys>>().cloned();
-        let now = crate::api::clock(req).now();
         Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::bug("no app state"))?;
             // A valid staff token is the wrong role here, not an unknown caller.
-            if let (Some(token), Some(keys)) = (&staff, &keys)
+            if let Some(token) = &staff
                 && key
                     .as_deref()
                     .is_none_or(|k| !k.starts_with(super::api_key::KEY_PREFIX))
             {
-                super::staff::authenticate(keys, token, now)?;
+                super::staff::authenticate(&state.tokens, token, state.now())?;
                 return Err(ApiError::Forbidden);
             }
             let key = key.ok_or(ApiError::Unauthenticated(Unrecognised::MissingKey))?;
-            let (Some(db), Some(limits)) = (db, limits) else {
-                return Err(ApiError::bug("partner authentication is not configured"));
-            };
-            Self::authenticate(&db, &limits, key).await
+            Self::authenticate(state.db(), &state.limits, key).await
         })
     }
 }

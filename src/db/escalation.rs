@@ -1,6 +1,5 @@
-//! Second-time complaints (Law on Complaints art. 33, 37): a complainant not satisfied with
-//! the first-time decision, or not answered in time, complains again to the superior, since
-//! 1 July 2025 the province.
+//! What the record says of a first-time complaint, for the law on second-time complaints
+//! (`domain::escalation`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,42 +7,23 @@ use diesel::prelude::*;
 use super::petitions::PetitionRow;
 use super::schema::{petition_clocks, petition_ratings, petitions};
 use super::{DbConnection, DbError};
+use crate::domain::clock::{ClockName, ClockStatus};
+use crate::domain::escalation::FirstComplaint;
 use crate::domain::petition::Kind;
 
-/// Why a petition cannot be escalated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum NotEscalatable {
-    #[error("only complaints are escalated")]
-    NotAComplaint,
-    #[error("a second-time complaint has no further level")]
-    AlreadySecondTime,
-    #[error("already escalated")]
-    AlreadyEscalated,
-    #[error("neither answered unsatisfactorily nor overdue")]
-    NoGrounds,
-}
-
-/// Whether the complainant may take `p` to the superior now.
-pub fn check(
+/// What the record says of `p` for a second-time complaint: whether it was escalated, rated
+/// unsatisfying, or left unanswered past its resolution deadline at `now`.
+pub fn facts(
     conn: &mut DbConnection,
     p: &PetitionRow,
     now: NaiveDateTime,
-) -> Result<Result<(), NotEscalatable>, DbError> {
-    if p.kind != Kind::Complaint {
-        return Ok(Err(NotEscalatable::NotAComplaint));
-    }
-    if p.second_time_of.is_some() {
-        return Ok(Err(NotEscalatable::AlreadySecondTime));
-    }
-    let already = petitions::table
+) -> Result<FirstComplaint, DbError> {
+    let escalated = petitions::table
         .filter(petitions::second_time_of.eq(p.id))
         .select(petitions::id)
         .first::<i64>(conn)
         .optional()?
         .is_some();
-    if already {
-        return Ok(Err(NotEscalatable::AlreadyEscalated));
-    }
     let unsatisfied = petition_ratings::table
         .find(p.id)
         .select(petition_ratings::satisfied)
@@ -52,21 +32,23 @@ pub fn check(
         == Some(false);
     let overdue = petition_clocks::table
         .filter(petition_clocks::petition_id.eq(p.id))
-        .filter(petition_clocks::name.eq("resolve"))
+        .filter(petition_clocks::name.eq(ClockName::Resolve))
         .filter(
             petition_clocks::status
-                .eq(crate::domain::clock::ClockStatus::Missed)
+                .eq(ClockStatus::Missed)
                 .or(petition_clocks::status
-                    .eq(crate::domain::clock::ClockStatus::Running)
+                    .eq(ClockStatus::Running)
                     .and(petition_clocks::due_at.lt(now))),
         )
         .select(petition_clocks::id)
         .first::<i64>(conn)
         .optional()?
         .is_some();
-    Ok(if unsatisfied || overdue {
-        Ok(())
-    } else {
-        Err(NotEscalatable::NoGrounds)
+    Ok(FirstComplaint {
+        is_complaint: p.kind == Kind::Complaint,
+        second_time: p.second_time_of.is_some(),
+        escalated,
+        unsatisfied,
+        overdue,
     })
 }

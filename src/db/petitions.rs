@@ -418,6 +418,14 @@ pub fn lock(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The office that handles petition `id` now.
+pub fn office_of(conn: &mut DbConnection, id: i64) -> Result<i64, DbError> {
+    Ok(petitions::table
+        .find(id)
+        .select(petitions::office_id)
+        .first(conn)?)
+}
+
 /// The internal id of a petition by its public id, whoever submitted it.
 pub fn id_of(conn: &mut DbConnection, public_id: &str) -> Result<Option<i64>, DbError> {
     Ok(petitions::table

@@ -1,5 +1,5 @@
-//! Writes a [`Plan`] through the service's own database functions, as the year it describes
-//! would have written it: intake with routing and clocks, the officials' workflow, the
+//! Writes a [`Plan`] through the service's own use cases, as the year it describes would have
+//! written it: intake with routing and clocks, the officials' workflow, the
 //! citizens' ratings and withdrawals, each at its planned (backdated) instant; the deadline
 //! sweeper every simulated night; the statistics' rollups at the end.
 //!
@@ -14,22 +14,19 @@ use diesel::prelude::*;
 
 use super::plan::{Act, Desk, Plan, PlannedAccount, PlannedPetition, local};
 use super::texts;
-use crate::auth::accounts::{self, AccountRequest, CreateError};
-use crate::auth::{api_key, password, receipt};
+use crate::auth::accounts::{self, AccountRequest};
+use crate::auth::{api_key, password};
 use crate::db::admin_units_cache::AdminUnitsSnapshot;
 use crate::db::events::Actor;
-use crate::db::petitions::{self, ActError, NewIntake, SubmitError};
 use crate::db::schema::{events, petitions as petitions_table};
-use crate::db::workflow::{self, Answer, NotExtendable};
-use crate::db::{DbConnection, DbError, partners, users, write_transaction};
-use crate::domain::calendar::VietnamCalendar;
+use crate::db::{DbConnection, DbError, users};
 use crate::domain::clock::local_date;
-use crate::domain::petition::{self as law, Channel, Submission};
-use crate::domain::rules::{Law, RuleBook};
+use crate::domain::petition::{self as law, Channel, Fault, Submission};
 use crate::domain::staff::{Role, Scope};
-use crate::domain::tracking::{RANDOM_SYMBOLS, TrackingCode};
-use crate::jobs::sweeper::Sweep;
-use crate::vault::Vault;
+use crate::domain::workflow::Status;
+use crate::service::deadlines::Sweep;
+use crate::service::intake::Submit;
+use crate::service::{self, Citizen, OfficeStaff, ServiceError, Submitter, Supervisor, Tx};
 
 /// Actions per transaction.
 pub const BATCH: usize = 400;
@@ -38,11 +35,9 @@ pub const BATCH: usize = 400;
 pub const FOLD_BATCH: i64 = 100_000;
 
 /// What the plan is written with.
-pub struct Context<'a> {
-    pub calendar: &'a VietnamCalendar,
-    pub rules: &'a RuleBook,
-    pub units: &'a AdminUnitsSnapshot,
-    pub vault: &'a Vault,
+pub struct Context {
+    /// What the use cases read: the calendar, rules, units and data key in force.
+    pub service: service::Context,
     /// As the server's sweeper is configured (`APPROACHING_WORKING_DAYS`).
     pub approaching_working_days: u32,
 }
@@ -57,6 +52,9 @@ pub enum ApplyError {
     Refused(String),
     #[error(transparent)]
     Random(#[from] crate::auth::RandomError),
+    /// A use case failed for a reason other than the plan's (the database, a bug).
+    #[error("{0}")]
+    Service(ServiceError),
     #[error("hashing a password failed")]
     Hash,
 }
@@ -145,19 +143,14 @@ pub fn apply(
     plan: &Plan,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Outcome, ApplyError> {
-    let offices = Offices::resolve(ctx.units, plan)?;
-    let accounts = make_accounts(conn, plan, &offices)?;
+    let offices = Offices::resolve(&ctx.service.units, plan)?;
+    let accounts = make_accounts(conn, ctx, plan, &offices)?;
     let staff = Staff::of(&accounts);
-    let partners = make_partners(conn, plan)?;
+    let partners = make_partners(conn, ctx, plan)?;
     let partner_ids: Vec<i64> = partners.iter().map(|p| p.id).collect();
 
-    let law = Law {
-        calendar: ctx.calendar,
-        rules: ctx.rules,
-    };
     let mut writer = Writer {
         ctx,
-        law,
         plan,
         offices: &offices,
         staff: &staff,
@@ -201,8 +194,8 @@ pub fn apply(
             .take_while(|e| e.at < next_sweep)
             .count();
         let batch = &agenda[i..i + end];
-        write_transaction(conn, |conn| {
-            batch.iter().try_for_each(|entry| writer.apply(conn, entry))
+        service::in_transaction(conn, &ctx.service, |tx| {
+            batch.iter().try_for_each(|entry| writer.apply(tx, entry))
         })?;
         i += end;
     }
@@ -216,7 +209,7 @@ pub fn apply(
     // one row written, and a year of events touches the same cells over and over.
     let events_folded = crate::db::stats::rollup::catch_up_by(
         conn,
-        ctx.calendar,
+        ctx.service.calendar.as_ref(),
         FOLD_BATCH,
         plan.end.naive_utc(),
     )?;
@@ -348,6 +341,7 @@ impl Staff {
 /// username, role, office and scope) is used as it is.
 fn make_accounts(
     conn: &mut DbConnection,
+    ctx: &Context,
     plan: &Plan,
     offices: &Offices,
 ) -> Result<Vec<MadeAccount>, ApplyError> {
@@ -403,24 +397,17 @@ fn make_accounts(
         }
     }
     let hashes = hash_all(to_make.iter().map(|(_, _, p)| *p).collect())?;
-    write_transaction(conn, |conn| {
+    service::in_transaction(conn, &ctx.service, |tx| {
         for ((at, checked, _), hash) in to_make.iter().zip(&hashes) {
-            let user = accounts::create(
-                conn,
-                checked,
-                hash,
-                &Actor::System,
-                plan.setup_at.naive_utc(),
-            )
-            .map_err(|e| match e {
-                CreateError::Db(e) => ApplyError::Db(e),
-                CreateError::Invalid(v) => ApplyError::Refused(format!(
-                    "account {}: {}",
-                    checked.username,
-                    fields(&v).join(", ")
-                )),
-                CreateError::Hash(_) => ApplyError::Hash,
-            })?;
+            let user = service::accounts::create(tx, &Actor::System, checked, hash, plan.setup_at)
+                .map_err(|e| match e {
+                    ServiceError::Invalid(v) => ApplyError::Refused(format!(
+                        "account {}: {}",
+                        checked.username,
+                        fields(&v).join(", ")
+                    )),
+                    e => ApplyError::Service(e),
+                })?;
             made[*at].id = user.id;
         }
         Ok::<_, ApplyError>(())
@@ -459,18 +446,23 @@ fn hash_all(accounts: Vec<&PlannedAccount>) -> Result<Vec<String>, ApplyError> {
 }
 
 /// New partners, with new random keys (shown once, like `tiengdan partner create`).
-fn make_partners(conn: &mut DbConnection, plan: &Plan) -> Result<Vec<MadePartner>, ApplyError> {
+fn make_partners(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    plan: &Plan,
+) -> Result<Vec<MadePartner>, ApplyError> {
     let keys = plan
         .partners
         .iter()
         .map(|_| api_key::generate())
         .collect::<Result<Vec<_>, _>>()?;
-    write_transaction(conn, |conn| {
+    service::in_transaction(conn, &ctx.service, |tx| {
         plan.partners
             .iter()
             .zip(keys)
             .map(|(name, key)| {
-                let row = partners::create(conn, name, &key, plan.setup_at.naive_utc())?;
+                let row = service::partners::create(tx, name, &key, plan.setup_at)
+                    .map_err(ApplyError::Service)?;
                 Ok(MadePartner {
                     id: row.id,
                     name: row.name,
@@ -482,14 +474,13 @@ fn make_partners(conn: &mut DbConnection, plan: &Plan) -> Result<Vec<MadePartner
 }
 
 struct Writer<'a> {
-    ctx: &'a Context<'a>,
-    law: Law<'a>,
+    ctx: &'a Context,
     plan: &'a Plan,
     offices: &'a Offices,
     staff: &'a Staff,
     partner_ids: &'a [i64],
-    /// The stored id of each planned petition, once received.
-    ids: Vec<Option<i64>>,
+    /// Each planned petition, once received: its stored id, public id and receipt secret.
+    ids: Vec<Option<Received>>,
     /// Petitions whose plan the service refused to follow.
     dead: Vec<bool>,
     counts: Counts,
@@ -499,21 +490,31 @@ struct Writer<'a> {
     replies: Vec<(DateTime<Utc>, i64, i64)>,
 }
 
+/// A planned petition as received.
+#[derive(Debug, Clone)]
+struct Received {
+    id: i64,
+    public_id: String,
+    receipt_secret: String,
+}
+
 impl Writer<'_> {
     fn sweep(&mut self, conn: &mut DbConnection, at: DateTime<Utc>) -> Result<(), ApplyError> {
-        let swept = Sweep::at(self.ctx.calendar, at, self.ctx.approaching_working_days)
+        let calendar = self.ctx.service.calendar.clone();
+        let swept = Sweep::at(calendar.as_ref(), at, self.ctx.approaching_working_days)
             .run_blocking(conn)?;
         self.counts.sweeps += 1;
         self.counts.deadlines_missed += swept.missed as u64;
         self.counts.deadlines_approaching += swept.approaching as u64;
         self.counts.superiors_notified += swept.notices as u64;
-        self.supervise(conn, at)
+        let ctx = &self.ctx.service;
+        service::in_transaction(conn, ctx, |tx| self.supervise(tx, at))
     }
 
     /// On the first night of each month every province's supervisor asks the office with the
     /// most overdue petitions in the province (at least three) to report on them; most offices
     /// answer within the 15 working days, some late, some never.
-    fn supervise(&mut self, conn: &mut DbConnection, at: DateTime<Utc>) -> Result<(), ApplyError> {
+    fn supervise(&mut self, tx: &mut Tx, at: DateTime<Utc>) -> Result<(), ApplyError> {
         let due: Vec<(i64, i64)> = self
             .replies
             .iter()
@@ -525,20 +526,27 @@ impl Writer<'_> {
             let Some(official) = self.staff.official(office) else {
                 continue;
             };
+            let by = OfficeStaff {
+                user_id: official,
+                office_id: office,
+                role: Role::Official,
+                can_reveal_identity: false,
+            };
             let body =
                 "Ủy ban đã rà soát các trường hợp chậm trả lời và báo cáo tiến độ xử lý từng đơn.";
-            if crate::db::supervision::reply(conn, request, office, body, official, at)?.is_ok() {
-                self.counts.supervision_answered += 1;
+            match service::supervision::reply(tx, &by, request, body, at) {
+                Ok(_) => self.counts.supervision_answered += 1,
+                Err(ServiceError::AlreadyReplied | ServiceError::NotFound(_)) => {}
+                Err(e) => return Err(ApplyError::Service(e)),
             }
         }
         if local_date(at).day() != 1 {
             return Ok(());
         }
-        let period = crate::domain::supervision::ReplyPeriod::default();
         for (supervisor, scope) in self.supervisors.clone() {
-            let offices = crate::db::oversight::offices_in(conn, &scope, None, 100_000)?;
+            let offices = crate::db::oversight::offices_in(tx.conn(), &scope, None, 100_000)?;
             let ids: Vec<i64> = offices.iter().map(|o| o.office.id).collect();
-            let overdue = crate::db::oversight::overdue_now(conn, &ids, at.naive_utc())?;
+            let overdue = crate::db::oversight::overdue_now(tx.conn(), &ids, at.naive_utc())?;
             let Some((office, count)) = overdue
                 .into_iter()
                 .filter(|(_, n)| *n >= 3)
@@ -546,7 +554,7 @@ impl Writer<'_> {
             else {
                 continue;
             };
-            let filing = crate::domain::supervision::Filing {
+            let draft = crate::domain::supervision::Draft {
                 office_id: office,
                 petition_ids: Vec::new(),
                 subject: "Đề nghị báo cáo việc chậm trả lời kiến nghị, phản ánh".into(),
@@ -554,17 +562,14 @@ impl Writer<'_> {
                     "Ban Thường trực Ủy ban Mặt trận Tổ quốc đề nghị cơ quan báo cáo về {count} đơn đã quá hạn trả lời và thời hạn giải quyết dự kiến."
                 ),
             };
-            let Ok(filed) = crate::db::supervision::file(
-                conn,
-                &filing,
-                supervisor,
-                &scope,
-                period,
-                self.ctx.calendar,
-                at,
-            )?
-            else {
-                continue;
+            let by = Supervisor {
+                user_id: supervisor,
+                scope,
+            };
+            let filed = match service::supervision::file(tx, &by, draft, at) {
+                Ok(filed) => filed,
+                Err(ServiceError::NotFound(_) | ServiceError::Invalid(_)) => continue,
+                Err(e) => return Err(ApplyError::Service(e)),
             };
             self.counts.supervision_filed += 1;
             // Six offices in ten answer within a week, two after four weeks (late), two never.
@@ -581,74 +586,81 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn apply(&mut self, conn: &mut DbConnection, entry: &Entry) -> Result<(), ApplyError> {
+    fn apply(&mut self, tx: &mut Tx, entry: &Entry) -> Result<(), ApplyError> {
         let p = &self.plan.petitions[entry.petition];
         if self.dead[entry.petition] {
             self.counts.skipped += 1;
             return Ok(());
         }
         if entry.step == 0 {
-            return self.receive(conn, entry.petition, p);
+            return self.receive(tx, entry.petition, p);
         }
-        let (Some(id), Some(step)) = (self.ids[entry.petition], p.steps.get(entry.step - 1)) else {
+        let (Some(made), Some(step)) = (
+            self.ids[entry.petition].clone(),
+            p.steps.get(entry.step - 1),
+        ) else {
             return self.skip(entry.petition);
         };
-        let row = workflow::load(conn, id)?;
-        let (Some(official), Some(head)) = (
-            self.staff.official(row.office_id),
-            self.staff.head(row.office_id),
-        ) else {
+        let office = crate::db::petitions::office_of(tx.conn(), made.id)?;
+        let (Some(official), Some(head)) = (self.staff.official(office), self.staff.head(office))
+        else {
             // Routed or moved to an office the demo has no staff for.
             return self.skip(entry.petition);
         };
         let citizen = match p.channel {
-            Channel::Partner => Actor::Partner(self.partner_ids[p.partner]),
-            Channel::InPerson => Actor::ReceiptHolder,
+            Channel::Partner => Citizen::Partner(self.partner_ids[p.partner]),
+            Channel::InPerson => Citizen::ReceiptHolder {
+                secret: made.receipt_secret.clone(),
+            },
         };
-        let staff = Actor::Staff(official);
+        let staff = OfficeStaff {
+            user_id: official,
+            office_id: office,
+            role: Role::Official,
+            can_reveal_identity: false,
+        };
+        let id = made.public_id.as_str();
         let at = step.at;
         let done = match &step.act {
             Act::Transfer { to } => {
                 let Some((to_office, _)) = self.offices.of(Desk::Commune(*to)) else {
                     return self.skip(entry.petition);
                 };
-                let done = workflow::transfer(
-                    conn,
-                    &row,
+                let done = service::workflow::transfer(
+                    tx,
                     &staff,
+                    id,
                     *to_office,
                     texts::TRANSFER_REASON,
                     at,
-                    &self.law,
                 );
                 self.counts.transferred += u64::from(done.is_ok());
-                done
+                done.map(drop)
             }
             Act::Accept { complexity } => {
-                let done = workflow::accept(conn, &row, &staff, *complexity, at, &self.law);
+                let done = service::workflow::accept(tx, &staff, id, *complexity, at);
                 self.counts.accepted += u64::from(done.is_ok());
-                done
+                done.map(drop)
             }
             Act::Reject { reason } => {
-                let done = workflow::reject(conn, &row, &staff, *reason, at);
+                let done = service::workflow::reject(tx, &staff, id, *reason, None, at);
                 self.counts.rejected += u64::from(done.is_ok());
-                done
+                done.map(drop)
             }
             Act::Extend { clock } => {
-                match workflow::extend(
-                    conn,
-                    &row,
-                    &Actor::Staff(head),
-                    *clock,
-                    texts::EXTEND_REASON,
-                    at,
-                    &self.law,
-                ) {
-                    Ok(Ok(())) => {
+                let head = OfficeStaff {
+                    user_id: head,
+                    role: Role::OfficeHead,
+                    ..staff.clone()
+                };
+                match service::workflow::extend(tx, &head, id, *clock, texts::EXTEND_REASON, at) {
+                    Ok(_) => {
                         self.counts.extended += 1;
                         Ok(())
                     }
-                    Ok(Err(NotExtendable)) => {
+                    Err(ServiceError::Invalid(v))
+                        if v.iter().any(|v| v.fault == Fault::LimitReached) =>
+                    {
                         self.counts.extensions_refused += 1;
                         Ok(())
                     }
@@ -659,51 +671,56 @@ impl Writer<'_> {
                 body,
                 decision_number,
             } => {
-                let answer = Answer {
-                    body,
-                    decision_number: decision_number.as_deref(),
-                    attachments: &[],
-                    answered_by: official,
+                let answer = service::workflow::Answer {
+                    body: body.to_string(),
+                    decision_number: decision_number.clone(),
+                    attachments: Vec::new(),
                 };
-                let done = workflow::answer(conn, &row, &staff, &answer, at);
+                let done = service::workflow::answer(tx, &staff, id, &answer, at);
                 self.counts.answered += u64::from(done.is_ok());
-                done
+                done.map(drop)
             }
             Act::Rate { satisfied, score } => {
-                match workflow::rate(conn, &row, &citizen, *satisfied, *score, None, at) {
-                    Ok(Ok(())) => {
+                let rating = service::citizen::Rating {
+                    satisfied: *satisfied,
+                    score: *score,
+                    comment: None,
+                };
+                match service::citizen::rate(tx, &citizen, id, &rating, at) {
+                    Ok(_) => {
                         self.counts.rated += 1;
                         self.counts.satisfied += u64::from(*satisfied);
                         Ok(())
                     }
-                    Ok(Err(_)) => return self.skip(entry.petition),
+                    // Past the rating window.
+                    Err(ServiceError::Invalid(_)) => return self.skip(entry.petition),
                     Err(e) => Err(e),
                 }
             }
             Act::Close => {
-                let done = workflow::close(conn, &row, &staff, at);
+                let done = service::workflow::close(tx, &staff, id, at);
                 self.counts.closed += u64::from(done.is_ok());
-                done
+                done.map(drop)
             }
-            Act::Notify => match workflow::notify(conn, &row, &staff, at) {
-                Ok(Ok(())) => {
+            Act::Notify => match service::workflow::notify(tx, &staff, id, at) {
+                Ok(_) => {
                     self.counts.notified += 1;
                     Ok(())
                 }
                 // Notified already, or no longer a denunciation with a notice due.
-                Ok(Err(workflow::NoNoticeDue)) => Ok(()),
+                Err(ServiceError::NoNoticeDue) => Ok(()),
                 Err(e) => Err(e),
             },
             Act::Withdraw => {
-                let done = petitions::withdraw(conn, id, &citizen, at);
+                let done = service::citizen::withdraw(tx, &citizen, id, at);
                 self.counts.withdrawn += u64::from(done.is_ok());
-                done
+                done.map(drop)
             }
         };
         match done {
             Ok(()) => Ok(()),
-            Err(ActError::WrongState(_)) => self.skip(entry.petition),
-            Err(ActError::Db(e)) => Err(e.into()),
+            Err(ServiceError::WrongState(_)) => self.skip(entry.petition),
+            Err(e) => Err(ApplyError::Service(e)),
         }
     }
 
@@ -713,14 +730,9 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Takes a petition in as `POST /v1/petitions` does: checked against the law, routed,
-    /// its identity sealed, its clocks started.
-    fn receive(
-        &mut self,
-        conn: &mut DbConnection,
-        n: usize,
-        p: &PlannedPetition,
-    ) -> Result<(), ApplyError> {
+    /// Takes a petition in as `POST /v1/petitions` does: the same use case, as of its
+    /// planned receipt.
+    fn receive(&mut self, tx: &mut Tx, n: usize, p: &PlannedPetition) -> Result<(), ApplyError> {
         let plan = self.plan;
         let commune_code = &plan.communes[p.commune].code;
         let submission = Submission {
@@ -739,79 +751,52 @@ impl Writer<'_> {
             citizen: p.citizen.clone(),
             anonymous: p.citizen.is_none(),
         };
-        let at = p.received_at;
-        let intake = law::check(submission, self.ctx.units, local_date(at), at).map_err(|v| {
-            ApplyError::Refused(format!(
-                "petition {n}: intake refused it: {}",
-                fields(&v).join(", ")
-            ))
-        })?;
-        if intake.kind != p.handled {
+        let by = match p.channel {
+            Channel::Partner => Submitter::Partner(self.partner_ids[p.partner]),
+            Channel::InPerson => {
+                let commune = self
+                    .ctx
+                    .service
+                    .units
+                    .commune(commune_code)
+                    .ok_or_else(|| {
+                        ApplyError::Refused(format!("commune {commune_code} is unknown"))
+                    })?;
+                match self.staff.official(commune.office.id) {
+                    Some(official) => Submitter::Desk(OfficeStaff {
+                        user_id: official,
+                        office_id: commune.office.id,
+                        role: Role::Official,
+                        can_reveal_identity: false,
+                    }),
+                    None => return self.skip(n),
+                }
+            }
+        };
+        let cmd = Submit {
+            submission,
+            received_at: None,
+        };
+        let submitted =
+            service::intake::submit(tx, &by, cmd, p.received_at).map_err(|e| match e {
+                ServiceError::Invalid(v) => ApplyError::Refused(format!(
+                    "petition {n}: intake refused it: {}",
+                    fields(&v).join(", ")
+                )),
+                e => ApplyError::Service(e),
+            })?;
+        let stored = &submitted.petition.petition;
+        if stored.kind != p.handled {
             return Err(ApplyError::Refused(format!(
                 "petition {n}: taken in as {:?}, planned as {:?}",
-                intake.kind, p.handled
+                stored.kind, p.handled
             )));
         }
-        let commune = self
-            .ctx
-            .units
-            .commune(commune_code)
-            .ok_or_else(|| ApplyError::Refused(format!("commune {commune_code} is unknown")))?;
-        let province_office = self
-            .ctx
-            .units
-            .province(&commune.province.code)
-            .and_then(|s| s.office.clone())
-            .ok_or_else(|| {
-                ApplyError::Refused(format!("province {} has no office", commune.province.code))
-            })?;
-        let (actor, partner_id) = match p.channel {
-            Channel::Partner => {
-                let id = self.partner_ids[p.partner];
-                (Actor::Partner(id), Some(id))
-            }
-            Channel::InPerson => match self.staff.official(commune.office.id) {
-                Some(official) => (Actor::Staff(official), None),
-                None => return self.skip(n),
-            },
-        };
-        let public_id = uuid::Uuid::new_v4().to_string();
-        let identity = match &intake.submission.citizen {
-            Some(citizen) => {
-                let plain = serde_json::to_vec(citizen)
-                    .map_err(|e| ApplyError::Refused(format!("petition {n}: {e}")))?;
-                Some(
-                    self.ctx
-                        .vault
-                        .seal(public_id.as_bytes(), &plain)
-                        .map_err(|e| ApplyError::Refused(format!("sealing an identity: {e}")))?,
-                )
-            }
-            None => None,
-        };
-        let tracking = TrackingCode::from_random(crate::auth::random_bytes::<RANDOM_SYMBOLS>()?);
-        let new = NewIntake {
-            public_id,
-            tracking_code: tracking.as_str().to_owned(),
-            receipt_secret_hash: receipt::generate()?.hash,
-            partner_id,
-            channel: p.channel,
-            actor,
-            intake,
-            province_code: commune.province.code.clone(),
-            commune_office: commune.office.clone(),
-            province_office,
-            identity,
-            received_at: at,
-        };
-        let stored = petitions::submit(conn, new, &self.law).map_err(|e| match e {
-            SubmitError::Db(e) => ApplyError::Db(e),
-            SubmitError::Invalid(v) => ApplyError::Refused(format!(
-                "petition {n}: refused at storage: {}",
-                fields(&v).join(", ")
-            )),
-        })?;
-        self.ids[n] = Some(stored.petition.id);
+        self.ids[n] = Some(Received {
+            id: stored.id,
+            public_id: stored.public_id.clone(),
+            receipt_secret: submitted.receipt_secret,
+        });
         self.counts.received += 1;
         Ok(())
     }
@@ -820,22 +805,25 @@ impl Writer<'_> {
 /// Where the demo's petitions stand at `end`.
 fn standing(
     conn: &mut DbConnection,
-    ids: &[Option<i64>],
+    ids: &[Option<Received>],
     end: DateTime<Utc>,
 ) -> Result<Standing, ApplyError> {
-    let ids: Vec<i64> = ids.iter().flatten().copied().collect();
+    let ids: Vec<i64> = ids.iter().flatten().map(|r| r.id).collect();
     let mut standing = Standing::default();
     for chunk in ids.chunks(500) {
-        let rows: Vec<(String, Option<chrono::NaiveDateTime>)> = petitions_table::table
+        let rows: Vec<(Status, Option<chrono::NaiveDateTime>)> = petitions_table::table
             .filter(petitions_table::id.eq_any(chunk))
             .select((petitions_table::status, petitions_table::next_due_at))
             .load(conn)?;
         for (status, next_due) in rows {
-            let open = status == "received" || status == "accepted";
+            let open = matches!(status, Status::Received | Status::Accepted);
             if open && next_due.is_some_and(|due| due < end.naive_utc()) {
                 standing.open_overdue += 1;
             }
-            *standing.by_status.entry(status).or_default() += 1;
+            *standing
+                .by_status
+                .entry(status.code().to_owned())
+                .or_default() += 1;
         }
     }
     standing.events = events::table.count().get_result(conn)?;

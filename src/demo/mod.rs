@@ -215,10 +215,16 @@ fn seed(
         started.elapsed().as_secs_f64()
     );
     let ctx = Context {
-        calendar: &calendar,
-        rules: &rules,
-        units: &units,
-        vault,
+        service: crate::service::Context {
+            calendar: std::sync::Arc::new(calendar),
+            rules: std::sync::Arc::new(rules),
+            units: std::sync::Arc::new(units),
+            vault: Some(vault.clone()),
+            supervision: crate::domain::supervision::ReplyPeriod::new(
+                settings.supervision_reply_days,
+            )
+            .unwrap_or_default(),
+        },
         approaching_working_days: settings.approaching_working_days,
     };
     let mut progress = |p: Progress| {

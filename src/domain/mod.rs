@@ -7,6 +7,8 @@ pub mod audit;
 pub mod calendar;
 pub mod category;
 pub mod clock;
+pub mod confidentiality;
+pub mod escalation;
 pub mod event;
 pub mod lang;
 pub mod office;

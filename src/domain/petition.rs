@@ -285,6 +285,36 @@ pub struct Intake {
     pub notices: Vec<Notice>,
 }
 
+/// How far back staff may date a petition handed in at their desk: a paper petition entered a
+/// few weeks late still starts its clocks on the day it arrived, which the laws count from
+/// (Law on Complaints art. 27, Law on Denunciations art. 24: from receipt). A policy of the
+/// service, not a statute; the record says who entered it.
+pub const DESK_BACKDATE_DAYS: i64 = 30;
+
+/// How far ahead of the service's clock a given time may be and still count as now: clocks
+/// of two machines disagree by a little.
+pub const CLOCK_TOLERANCE_MINUTES: i64 = 5;
+
+/// When a petition entered at the desk was received: the time staff give (to the
+/// microsecond both backends keep), or `now`. Refused in the future, or more than
+/// [`DESK_BACKDATE_DAYS`] back.
+pub fn desk_receipt(
+    given: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, Violation> {
+    use chrono::SubsecRound;
+    let Some(at) = given.map(|at| at.trunc_subsecs(6)) else {
+        return Ok(now);
+    };
+    if at > now + chrono::Duration::minutes(CLOCK_TOLERANCE_MINUTES) {
+        return Err(Violation::new("received_at", Fault::InFuture));
+    }
+    if now - at > chrono::Duration::days(DESK_BACKDATE_DAYS) {
+        return Err(Violation::new("received_at", Fault::Expired));
+    }
+    Ok(at)
+}
+
 /// What intake needs to know about the world, supplied by the caller so that this stays pure.
 pub trait Registry {
     fn commune_exists(&self, code: &str) -> bool;
@@ -803,5 +833,32 @@ mod tests {
                 prop_assert!(anonymous);
             }
         }
+    }
+
+    #[test]
+    fn desk_receipt_is_now_or_up_to_thirty_days_back() {
+        let now = DateTime::parse_from_rfc3339("2027-03-10T03:00:00Z")
+            .unwrap()
+            .to_utc();
+        let days = |n: i64| now - chrono::Duration::days(n);
+        assert_eq!(desk_receipt(None, now), Ok(now));
+        assert_eq!(desk_receipt(Some(days(30)), now), Ok(days(30)));
+        let ahead = now + chrono::Duration::minutes(4);
+        assert_eq!(desk_receipt(Some(ahead), now), Ok(ahead));
+        assert_eq!(
+            desk_receipt(Some(days(30) - chrono::Duration::seconds(1)), now),
+            Err(Violation::new("received_at", Fault::Expired))
+        );
+        assert_eq!(
+            desk_receipt(Some(now + chrono::Duration::minutes(6)), now),
+            Err(Violation::new("received_at", Fault::InFuture))
+        );
+        let precise = days(1) + chrono::Duration::nanoseconds(1_234_567);
+        assert_eq!(
+            desk_receipt(Some(precise), now)
+                .unwrap()
+                .timestamp_subsec_nanos(),
+            1_234_000
+        );
     }
 }

@@ -865,6 +865,34 @@ impl ResponseError for ApiError {
     }
 }
 
+/// The service's errors, mapped once.
+impl From<crate::service::ServiceError> for ApiError {
+    fn from(e: crate::service::ServiceError) -> Self {
+        use crate::service::{NotFound, ServiceError as E};
+        match e {
+            E::NotFound(NotFound::Petition) => Self::NotFound(Missing::Petition),
+            E::NotFound(NotFound::Office(id)) => Self::NotFound(Missing::Office(id)),
+            E::NotFound(NotFound::Commune(code)) => Self::NotFound(Missing::Commune(code)),
+            E::NotFound(NotFound::Partner(id)) => Self::NotFound(Missing::Partner(id)),
+            E::NotFound(NotFound::Rule(id)) => Self::NotFound(Missing::Rule(id)),
+            E::NotFound(NotFound::SupervisionRequest) => {
+                Self::NotFound(Missing::SupervisionRequest)
+            }
+            E::NotFound(NotFound::User) => Self::NotFound(Missing::User),
+            E::Invalid(v) => Self::Invalid(v),
+            E::WrongState(w) => Self::WrongState(w),
+            E::Forbidden => Self::Forbidden,
+            E::AlreadyReplied => Self::AlreadyReplied,
+            E::NoNoticeDue => Self::NoNoticeDue,
+            E::Unavailable(e) => {
+                tracing::warn!(error = %e, "database busy or unreachable");
+                Self::Unavailable
+            }
+            E::Internal(fault) => Self::Internal(fault),
+        }
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {

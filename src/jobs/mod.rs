@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use actix_web::web;
 
-use crate::auth::rate_limit::RateLimits;
-use crate::db::{Db, idempotency};
-use crate::time::Clock;
+use crate::db::idempotency;
+use crate::state::AppState;
 
 /// Runs `run` on the server's runtime every `every` (the first time at once); never when
 /// `every` is zero, which is how a job is turned off.
@@ -35,14 +34,15 @@ const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Forgets idempotent replies past their retention and idle rate-limit buckets. Runs on the
 /// server's runtime; each run is one short transaction, safe on several nodes at once.
-pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>, clock: Clock) {
+pub fn spawn_housekeeping(state: web::Data<AppState>) {
     repeat(HOUSEKEEPING_EVERY, move || {
-        let (db, limits, clock) = (db.clone(), limits.clone(), clock.clone());
+        let state = state.clone();
         async move {
-            limits.forget_idle();
+            state.limits.forget_idle();
             let cutoff =
-                (clock.now() - chrono::Duration::hours(idempotency::RETENTION_HOURS)).naive_utc();
-            match db
+                (state.now() - chrono::Duration::hours(idempotency::RETENTION_HOURS)).naive_utc();
+            match state
+                .db()
                 .write(move |conn| idempotency::purge_before(conn, cutoff))
                 .await
             {
@@ -56,16 +56,13 @@ pub fn spawn_housekeeping(db: Db, limits: web::Data<RateLimits>, clock: Clock) {
 
 /// Signs the audit chain's head every `every` (skipped when nothing was appended since the
 /// last checkpoint). Two nodes may both sign: each checkpoint is valid on its own.
-pub fn spawn_checkpoints(
-    db: Db,
-    key: web::Data<crate::signing::AuditKey>,
-    every: Duration,
-    clock: Clock,
-) {
+pub fn spawn_checkpoints(state: web::Data<AppState>, every: Duration) {
     repeat(every, move || {
-        let (db, key, clock) = (db.clone(), key.clone(), clock.clone());
+        let state = state.clone();
         async move {
-            let outcome = db
+            let (key, now) = (state.audit_key.clone(), state.now());
+            let outcome = state
+                .db()
                 .write(move |conn| {
                     let (seq, _) = crate::db::audit::head(conn)?;
                     let latest = crate::db::audit::checkpoints(conn, None, 1)?;
@@ -73,7 +70,7 @@ pub fn spawn_checkpoints(
                     if seq == 0 || latest.first().is_some_and(|c| c.seq == seq) {
                         return Ok::<_, crate::db::DbError>(None);
                     }
-                    crate::db::audit::checkpoint(conn, &key, clock.now().naive_utc()).map(Some)
+                    crate::db::audit::checkpoint(conn, &key, now.naive_utc()).map(Some)
                 })
                 .await;
             match outcome {

@@ -7,6 +7,7 @@ use actix_web::web;
 use crate::db::calendar::CalendarCache;
 use crate::db::stats::rollup::{self, BATCH};
 use crate::db::{Db, DbError};
+use crate::state::AppState;
 use crate::time::Clock;
 
 /// Folds every event not yet folded, a batch per transaction, yielding the writer between
@@ -27,11 +28,11 @@ pub async fn catch_up(db: &Db, calendars: &CalendarCache, clock: &Clock) -> Resu
 }
 
 /// Runs [`catch_up`] every `every` on the server's runtime.
-pub fn spawn(db: Db, calendars: web::Data<CalendarCache>, every: Duration, clock: Clock) {
+pub fn spawn(state: web::Data<AppState>, every: Duration) {
     super::repeat(every, move || {
-        let (db, calendars, clock) = (db.clone(), calendars.clone(), clock.clone());
+        let state = state.clone();
         async move {
-            match catch_up(&db, &calendars, &clock).await {
+            match catch_up(state.db(), state.calendars(), &state.clock).await {
                 Ok(0) => {}
                 Ok(events) => tracing::debug!(events, "folded events into the statistics"),
                 Err(e) => tracing::warn!(error = %e, "folding events into the statistics failed"),

@@ -293,7 +293,7 @@ fn sweep_on(
     now: chrono::DateTime<chrono::Utc>,
 ) -> tiengdan::db::sweep::Swept {
     let calendar = tiengdan::db::calendar::load(&mut conn).unwrap();
-    tiengdan::jobs::sweeper::Sweep::at(&calendar, now, 2)
+    tiengdan::service::deadlines::Sweep::at(&calendar, now, 2)
         .run_blocking(&mut conn)
         .unwrap()
 }

@@ -240,6 +240,15 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     start(settings, database).await
 }
 
+/// Starts the application on a fresh database with its clock set to `at` (running on from
+/// there), whatever the machine's date.
+pub async fn spawn_app_at(at: chrono::DateTime<chrono::Utc>) -> TestApp {
+    init_logs();
+    let database = TestDatabase::create();
+    let settings = settings_for(&database);
+    start_with_clock(settings, database, Clock::starting_at(at)).await
+}
+
 /// Starts the application on a database made beforehand (by the binary, say), with the
 /// settings it was made with.
 pub async fn spawn_app_on(settings: Settings, database: TestDatabase) -> TestApp {

@@ -9,6 +9,7 @@ mod audit;
 mod calendar;
 mod categories;
 mod cli;
+mod clock;
 mod concurrency;
 mod demo;
 mod docs;

@@ -182,9 +182,10 @@ async fn a_hand_computed_office_year() {
     assert!(fold(&w.app, 3) > 12);
     let mut conn = w.app.db();
     let calendar = tiengdan::db::calendar::load(&mut conn).unwrap();
-    let swept = tiengdan::jobs::sweeper::Sweep::at(&calendar, w.app.now() + Duration::days(90), 2)
-        .run_blocking(&mut conn)
-        .unwrap();
+    let swept =
+        tiengdan::service::deadlines::Sweep::at(&calendar, w.app.now() + Duration::days(90), 2)
+            .run_blocking(&mut conn)
+            .unwrap();
     assert_eq!(
         swept.missed, 10,
         "two clocks of each of the five open petitions"

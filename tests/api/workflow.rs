@@ -421,6 +421,31 @@ async fn who_sees_an_identity() {
     read(&elsewhere, &c["id"])
         .await
         .problem(404, "petition_not_found");
+
+    // The answer to a denunciation says what was found and may name the denouncer: the
+    // supervisor sees that and when it was answered, not what it says.
+    let id = d["id"].as_str().unwrap();
+    act(&w.app, &w.ba_dinh.official, id, "accept", json!({})).await;
+    let answered = act(
+        &w.app,
+        &w.ba_dinh.official,
+        id,
+        "answer",
+        json!({"body": "Bà Nguyễn Văn An tố cáo đúng một phần.", "decision_number": "7/KL-UBND",
+               "attachments": ["https://cdn.example.vn/kl.pdf"]}),
+    )
+    .await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
+    let supervisor_d = read(&supervisor, &d["id"]).await.json();
+    assert_eq!(supervisor_d["answer"]["body"], "", "{supervisor_d}");
+    assert_eq!(supervisor_d["answer"]["attachments"], json!([]));
+    assert_eq!(supervisor_d["answer"]["decision_number"], "7/KL-UBND");
+    assert!(!supervisor_d.to_string().contains("Nguyễn Văn An"));
+    let official_d = read(&w.ba_dinh.official, &d["id"]).await.json();
+    assert_eq!(
+        official_d["answer"]["body"],
+        "Bà Nguyễn Văn An tố cáo đúng một phần."
+    );
 }
 
 fn c_title() -> Value {
@@ -617,7 +642,7 @@ async fn an_accepted_denunciation_is_notified_once() {
     // Ten days on, the sweeper finds the notice late: the denunciation is overdue.
     let mut conn = w.app.db();
     let calendar = tiengdan::db::calendar::load(&mut conn).unwrap();
-    tiengdan::jobs::sweeper::Sweep::at(&calendar, w.app.now() + chrono::Duration::days(10), 2)
+    tiengdan::service::deadlines::Sweep::at(&calendar, w.app.now() + chrono::Duration::days(10), 2)
         .run_blocking(&mut conn)
         .unwrap();
     let overdue = |conn: &mut tiengdan::db::DbConnection| -> i64 {

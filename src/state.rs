@@ -1,0 +1,62 @@
+//! What every door of a running server shares: one value, built once at start-up and handed
+//! to the HTTP workers (as actix app data) and the jobs.
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::jwt::TokenKeys;
+use crate::auth::rate_limit::RateLimits;
+use crate::db::Db;
+use crate::db::admin_units_cache::AdminUnitsCache;
+use crate::db::calendar::CalendarCache;
+use crate::db::rules::RuleCache;
+use crate::db::stats::query::ReportCache;
+use crate::domain::stats::Thresholds;
+use crate::service::Service;
+use crate::signing::AuditKey;
+use crate::time::Clock;
+use crate::vault::Vault;
+
+pub struct AppState {
+    /// The use cases, and the database and caches they read.
+    pub service: Service,
+    /// Where every request and job reads the time.
+    pub clock: Clock,
+    /// Signs and checks staff access tokens.
+    pub tokens: TokenKeys,
+    /// Request budgets: partners, sign-ins, receipt-secret guesses.
+    pub limits: RateLimits,
+    /// The statistics' suppression threshold and ranking floor.
+    pub thresholds: Thresholds,
+    /// Statistics reports computed since the rollups last changed.
+    pub reports: ReportCache,
+    /// Signs the audit chain's checkpoints.
+    pub audit_key: AuditKey,
+    /// The Prometheus registry `/metrics` reads.
+    pub metrics: prometheus::Registry,
+}
+
+impl AppState {
+    pub fn db(&self) -> &Db {
+        self.service.db()
+    }
+
+    pub fn units(&self) -> &AdminUnitsCache {
+        self.service.units()
+    }
+
+    pub fn calendars(&self) -> &CalendarCache {
+        self.service.calendars()
+    }
+
+    pub fn rules(&self) -> &RuleCache {
+        self.service.rules()
+    }
+
+    pub fn vault(&self) -> &Vault {
+        self.service.vault()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
