@@ -8,29 +8,36 @@ use tiengdan::domain::staff::Role;
 use crate::helpers::spawn_app_at;
 use crate::petitions::{complaint, submit, submitted};
 
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+/// Ten years from the machine's clock, at 03:00 UTC (10:00 in Vietnam).
+fn far_from_the_machine() -> DateTime<Utc> {
+    let day = (Utc::now() + Duration::days(3650)).date_naive();
+    day.and_hms_opt(3, 0, 0).unwrap().and_utc()
+}
+
+fn days_before(at: DateTime<Utc>, days: i64) -> String {
+    (at + Duration::hours(7) - Duration::days(days))
+        .date_naive()
+        .to_string()
 }
 
 #[actix_web::test]
 async fn intake_limits_follow_the_app_clock_not_the_machine() {
-    // Years from whatever the machine says, in either direction.
-    let set = at("2031-06-16T03:00:00Z");
+    let set = far_from_the_machine();
     let app = spawn_app_at(set).await;
     let (_, key) = app.create_partner("A");
 
     // The 90-day limitation period (Law on Complaints art. 9) counts to the app's today.
     let mut fresh = complaint();
-    fresh["decision_date"] = json!("2031-04-01");
+    fresh["decision_date"] = json!(days_before(set, 75));
     let taken = submitted(&app, &key, &fresh).await;
     assert_eq!(taken["late_filing"], false, "{taken}");
     let mut late = complaint();
-    late["decision_date"] = json!("2031-03-01");
+    late["decision_date"] = json!(days_before(set, 106));
     let flagged = submitted(&app, &key, &late).await;
     assert_eq!(flagged["late_filing"], true, "{flagged}");
     assert_eq!(flagged["notices"][0]["code"], "late_filing");
     let mut ahead = complaint();
-    ahead["decision_date"] = json!("2031-06-20");
+    ahead["decision_date"] = json!(days_before(set, -4));
     submit(&app, &key, &ahead)
         .await
         .problem(422, "validation_failed");
@@ -86,7 +93,7 @@ async fn intake_limits_follow_the_app_clock_not_the_machine() {
         .await
         .problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], "received_at", "{problem}");
-    // The machine's own now is years from the app's: refused either way.
+    // The machine's own now is years before the app's: refused.
     let problem = app
         .post_json(
             "/v1/petitions",
