@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod jobs;
 pub mod keyfile;
 pub mod service;

@@ -174,20 +174,10 @@ pub struct NoticeView {
 
 impl NoticeView {
     pub fn new(notice: Notice, lang: Lang) -> Self {
-        let message = match notice {
-            Notice::DenunciationTakenAsFeedback => lang.pick(
-                "Đơn tố cáo không ghi rõ họ tên, địa chỉ và cách liên lạc của người tố cáo nên không được xử lý theo thủ tục tố cáo (Luật Tố cáo điều 25); nội dung đã được tiếp nhận dưới dạng phản ánh.",
-                "A denunciation that does not clearly give the denouncer's name, address and contact is not handled as a denunciation (Law on Denunciations art. 25); its content was taken in as feedback.",
-            ),
-            Notice::LateFiling => lang.pick(
-                "Đơn khiếu nại gửi sau 90 ngày kể từ ngày biết quyết định (Luật Khiếu nại điều 9). Đơn vẫn được tiếp nhận; cơ quan sẽ xem xét lý do chính đáng (ốm đau, thiên tai…) nếu có.",
-                "The complaint was filed more than 90 days after the complainant learned of the decision (Law on Complaints art. 9). It was taken in; the office will consider any valid excuse (illness, natural disaster…).",
-            ),
-        };
         Self {
             code: notice,
             legal_basis: notice.legal_basis().to_owned(),
-            message: message.to_owned(),
+            message: crate::i18n::text(lang, &format!("notice-{}", notice.code())),
         }
     }
 }

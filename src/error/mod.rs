@@ -3,7 +3,8 @@
 //! Every failure a client can see is an [`ApiError`]: handlers return it, the extractor
 //! configurations convert parse failures into it, and [`crate::api::middleware::problems`]
 //! renders it in the caller's language with the request id. A `code` never changes once
-//! published; titles and details may be reworded.
+//! published; titles and details may be reworded, in the message catalogue (`crate::i18n`,
+//! `problem-<code>-title` and `-detail`), not here.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -14,6 +15,7 @@ use crate::db::DbError;
 use crate::domain::lang::Lang;
 use crate::domain::petition::Violation;
 use crate::domain::workflow::{Action, WrongState};
+use crate::i18n;
 
 mod faults;
 mod internal;
@@ -220,6 +222,15 @@ pub enum ApiError {
     Internal(Fault),
 }
 
+/// Which of the catalogue's texts a problem says, and with what.
+struct Said {
+    code: &'static str,
+    /// The detail's variant (`problem-<code>-detail-<variant>`), where one code has several.
+    variant: Option<&'static str>,
+    args: Vec<(&'static str, String)>,
+    field: Option<(String, &'static str)>,
+}
+
 /// What a problem says, before it is tied to a request.
 struct Text {
     code: String,
@@ -297,528 +308,227 @@ impl ApiError {
         }
     }
 
+    /// What the problem says, from the message catalogue (`problem-<code>-title`,
+    /// `problem-<code>-detail[-<variant>]`).
     fn text(&self, lang: Lang) -> Text {
-        let t = |vi: &str, en: &str| lang.pick(vi, en).to_owned();
-        let plain = |code: &str, title: String, detail: String| Text {
-            code: code.to_owned(),
-            title,
-            detail,
-            errors: Vec::new(),
+        let said = self.said();
+        let title = i18n::text(lang, &format!("problem-{}-title", said.code));
+        let detail_id = match said.variant {
+            Some(variant) => format!("problem-{}-detail-{variant}", said.code),
+            None => format!("problem-{}-detail", said.code),
         };
-        let field = |code: &str, title: String, detail: String, name: &str, what: &str| Text {
-            code: code.to_owned(),
-            title,
-            errors: vec![FieldProblem {
-                field: name.to_owned(),
+        let detail = i18n::text_with(lang, &detail_id, &said.args);
+        let errors = match (self, said.field) {
+            (Self::Invalid(violations), _) => violations
+                .iter()
+                .map(|v| faults::describe(v, lang))
+                .collect(),
+            (_, Some((name, what))) => vec![FieldProblem {
+                field: name,
                 code: what.to_owned(),
                 message: detail.clone(),
             }],
+            (_, None) => Vec::new(),
+        };
+        Text {
+            code: said.code.to_owned(),
+            title,
             detail,
+            errors,
+        }
+    }
+
+    /// The problem's code, which of its details applies, the details' arguments, and the
+    /// field at fault (its name and what is wrong with it) when there is one.
+    fn said(&self) -> Said {
+        use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR, MAX_DAYS};
+        use crate::domain::stats::period::{MAX_YEAR, MIN_YEAR};
+        let said = |code| Said {
+            code,
+            variant: None,
+            args: Vec::new(),
+            field: None,
+        };
+        let with = |code, args: Vec<(&'static str, String)>| Said { args, ..said(code) };
+        let at = |code, name: &str, what: &'static str, args| Said {
+            field: Some((name.to_owned(), what)),
+            ..with(code, args)
         };
         match self {
-            Self::NotFound(Missing::Route) => plain(
-                "route_not_found",
-                t("Không có đường dẫn này", "No such route"),
-                t(
-                    "Đường dẫn hoặc phương thức không có trong API. Xem tài liệu tại /docs.",
-                    "The path or method is not part of the API. See the documentation at /docs.",
-                ),
-            ),
-            Self::NotFound(Missing::Province(code)) => plain(
-                "province_not_found",
-                t("Không tìm thấy tỉnh, thành phố", "Province not found"),
-                match lang {
-                    Lang::Vi => format!("Không có tỉnh, thành phố nào mang mã {code}."),
-                    Lang::En => format!("No province or centrally-run city has the code {code}."),
-                },
-            ),
-            Self::NotFound(Missing::Commune(code)) => plain(
-                "commune_not_found",
-                t("Không tìm thấy xã", "Commune not found"),
-                match lang {
-                    Lang::Vi => format!("Không có xã, phường, đặc khu nào mang mã {code}."),
-                    Lang::En => format!("No commune, ward or special zone has the code {code}."),
-                },
-            ),
-            Self::NotFound(Missing::Office(id)) => plain(
-                "office_not_found",
-                t("Không tìm thấy cơ quan", "Office not found"),
-                match lang {
-                    Lang::Vi => format!("Không có cơ quan nào mang số {id}."),
-                    Lang::En => format!("No office has the id {id}."),
-                },
-            ),
-            Self::BadRequest(BadInput::ProvinceCode { field: name, .. }) => field(
-                "invalid_province_code",
-                t("Mã tỉnh không hợp lệ", "Invalid province code"),
-                t(
-                    "Mã tỉnh, thành phố gồm đúng 2 chữ số theo danh mục của Tổng cục Thống kê, ví dụ 01.",
-                    "A province code is exactly 2 digits from the General Statistics Office list, such as 01.",
-                ),
-                name,
-                "invalid_format",
-            ),
-            Self::BadRequest(BadInput::CommuneCode { field: name, .. }) => field(
-                "invalid_commune_code",
-                t("Mã xã không hợp lệ", "Invalid commune code"),
-                t(
-                    "Mã xã, phường, đặc khu gồm đúng 5 chữ số theo danh mục của Tổng cục Thống kê, ví dụ 00004.",
-                    "A commune code is exactly 5 digits from the General Statistics Office list, such as 00004.",
-                ),
-                name,
-                "invalid_format",
-            ),
-            Self::BadRequest(BadInput::OfficeId(_)) => field(
-                "invalid_office_id",
-                t("Số hiệu cơ quan không hợp lệ", "Invalid office id"),
-                t(
-                    "Số hiệu cơ quan là một số nguyên dương.",
-                    "An office id is a positive whole number.",
-                ),
-                "id",
-                "invalid_format",
-            ),
-            Self::BadRequest(BadInput::RuleId(_)) => field(
-                "invalid_rule_id",
-                t("Số hiệu quy tắc không hợp lệ", "Invalid rule id"),
-                t(
-                    "Số hiệu quy tắc là một số nguyên dương.",
-                    "A rule id is a positive whole number.",
-                ),
-                "id",
-                "invalid_format",
-            ),
-            Self::BadRequest(BadInput::SupervisionRequestId(_)) => field(
+            Self::NotFound(Missing::Route) => said("route_not_found"),
+            Self::NotFound(Missing::Province(code)) => {
+                with("province_not_found", vec![("code", code.clone())])
+            }
+            Self::NotFound(Missing::Commune(code)) => {
+                with("commune_not_found", vec![("code", code.clone())])
+            }
+            Self::NotFound(Missing::Office(id)) => {
+                with("office_not_found", vec![("id", id.to_string())])
+            }
+            Self::NotFound(Missing::Petition) => said("petition_not_found"),
+            Self::NotFound(Missing::SupervisionRequest) => said("supervision_request_not_found"),
+            Self::NotFound(Missing::User) => said("user_not_found"),
+            Self::NotFound(Missing::Partner(id)) => {
+                with("partner_not_found", vec![("id", id.to_string())])
+            }
+            Self::NotFound(Missing::Rule(id)) => {
+                with("rule_not_found", vec![("id", id.to_string())])
+            }
+            Self::BadRequest(BadInput::ProvinceCode { field, .. }) => {
+                at("invalid_province_code", field, "invalid_format", vec![])
+            }
+            Self::BadRequest(BadInput::CommuneCode { field, .. }) => {
+                at("invalid_commune_code", field, "invalid_format", vec![])
+            }
+            Self::BadRequest(BadInput::OfficeId(_)) => {
+                at("invalid_office_id", "id", "invalid_format", vec![])
+            }
+            Self::BadRequest(BadInput::RuleId(_)) => {
+                at("invalid_rule_id", "id", "invalid_format", vec![])
+            }
+            Self::BadRequest(BadInput::SupervisionRequestId(_)) => at(
                 "invalid_supervision_request_id",
-                t(
-                    "Số hiệu kiến nghị giám sát không hợp lệ",
-                    "Invalid supervision request id",
-                ),
-                t(
-                    "Số hiệu kiến nghị giám sát là một số nguyên dương.",
-                    "A supervision request id is a positive whole number.",
-                ),
                 "id",
                 "invalid_format",
+                vec![],
             ),
-            Self::BadRequest(BadInput::Query(reason)) => plain(
-                "invalid_query",
-                t("Tham số truy vấn không hợp lệ", "Invalid query parameters"),
-                match lang {
-                    Lang::Vi => format!("Không đọc được tham số truy vấn: {reason}."),
-                    Lang::En => format!("The query parameters could not be read: {reason}."),
-                },
-            ),
-            Self::BadRequest(BadInput::Limit) => field(
+            Self::BadRequest(BadInput::Query(reason)) => {
+                with("invalid_query", vec![("reason", reason.clone())])
+            }
+            Self::BadRequest(BadInput::Limit) => at(
                 "invalid_limit",
-                t("Giới hạn không hợp lệ", "Invalid limit"),
-                match lang {
-                    Lang::Vi => format!(
-                        "limit phải từ 1 đến {}.",
-                        crate::domain::pagination::MAX_LIMIT
-                    ),
-                    Lang::En => format!(
-                        "limit must be between 1 and {}.",
-                        crate::domain::pagination::MAX_LIMIT
-                    ),
-                },
                 "limit",
                 "out_of_range",
+                vec![("max", crate::domain::pagination::MAX_LIMIT.to_string())],
             ),
-            Self::BadRequest(BadInput::Date { field: name, given }) => field(
+            Self::BadRequest(BadInput::Date { field, given }) => at(
                 "invalid_date",
-                t("Ngày không hợp lệ", "Invalid date"),
-                match lang {
-                    Lang::Vi => format!(
-                        "{name} phải là một ngày dạng YYYY-MM-DD trong các năm {}–{}; nhận được {given:?}.",
-                        crate::domain::calendar::FIRST_YEAR,
-                        crate::domain::calendar::LAST_YEAR
-                    ),
-                    Lang::En => format!(
-                        "{name} must be a date YYYY-MM-DD in the years {}–{}; got {given:?}.",
-                        crate::domain::calendar::FIRST_YEAR,
-                        crate::domain::calendar::LAST_YEAR
-                    ),
-                },
-                name,
+                field,
                 "invalid_format",
+                vec![
+                    ("field", (*field).to_owned()),
+                    ("first", FIRST_YEAR.to_string()),
+                    ("last", LAST_YEAR.to_string()),
+                    ("given", format!("{given:?}")),
+                ],
             ),
-            Self::BadRequest(BadInput::DayCount(given)) => field(
+            Self::BadRequest(BadInput::DayCount(given)) => at(
                 "invalid_days",
-                t("Số ngày không hợp lệ", "Invalid number of days"),
-                match lang {
-                    Lang::Vi => format!(
-                        "days phải là số nguyên từ 0 đến {}; nhận được {given:?}.",
-                        crate::domain::calendar::MAX_DAYS
-                    ),
-                    Lang::En => format!(
-                        "days must be a whole number from 0 to {}; got {given:?}.",
-                        crate::domain::calendar::MAX_DAYS
-                    ),
-                },
                 "days",
                 "out_of_range",
+                vec![
+                    ("max", MAX_DAYS.to_string()),
+                    ("given", format!("{given:?}")),
+                ],
             ),
-            Self::BadRequest(BadInput::Year(given)) => field(
+            Self::BadRequest(BadInput::Year(given)) => at(
                 "invalid_year",
-                t("Năm không hợp lệ", "Invalid year"),
-                match lang {
-                    Lang::Vi => format!(
-                        "Năm phải từ {} đến {}; nhận được {given:?}.",
-                        crate::domain::calendar::FIRST_YEAR,
-                        crate::domain::calendar::LAST_YEAR
-                    ),
-                    Lang::En => format!(
-                        "The year must be from {} to {}; got {given:?}.",
-                        crate::domain::calendar::FIRST_YEAR,
-                        crate::domain::calendar::LAST_YEAR
-                    ),
-                },
                 "year",
                 "out_of_range",
+                vec![
+                    ("first", FIRST_YEAR.to_string()),
+                    ("last", LAST_YEAR.to_string()),
+                    ("given", format!("{given:?}")),
+                ],
             ),
             Self::BadRequest(BadInput::Period {
-                field: name,
+                field,
                 given,
                 problem,
-            }) => field(
+            }) => at(
                 "invalid_period",
-                t("Kỳ thống kê không hợp lệ", "Invalid period"),
-                match lang {
-                    Lang::Vi => format!(
-                        "{name} là một năm (2026), một quý (2026-Q3) hoặc một tháng (2026-07), trong các năm {}–{}; nhận được {given:?}.",
-                        crate::domain::stats::period::MIN_YEAR,
-                        crate::domain::stats::period::MAX_YEAR
-                    ),
-                    Lang::En => format!("{problem}; got {given:?} for {name}."),
-                },
-                name,
+                field,
                 problem.code(),
+                vec![
+                    ("field", (*field).to_owned()),
+                    ("first", MIN_YEAR.to_string()),
+                    ("last", MAX_YEAR.to_string()),
+                    ("given", format!("{given:?}")),
+                    ("problem", problem.to_string()),
+                ],
             ),
-            Self::BadRequest(BadInput::Parameter {
-                field: name,
-                problem,
-            }) => field(
-                "invalid_parameter",
-                t("Tham số không hợp lệ", "Invalid parameter"),
-                match (lang, problem) {
-                    (Lang::Vi, ParameterProblem::Required) => {
-                        format!("Cần có tham số {name} với các tham số đã cho.")
-                    }
-                    (Lang::En, ParameterProblem::Required) => {
-                        format!("{name} is required with the other parameters given.")
-                    }
-                    (Lang::Vi, ParameterProblem::NotAllowed) => {
-                        format!("Không dùng tham số {name} với các tham số đã cho.")
-                    }
-                    (Lang::En, ParameterProblem::NotAllowed) => {
-                        format!("{name} does not apply with the other parameters given.")
-                    }
-                    (Lang::Vi, ParameterProblem::Unknown) => {
-                        format!(
-                            "Giá trị của {name} không có trong danh mục; xem /v1/stats/definitions và /v1/categories."
-                        )
-                    }
-                    (Lang::En, ParameterProblem::Unknown) => {
-                        format!(
-                            "{name} names nothing known here; see /v1/stats/definitions and /v1/categories."
-                        )
-                    }
-                    (Lang::Vi, ParameterProblem::OutOfRange) => {
-                        format!("{name} nằm ngoài khoảng cho phép.")
-                    }
-                    (Lang::En, ParameterProblem::OutOfRange) => {
-                        format!("{name} is outside the allowed range.")
-                    }
-                },
-                name,
-                problem.code(),
-            ),
-            Self::BadRequest(BadInput::Cursor) => field(
-                "invalid_cursor",
-                t("Con trỏ phân trang không hợp lệ", "Invalid cursor"),
-                t(
-                    "cursor phải là giá trị next_cursor mà chính danh sách này đã trả về.",
-                    "cursor must be a next_cursor value returned by this same list.",
-                ),
-                "cursor",
-                "invalid_format",
-            ),
-            Self::BadRequest(BadInput::MalformedJson(reason)) => plain(
-                "malformed_json",
-                t("Nội dung không phải JSON hợp lệ", "Malformed JSON"),
-                match lang {
-                    Lang::Vi => format!("Không đọc được nội dung JSON: {reason}."),
-                    Lang::En => format!("The body is not valid JSON: {reason}."),
-                },
-            ),
-            Self::InvalidBody(reason) => plain(
-                "invalid_body",
-                t("Nội dung không đúng cấu trúc", "Invalid body"),
-                match lang {
-                    Lang::Vi => format!("Nội dung JSON không đúng cấu trúc yêu cầu: {reason}."),
-                    Lang::En => {
-                        format!("The JSON body does not have the expected shape: {reason}.")
-                    }
-                },
-            ),
-            Self::MethodNotAllowed { .. } => plain(
-                "method_not_allowed",
-                t("Phương thức không được hỗ trợ", "Method not allowed"),
-                t(
-                    "Đường dẫn này không nhận phương thức HTTP đã dùng.",
-                    "This path does not accept the HTTP method used.",
-                ),
-            ),
-            Self::PayloadTooLarge { limit } => plain(
-                "payload_too_large",
-                t("Nội dung quá lớn", "Payload too large"),
-                match (lang, limit) {
-                    (Lang::Vi, 0) => "Nội dung yêu cầu vượt quá giới hạn cho phép.".to_owned(),
-                    (Lang::En, 0) => "The request body is larger than allowed.".to_owned(),
-                    (Lang::Vi, n) => format!("Nội dung yêu cầu vượt quá giới hạn {n} byte."),
-                    (Lang::En, n) => {
-                        format!("The request body is larger than the limit of {n} bytes.")
-                    }
-                },
-            ),
-            Self::UnsupportedMediaType => plain(
-                "unsupported_media_type",
-                t("Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
-                t(
-                    "Gửi nội dung với Content-Type: application/json.",
-                    "Send the body with Content-Type: application/json.",
-                ),
-            ),
-            Self::Unavailable => plain(
-                "service_unavailable",
-                t("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
-                t(
-                    "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.",
-                    "The database cannot be reached right now. Please try again later.",
-                ),
-            ),
-            Self::NotFound(Missing::Petition) => plain(
-                "petition_not_found",
-                t("Không tìm thấy đơn", "Petition not found"),
-                t(
-                    "Không có đơn nào với mã này mà bạn được phép xem.",
-                    "No petition with this id or code is visible to you.",
-                ),
-            ),
-            Self::NotFound(Missing::SupervisionRequest) => plain(
-                "supervision_request_not_found",
-                t(
-                    "Không tìm thấy kiến nghị giám sát",
-                    "Supervision request not found",
-                ),
-                t(
-                    "Không có kiến nghị giám sát nào với số hiệu này mà bạn được phép xem.",
-                    "No supervision request with this id is visible to you.",
-                ),
-            ),
-            Self::NotFound(Missing::User) => plain(
-                "user_not_found",
-                t("Không tìm thấy tài khoản", "User not found"),
-                t(
-                    "Tài khoản này không còn tồn tại.",
-                    "This account no longer exists.",
-                ),
-            ),
-            Self::NotFound(Missing::Partner(id)) => plain(
-                "partner_not_found",
-                t("Không tìm thấy đối tác", "Partner not found"),
-                match lang {
-                    Lang::Vi => format!("Không có đối tác nào mang số {id}."),
-                    Lang::En => format!("No partner has the id {id}."),
-                },
-            ),
-            Self::NotFound(Missing::Rule(id)) => plain(
-                "rule_not_found",
-                t("Không tìm thấy quy tắc thời hạn", "Rule not found"),
-                match lang {
-                    Lang::Vi => format!("Không có quy tắc thời hạn đang áp dụng nào mang số {id}."),
-                    Lang::En => format!("No clock rule in force has the id {id}."),
-                },
-            ),
-            Self::BadRequest(BadInput::IdempotencyKey) => field(
+            Self::BadRequest(BadInput::Parameter { field, problem }) => Said {
+                variant: Some(problem.code()),
+                ..at(
+                    "invalid_parameter",
+                    field,
+                    problem.code(),
+                    vec![("field", (*field).to_owned())],
+                )
+            },
+            Self::BadRequest(BadInput::Cursor) => {
+                at("invalid_cursor", "cursor", "invalid_format", vec![])
+            }
+            Self::BadRequest(BadInput::MalformedJson(reason)) => {
+                with("malformed_json", vec![("reason", reason.clone())])
+            }
+            Self::BadRequest(BadInput::IdempotencyKey) => at(
                 "invalid_idempotency_key",
-                t("Idempotency-Key không hợp lệ", "Invalid Idempotency-Key"),
-                t(
-                    "Idempotency-Key gồm 1–255 ký tự ASCII in được, ví dụ một UUID.",
-                    "An Idempotency-Key is 1–255 printable ASCII characters, such as a UUID.",
-                ),
                 "Idempotency-Key",
                 "invalid_format",
+                vec![],
             ),
-            Self::BadRequest(BadInput::TrackingCode(e)) => field(
-                "invalid_tracking_code",
-                t("Mã theo dõi không hợp lệ", "Invalid tracking code"),
-                match (lang, e) {
-                    (Lang::Vi, crate::domain::tracking::TrackingCodeError::Check) => {
-                        "Mã theo dõi có ký tự gõ sai: hãy kiểm tra lại từng ký tự.".to_owned()
-                    }
-                    (Lang::Vi, _) => "Mã theo dõi gồm 10 chữ và số, ví dụ 7KQ2M-X9F3C.".to_owned(),
-                    (Lang::En, e) => e.to_string(),
-                },
-                "tracking_code",
-                match e {
+            Self::BadRequest(BadInput::TrackingCode(e)) => {
+                let what = match e {
                     crate::domain::tracking::TrackingCodeError::Check => "check_failed",
                     crate::domain::tracking::TrackingCodeError::Format => "invalid_format",
-                },
-            ),
-            Self::BadRequest(BadInput::PetitionId) => field(
-                "invalid_petition_id",
-                t("Mã đơn không hợp lệ", "Invalid petition id"),
-                t(
-                    "Mã đơn là giá trị id mà API đã trả về khi nhận đơn.",
-                    "A petition id is the id the API returned when the petition was submitted.",
-                ),
-                "id",
-                "invalid_format",
-            ),
-            Self::Unauthenticated(Unrecognised::MissingKey) => plain(
-                "unauthenticated",
-                t("Chưa xác thực", "Authentication required"),
-                t(
-                    "Gửi khóa API trong tiêu đề Authorization: Bearer <khóa> hoặc X-Api-Key.",
-                    "Send your API key as Authorization: Bearer <key> or in X-Api-Key.",
-                ),
-            ),
-            Self::Unauthenticated(Unrecognised::MissingReceiptSecret) => plain(
-                "receipt_secret_required",
-                t("Thiếu mã bí mật biên nhận", "Receipt secret required"),
-                t(
-                    "Gửi mã bí mật biên nhận (nhận được khi gửi đơn) trong tiêu đề X-Receipt-Secret.",
-                    "Send the receipt secret given at submission in the X-Receipt-Secret header.",
-                ),
-            ),
-            Self::Unauthenticated(Unrecognised::InvalidToken) => plain(
-                "invalid_token",
-                t("Mã truy cập không hợp lệ", "Invalid access token"),
-                t(
-                    "Mã truy cập sai, đã hết hạn hoặc không do dịch vụ này cấp. Đăng nhập lại hoặc dùng /v1/auth/refresh.",
-                    "The access token is malformed, expired or not issued by this service. Log in again or use /v1/auth/refresh.",
-                ),
-            ),
-            Self::Unauthenticated(Unrecognised::InvalidCredentials) => plain(
-                "invalid_credentials",
-                t(
-                    "Sai tên đăng nhập hoặc mật khẩu",
-                    "Wrong username or password",
-                ),
-                t(
-                    "Tên đăng nhập hoặc mật khẩu không đúng.",
-                    "The username or the password is wrong.",
-                ),
-            ),
-            Self::Unauthenticated(Unrecognised::InvalidRefreshToken) => plain(
-                "invalid_refresh_token",
-                t("Mã làm mới không hợp lệ", "Invalid refresh token"),
-                t(
-                    "Mã làm mới sai, đã hết hạn, đã bị thu hồi hoặc đã được dùng. Hãy đăng nhập lại.",
-                    "The refresh token is unknown, expired, revoked or already used. Log in again.",
-                ),
-            ),
-            Self::Forbidden => plain(
-                "forbidden",
-                t("Không có quyền", "Forbidden"),
-                t(
-                    "Vai trò của bạn không được phép thực hiện việc này.",
-                    "Your role does not allow this.",
-                ),
-            ),
-            Self::Unauthenticated(Unrecognised::InvalidKey) => plain(
-                "invalid_api_key",
-                t("Khóa API không hợp lệ", "Invalid API key"),
-                t(
-                    "Khóa API không đúng hoặc đã bị thu hồi.",
-                    "The API key is wrong or has been revoked.",
-                ),
-            ),
-            Self::RateLimited { retry_after } => plain(
-                "rate_limited",
-                t("Quá nhiều yêu cầu", "Too many requests"),
-                match lang {
-                    Lang::Vi => {
-                        format!("Đã vượt giới hạn số yêu cầu. Thử lại sau {retry_after} giây.")
-                    }
-                    Lang::En => {
-                        format!("The rate limit is exceeded. Retry in {retry_after} seconds.")
-                    }
-                },
-            ),
-            Self::Invalid(violations) => Text {
-                code: "validation_failed".to_owned(),
-                title: t("Dữ liệu không hợp lệ", "Validation failed"),
-                detail: match lang {
-                    Lang::Vi => format!("{} trường không hợp lệ; xem errors.", violations.len()),
-                    Lang::En => format!("{} field(s) are not valid; see errors.", violations.len()),
-                },
-                errors: violations
-                    .iter()
-                    .map(|v| faults::describe(v, lang))
-                    .collect(),
+                };
+                Said {
+                    variant: Some(what),
+                    ..at(
+                        "invalid_tracking_code",
+                        "tracking_code",
+                        what,
+                        vec![("reason", e.to_string())],
+                    )
+                }
+            }
+            Self::BadRequest(BadInput::PetitionId) => {
+                at("invalid_petition_id", "id", "invalid_format", vec![])
+            }
+            Self::InvalidBody(reason) => with("invalid_body", vec![("reason", reason.clone())]),
+            Self::MethodNotAllowed { .. } => said("method_not_allowed"),
+            Self::PayloadTooLarge { limit: 0 } => said("payload_too_large"),
+            Self::PayloadTooLarge { limit } => Said {
+                variant: Some("limit"),
+                ..with("payload_too_large", vec![("limit", limit.to_string())])
             },
-            Self::IdempotencyKeyReused => field(
+            Self::UnsupportedMediaType => said("unsupported_media_type"),
+            Self::Unavailable => said("service_unavailable"),
+            Self::Unauthenticated(Unrecognised::MissingKey) => said("unauthenticated"),
+            Self::Unauthenticated(Unrecognised::MissingReceiptSecret) => {
+                said("receipt_secret_required")
+            }
+            Self::Unauthenticated(Unrecognised::InvalidToken) => said("invalid_token"),
+            Self::Unauthenticated(Unrecognised::InvalidCredentials) => said("invalid_credentials"),
+            Self::Unauthenticated(Unrecognised::InvalidRefreshToken) => {
+                said("invalid_refresh_token")
+            }
+            Self::Unauthenticated(Unrecognised::InvalidKey) => said("invalid_api_key"),
+            Self::Forbidden => said("forbidden"),
+            Self::RateLimited { retry_after } => {
+                with("rate_limited", vec![("seconds", retry_after.to_string())])
+            }
+            Self::Invalid(violations) => with(
+                "validation_failed",
+                vec![("count", violations.len().to_string())],
+            ),
+            Self::IdempotencyKeyReused => at(
                 "idempotency_key_reused",
-                t("Idempotency-Key đã được dùng", "Idempotency-Key reused"),
-                t(
-                    "Idempotency-Key này đã được dùng cho một yêu cầu khác. Mỗi yêu cầu mới cần một khóa mới.",
-                    "This Idempotency-Key was already used with a different request. Use a new key for each new request.",
-                ),
                 "Idempotency-Key",
                 "reused",
+                vec![],
             ),
-            Self::WrongState(w) => plain(
+            Self::WrongState(w) => with(
                 "wrong_state",
-                t(
-                    "Không thực hiện được ở trạng thái hiện tại",
-                    "Not allowed in the current state",
-                ),
-                match lang {
-                    Lang::Vi => format!(
-                        "Đơn đang ở trạng thái {}: không thể {}. Xem allowed_actions.",
-                        w.status.code(),
-                        w.action.code()
-                    ),
-                    Lang::En => format!(
-                        "The petition is {}: it cannot be {}. See allowed_actions.",
-                        w.status.code(),
-                        w.action.code()
-                    ),
-                },
+                vec![
+                    ("status", w.status.code().to_owned()),
+                    ("action", w.action.code().to_owned()),
+                ],
             ),
-            Self::AlreadyReplied => plain(
-                "already_replied",
-                t(
-                    "Kiến nghị giám sát đã được trả lời",
-                    "Supervision request already answered",
-                ),
-                t(
-                    "Cơ quan đã trả lời kiến nghị giám sát này; mỗi kiến nghị chỉ được trả lời một lần.",
-                    "The office has already answered this supervision request; a request is answered once.",
-                ),
-            ),
-            Self::NoNoticeDue => plain(
-                "no_notice_due",
-                t(
-                    "Không có thông báo thụ lý phải gửi",
-                    "No acceptance notice is due",
-                ),
-                t(
-                    "Chỉ đơn tố cáo đã thụ lý mới phải thông báo cho người tố cáo (Luật Tố cáo 2018, Điều 29), và chỉ một lần; đơn này không có hoặc đã thông báo.",
-                    "Only an accepted denunciation is notified to its denouncer (Law on Denunciations 2018, art. 29), and once; this petition has no notice due or was notified already.",
-                ),
-            ),
-            Self::Internal(_) => plain(
-                "internal_error",
-                t("Lỗi hệ thống", "Internal error"),
-                t(
-                    "Đã xảy ra lỗi ngoài dự kiến. Lỗi đã được ghi lại; khi liên hệ hỗ trợ, hãy gửi kèm request_id.",
-                    "Something unexpected went wrong. It has been logged; quote the request_id when asking for help.",
-                ),
-            ),
+            Self::AlreadyReplied => said("already_replied"),
+            Self::NoNoticeDue => said("no_notice_due"),
+            Self::Internal(_) => said("internal_error"),
         }
     }
 

@@ -1,0 +1,30 @@
+## What is wrong with one field of a request.
+
+kind-name = { $kind }
+
+fault-required = Required.
+fault-blank = Must not be blank.
+fault-too_long = Longer than { $max } characters.
+fault-invalid_format = Not in the expected format.
+fault-unknown = Not a known value.
+fault-outside_vietnam = The coordinate is outside Vietnam.
+fault-not_http_url = Must be an http or https URL.
+fault-in_future = Must not be in the future.
+fault-out_of_range = Must be from { $min } to { $max }.
+fault-too_many = At most { $max } items.
+fault-not_for_kind = Only for a { $kind }.
+fault-identity_required = A { $kind } must give the petitioner's full name, address and a phone or email (Law on Complaints art. 8, Law on Denunciations art. 23).
+fault-anonymity_not_allowed = A { $kind } cannot be anonymous (Law on Complaints art. 8).
+fault-anonymous_with_identity = An anonymous petition carries no personal data: drop anonymous, or the personal fields of citizen.
+fault-identity_or_anonymous = Send the petitioner in citizen, or anonymous: true.
+fault-not_a_complaint = The petition named is not one of your complaints.
+fault-unknown_field = This field is not part of the API: check its spelling.
+fault-weak_password = A password has at least 12 characters and is hard to guess (no common passwords, not the username).
+fault-taken = Already in use.
+fault-not_for_role = Does not apply to this role.
+fault-limit_reached = The law allows no (further) extension of this deadline.
+fault-expired = The time allowed for this has passed.
+fault-unchanged = The same as the current value.
+fault-not_permitted = You may not set this value.
+fault-other_office = Another office handles this petition, not the office addressed.
+fault-wrong_type = The value has the wrong type: { $reason }.
