@@ -96,6 +96,7 @@ if [ "$backend" = postgres ] && command -v pgbench >/dev/null && command -v psql
 \set k random(1, 9223372036854775806)
 \set t random(1, 1152921504606846975)
 BEGIN;
+SELECT pg_advisory_xact_lock(:k);
 SELECT request_hash, status, location, key_id, nonce, body FROM idempotent_replies WHERE scope = :scope AND idempotency_key = :k LIMIT 1;
 SELECT id, code, province_code, commune_code, kind, category_code, subject, second_time, target, office_id, priority, reason FROM routing_rules WHERE (province_code IS NULL OR province_code = :province) AND (commune_code IS NULL OR commune_code = '00004') AND (kind IS NULL OR kind = 'feedback') AND (category_code IS NULL OR category_code = 'environment');
 INSERT INTO petitions (public_id, tracking_code, receipt_secret_hash, partner_id, channel, kind, filed_kind, category_code, commune_code, province_code, office_id, routing_rule_id, routing_reason, status, title, description, subject, occurred_at, decision_date, late_filing, location_lat, location_lon, location_address, second_time_of, is_public, anonymous, received_at, updated_at) VALUES (gen_random_uuid()::text, upper(to_hex(:t::bigint)), '$(hexbytes 32)', :partner, 'partner', 'feedback', 'feedback', 'environment', '00004', :province, :office, :rule, 'The People''s Committee of the commune where the matter arises (default)', 'received', 'Rác thải tồn đọng', 'Rác không được thu gom ba ngày nay ở ngõ 5.', NULL, NULL, NULL, false, 21.03, 105.83, NULL, NULL, false, false, localtimestamp, localtimestamp) RETURNING id \gset

@@ -305,6 +305,8 @@ struct Petition {
     tracking_code: String,
     receipt_secret_hash: String,
     idempotency_key: String,
+    /// The 64-bit lock the service takes for the key on PostgreSQL.
+    key_lock: i64,
     identity_nonce: Vec<u8>,
     identity_ciphertext: Vec<u8>,
     reply_nonce: Vec<u8>,
@@ -343,6 +345,7 @@ impl Petition {
             tracking_code: tracking,
             receipt_secret_hash: hex::encode(Sha256::digest(random_bytes(20))),
             idempotency_key: uuid::Uuid::new_v4().to_string(),
+            key_lock: i64::from_be_bytes(random_bytes(8).try_into().unwrap_or_default()),
             identity_nonce: random_bytes(24),
             identity_ciphertext: random_bytes(IDENTITY_BYTES),
             reply_nonce: random_bytes(24),
@@ -387,10 +390,19 @@ fn submit(conn: &mut Conn, setup: &Setup, p: &Petition) -> QueryResult<()> {
         Conn::Pg(_) => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
         Conn::Sqlite(_) => "SELECT seq, hash FROM audit_head WHERE id = 1",
     };
+    // On PostgreSQL the service takes the request's Idempotency-Key for the transaction first
+    // (src/db/idempotency.rs, `claim`), so that a twin request waits for the first's reply.
+    let claim_sql = match conn {
+        Conn::Pg(_) => Some("SELECT pg_advisory_xact_lock(?)"),
+        Conn::Sqlite(_) => None,
+    };
     on_backend!(conn, |c| {
         c.batch_execute(begin)?;
         let outcome = (|| -> QueryResult<()> {
             let scope = format!("partner:{}", setup.partner_id);
+            if let Some(claim) = claim_sql {
+                sql(claim).bind::<BigInt, _>(p.key_lock).execute(c)?;
+            }
             let stored: Vec<Reply> = sql(
                 "SELECT request_hash, status, location, key_id, nonce, body \
                  FROM idempotent_replies WHERE scope = ? AND idempotency_key = ? LIMIT 1",

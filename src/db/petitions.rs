@@ -3,7 +3,7 @@
 
 use crate::domain::clock::Complexity;
 use crate::domain::clock::{ClockName, ClockStatus, DayType};
-use crate::domain::event::{Event, Received, Withdrawn};
+use crate::domain::event::{Event, Received};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
@@ -17,7 +17,7 @@ use crate::domain::clock;
 use crate::domain::petition::{Channel, Fault, Intake, Kind, Violation};
 use crate::domain::routing::{self, Case, Target};
 use crate::domain::rules::{Case as RuleCase, Law, Starts};
-use crate::domain::workflow::{self, Action, Status, WrongState};
+use crate::domain::workflow::Status;
 use crate::vault::Sealed;
 
 type Backend = <DbConnection as Connection>::Backend;
@@ -258,11 +258,10 @@ pub fn submit(
     super::clocks::start(conn, id, &clocks, false)?;
     refresh_next_due(conn, id)?;
     let stored = detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()))?;
-    // Last, because every petition to an office bumps the same counter row and every event
-    // takes the chain's head: on PostgreSQL those row locks are held to the commit, so the later
-    // they are taken the less intake queues. The head comes after the counter, as in every
-    // other transaction, so that two transactions never wait on each other's lock.
-    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
+    // Last, because every event takes the chain's head and every petition to an office bumps
+    // the same counter row: on PostgreSQL those row locks are held to the commit, so the later
+    // they are taken the less intake queues. The counter comes after the head, as in every
+    // other transaction (`db::workflow::recount`), so two never wait on each other's lock.
     events::append(
         conn,
         Some(id),
@@ -280,6 +279,7 @@ pub fn submit(
         }),
         at,
     )?;
+    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
     Ok(stored)
 }
 
@@ -511,59 +511,4 @@ impl From<diesel::result::Error> for SubmitError {
     fn from(e: diesel::result::Error) -> Self {
         Self::Db(e.into())
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ActError {
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error(transparent)]
-    WrongState(#[from] WrongState),
-}
-
-/// Withdraws a petition (Law on Complaints art. 10: at any time before it is closed), stopping
-/// its running clocks.
-pub fn withdraw(
-    conn: &mut DbConnection,
-    id: i64,
-    actor: &Actor,
-    now: DateTime<Utc>,
-) -> Result<(), ActError> {
-    lock(conn, id)?;
-    let (from, office): (Status, i64) = petitions::table
-        .find(id)
-        .select((petitions::status, petitions::office_id))
-        .first(conn)
-        .map_err(DbError::from)?;
-    let to = workflow::next(from, Action::Withdraw)?;
-    let at = now.naive_utc();
-    // Guarded by the status read above, so a concurrent change makes this touch nothing.
-    let changed = diesel::update(petitions::table.find(id).filter(petitions::status.eq(from)))
-        .set((petitions::status.eq(to), petitions::updated_at.eq(at)))
-        .execute(conn)
-        .map_err(DbError::from)?;
-    if changed == 0 {
-        return Err(DbError::Corrupt("petition changed during withdrawal".into()).into());
-    }
-    super::inbox::recount(conn, Some((office, from.code())), Some((office, to.code())))?;
-    diesel::update(
-        petition_clocks::table
-            .filter(petition_clocks::petition_id.eq(id))
-            .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running)),
-    )
-    .set((
-        petition_clocks::status.eq(crate::domain::clock::ClockStatus::Stopped),
-        petition_clocks::ended_at.eq(at),
-    ))
-    .execute(conn)
-    .map_err(DbError::from)?;
-    refresh_next_due(conn, id)?;
-    events::append(
-        conn,
-        Some(id),
-        actor,
-        &Event::PetitionWithdrawn(Withdrawn { from, to }),
-        at,
-    )?;
-    Ok(())
 }

@@ -22,7 +22,8 @@ pub fn load(conn: &mut DbConnection, id: i64) -> Result<PetitionRow, DbError> {
         .first(conn)?)
 }
 
-/// Moves the (locked) petition `p` to `to`, keeping the office's counters.
+/// Moves the (locked) petition `p` to `to`. The office's counters follow with [`recount`],
+/// as the transaction's last statement.
 pub fn set_status(
     conn: &mut DbConnection,
     p: &PetitionRow,
@@ -43,10 +44,26 @@ pub fn set_status(
             p.id, p.status
         )));
     }
+    Ok(())
+}
+
+/// Moves `p`, as it was loaded, to `status` at `office` in the offices' counters of
+/// petitions per status.
+///
+/// Last in every transaction that changes a petition, after the event: locks are taken in
+/// one order everywhere (the petition, its clocks, the audit chain's head, the counters), so
+/// two transactions never wait on each other; and the counter row every petition to an
+/// office bumps is held for the shortest time.
+pub fn recount(
+    conn: &mut DbConnection,
+    p: &PetitionRow,
+    office: i64,
+    status: Status,
+) -> Result<(), DbError> {
     super::inbox::recount(
         conn,
         Some((p.office_id, p.status.code())),
-        Some((p.office_id, to.code())),
+        Some((office, status.code())),
     )
 }
 
@@ -69,7 +86,7 @@ pub fn set_complexity(
     Ok(())
 }
 
-/// Hands the (locked) petition `p` to `office` in its state, keeping both offices' counters.
+/// Hands the (locked) petition `p` to `office` in its state ([`recount`] follows).
 pub fn move_to_office(
     conn: &mut DbConnection,
     p: &PetitionRow,
@@ -82,11 +99,7 @@ pub fn move_to_office(
             petitions::updated_at.eq(at),
         ))
         .execute(conn)?;
-    super::inbox::recount(
-        conn,
-        Some((p.office_id, p.status.code())),
-        Some((office, p.status.code())),
-    )
+    Ok(())
 }
 
 /// Ends the running clocks named (all when `None`): met when before their due time, missed

@@ -49,6 +49,7 @@ pub fn withdraw(
         &Event::PetitionWithdrawn(Withdrawn { from: p.status, to }),
         at,
     )?;
+    stored::recount(tx.conn, &p, p.office_id, to)?;
     Ok(stored::load(tx.conn, id)?)
 }
 
@@ -116,5 +117,6 @@ pub fn rate(
         }),
         at,
     )?;
+    stored::recount(tx.conn, &p, p.office_id, to)?;
     Ok(stored::load(tx.conn, id)?)
 }

@@ -98,6 +98,7 @@ pub fn accept(
         &Event::PetitionAccepted(Accepted { complexity, clocks }),
         at,
     )?;
+    stored::recount(tx.conn, &p, p.office_id, to)?;
     Ok(stored::load(tx.conn, p.id)?)
 }
 
@@ -126,6 +127,7 @@ pub fn reject(
         &Event::PetitionRejected(Rejected { reason }),
         at,
     )?;
+    stored::recount(tx.conn, &p, p.office_id, to)?;
     Ok(stored::load(tx.conn, p.id)?)
 }
 
@@ -165,6 +167,7 @@ pub fn transfer(
         }),
         at,
     )?;
+    stored::recount(tx.conn, &p, to_office, p.status)?;
     Ok(stored::load(tx.conn, p.id)?)
 }
 
@@ -306,6 +309,7 @@ pub fn answer(
         }),
         at,
     )?;
+    stored::recount(tx.conn, &p, p.office_id, to)?;
     Ok(stored::load(tx.conn, p.id)?)
 }
 
@@ -321,6 +325,7 @@ pub fn close(
     let at = now.naive_utc();
     stored::set_status(tx.conn, &p, to, at)?;
     events::append(tx.conn, Some(p.id), &by.actor(), &Event::PetitionClosed, at)?;
+    stored::recount(tx.conn, &p, p.office_id, to)?;
     Ok(stored::load(tx.conn, p.id)?)
 }
 

@@ -121,3 +121,96 @@ async fn six_clients_accepting_one_petition_at_once_accept_it_once() {
     let verified: Value = app.get_json("/v1/transparency/verify").await;
     assert_eq!(verified["valid"], true, "{verified}");
 }
+
+/// Intake, acceptance and transfers in both directions between two offices, all at once:
+/// every transaction takes its locks in one order, so none waits on another in a cycle (on
+/// PostgreSQL a deadlock would be broken by failing one of them, here a 503).
+#[actix_web::test]
+async fn intake_and_steps_at_the_same_offices_at_once_all_apply() {
+    let w = world().await;
+    let app = &w.app;
+    let mut at_ba_dinh = Vec::new();
+    let mut at_ngoc_ha = Vec::new();
+    for i in 0..20 {
+        let mut body = feedback();
+        if i % 2 == 1 {
+            body["commune_code"] = json!("00008");
+        }
+        let id = submitted(app, &w.partner, &body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if i % 2 == 1 {
+            at_ngoc_ha.push(id);
+        } else {
+            at_ba_dinh.push(id);
+        }
+    }
+    let post = |token: String, path: String, body: serde_json::Value| async move {
+        let reply = app
+            .send(
+                awc::http::Method::POST,
+                &path,
+                &[
+                    ("authorization", token.as_str()),
+                    ("content-type", "application/json"),
+                ],
+                Some(serde_json::to_vec(&body).unwrap()),
+            )
+            .await;
+        (path, reply)
+    };
+    let mut sends = Vec::new();
+    for (i, id) in at_ba_dinh.iter().enumerate() {
+        let (action, body) = if i < 5 {
+            (
+                "transfer",
+                json!({"office_id": w.ngoc_ha.id, "reason": "Đúng địa bàn"}),
+            )
+        } else {
+            ("accept", json!({}))
+        };
+        sends.push(post(
+            w.ba_dinh.official.clone(),
+            format!("/v1/petitions/{id}/{action}"),
+            body,
+        ));
+    }
+    for (i, id) in at_ngoc_ha.iter().enumerate() {
+        let (action, body) = if i < 5 {
+            (
+                "transfer",
+                json!({"office_id": w.ba_dinh.id, "reason": "Đúng địa bàn"}),
+            )
+        } else {
+            ("accept", json!({}))
+        };
+        sends.push(post(
+            w.ngoc_ha.official.clone(),
+            format!("/v1/petitions/{id}/{action}"),
+            body,
+        ));
+    }
+    for i in 0..20 {
+        let mut body = feedback();
+        if i % 2 == 1 {
+            body["commune_code"] = json!("00008");
+        }
+        sends.push(post(
+            format!("Bearer {}", w.partner),
+            "/v1/petitions".to_owned(),
+            body,
+        ));
+    }
+    for (path, reply) in join_all(sends).await {
+        assert!(
+            matches!(reply.status.as_u16(), 200 | 201),
+            "{path}: {} {}",
+            reply.status,
+            reply.text()
+        );
+    }
+    counters_match_a_recount(app);
+    let verified: Value = app.get_json("/v1/transparency/verify").await;
+    assert_eq!(verified["valid"], true, "{verified}");
+}
