@@ -162,7 +162,11 @@ where
     };
     let scope = match &by {
         Citizen::Partner(id) => format!("partner:{id}"),
-        Citizen::ReceiptHolder { .. } => format!("receipt:{public_id}"),
+        // The secret's hash is part of the scope: a reused key with a wrong secret is not a
+        // replay of the holder's request but a request of its own, answered as a wrong secret.
+        Citizen::ReceiptHolder { secret } => {
+            format!("receipt:{public_id}:{}", crate::auth::secret_hash(secret))
+        }
     };
     let hash = idempotency::request_hash(
         &format!("POST /v1/petitions/{public_id}/{name}"),

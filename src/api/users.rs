@@ -17,14 +17,15 @@ use crate::db::events::Actor;
 use crate::db::users;
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{Fault, Violation};
-use crate::domain::staff::Role;
+use crate::domain::staff::{Grant, GrantRefused, Role, may_grant};
 use crate::error::ApiError;
 use crate::service::{self, Tx};
 use crate::state::AppState;
 
 /// Create a staff account.
 ///
-/// Admins create any account; an office head creates officials of their own office.
+/// Admins create any account; an office head creates officials of their own office, without
+/// `can_reveal_identity` (only admins grant it).
 #[utoipa::path(
     tag = "staff",
     request_body = CreateUser,
@@ -36,7 +37,7 @@ use crate::state::AppState;
         (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an admin nor the office's head (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: bad username, weak password (`weak_password`), username taken (`taken`), unknown office, office or scope not fitting the role", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: bad username, weak password (`weak_password`), username taken (`taken`), unknown office, office or scope not fitting the role, or a role, office or `can_reveal_identity` an office head may not give (`not_permitted`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -52,19 +53,12 @@ pub async fn create_user(
     let parsed = body::parse::<CreateUser>(&req, &payload)?;
     let hash = idempotency::request_hash("POST /v1/users", &parsed.canonical);
     let c = parsed.value;
-    if staff.role == Role::OfficeHead
-        && (c.role != Role::Official || c.office_id != staff.office_id)
-    {
-        let field = if c.role != Role::Official {
-            "role"
-        } else {
-            "office_id"
-        };
-        return Err(ApiError::Invalid(vec![Violation::new(
-            field,
-            Fault::NotPermitted,
-        )]));
-    }
+    let grant = Grant {
+        role: c.role,
+        office_id: c.office_id,
+        can_reveal_identity: c.can_reveal_identity,
+    };
+    may_grant(staff.role, staff.office_id, &grant).map_err(refused)?;
     let request = AccountRequest {
         username: c.username,
         password: c.password,
@@ -88,6 +82,14 @@ pub async fn create_user(
     };
     let scope = format!("user:{}", staff.user_id);
     idempotency::run(&state.service, scope, key, hash, now, work).await
+}
+
+/// A grant the caller may not give: a field at fault (422), or no right to manage accounts.
+fn refused(why: GrantRefused) -> ApiError {
+    match why.field() {
+        Some(field) => ApiError::Invalid(vec![Violation::new(field, Fault::NotPermitted)]),
+        None => ApiError::Forbidden,
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

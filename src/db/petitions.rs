@@ -135,6 +135,8 @@ pub struct NewIntake {
     pub province_office: OfficeRef,
     pub identity: Option<Sealed>,
     pub received_at: DateTime<Utc>,
+    /// The office of the official taking it in at the desk: routing must send it there.
+    pub desk_office: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -181,6 +183,14 @@ pub fn submit(
             .select(OfficeRef::as_select())
             .first(conn)?,
     };
+    if let Some(desk) = new.desk_office
+        && !routing::desk_may_take(desk, office.id)
+    {
+        return Err(SubmitError::Invalid(vec![Violation::new(
+            "commune_code",
+            Fault::RoutedElsewhere,
+        )]));
+    }
 
     let at = new.received_at.naive_utc();
     let location = s.location.as_ref();

@@ -753,25 +753,20 @@ impl Writer<'_> {
         };
         let by = match p.channel {
             Channel::Partner => Submitter::Partner(self.partner_ids[p.partner]),
-            Channel::InPerson => {
-                let commune = self
-                    .ctx
-                    .service
-                    .units
-                    .commune(commune_code)
-                    .ok_or_else(|| {
-                        ApplyError::Refused(format!("commune {commune_code} is unknown"))
-                    })?;
-                match self.staff.official(commune.office.id) {
+            // Handed in at the desk of the office that handles it (the province's, for a
+            // denunciation of the commune's leaders).
+            Channel::InPerson => match self.offices.of(p.first_desk(plan)) {
+                Some((office, _)) => match self.staff.official(*office) {
                     Some(official) => Submitter::Desk(OfficeStaff {
                         user_id: official,
-                        office_id: commune.office.id,
+                        office_id: *office,
                         role: Role::Official,
                         can_reveal_identity: false,
                     }),
                     None => return self.skip(n),
-                }
-            }
+                },
+                None => return self.skip(n),
+            },
         };
         let cmd = Submit {
             submission,

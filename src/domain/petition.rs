@@ -230,6 +230,10 @@ pub enum Fault {
     Unchanged,
     /// A petition another office handles (one named in a supervision request to this office).
     OtherOffice,
+    /// Routing sends the petition to another office than the desk's (desk intake).
+    RoutedElsewhere,
+    /// The office a denunciation is about (its leadership) may not handle it.
+    OfficeDenounced,
 }
 
 /// One field at fault, by its path in the request body (`citizen.phone`, `attachments[1].url`).

@@ -89,6 +89,34 @@ pub fn pick<'r>(rules: &'r [Rule], case: &Case) -> Option<&'r Rule> {
     })
 }
 
+/// The subject code of a denunciation about a commune's leadership (its chair or vice-chairs).
+pub const COMMUNE_LEADERSHIP: &str = "commune_leadership";
+
+/// Whether an official may record at their own desk a petition that routing sends to
+/// `routed`: only when it is their own office. A petition for another office is not entered
+/// in this one's name; the official guides the citizen to the competent office (Law on
+/// Citizen Reception 42/2013/QH13 art. 26–28: complaints, denunciations and petitions outside
+/// the receiving office's competence).
+pub fn desk_may_take(desk_office: i64, routed: i64) -> bool {
+    desk_office == routed
+}
+
+/// Whether a petition may be transferred to `to_office`. A denunciation about a commune's
+/// leadership is handled by the level above (Law on Denunciations 25/2018/QH14 art. 12(1):
+/// the head's and deputy heads' conduct, by the head of the body directly above), and handing
+/// it to the office denounced would also hand that office its denouncer (art. 8, art. 47). So
+/// it never goes to `denounced_office`, the People's Committee of its commune.
+pub fn may_transfer(
+    kind: Kind,
+    subject: Option<&str>,
+    to_office: i64,
+    denounced_office: i64,
+) -> bool {
+    !(kind == Kind::Denunciation
+        && subject == Some(COMMUNE_LEADERSHIP)
+        && to_office == denounced_office)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +208,22 @@ mod tests {
         });
         assert_eq!(pick(&rules, &case(Kind::Complaint)).unwrap().id, 4);
         assert_eq!(pick(&rules, &case(Kind::Feedback)).unwrap().id, 5);
+    }
+
+    #[test]
+    fn a_denunciation_of_a_communes_leaders_never_goes_back_to_that_commune() {
+        let leaders = Some(COMMUNE_LEADERSHIP);
+        assert!(!may_transfer(Kind::Denunciation, leaders, 10, 10));
+        assert!(may_transfer(Kind::Denunciation, leaders, 11, 10));
+        assert!(may_transfer(Kind::Denunciation, None, 10, 10));
+        assert!(may_transfer(Kind::Complaint, leaders, 10, 10));
+        assert!(may_transfer(Kind::Denunciation, Some("land"), 10, 10));
+    }
+
+    #[test]
+    fn the_desk_takes_in_only_for_its_own_office() {
+        assert!(desk_may_take(7, 7));
+        assert!(!desk_may_take(7, 8));
     }
 
     proptest! {

@@ -94,6 +94,59 @@ impl Scope {
     }
 }
 
+/// What an account is given: its role, its office, and whether it may reveal denouncers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub can_reveal_identity: bool,
+}
+
+/// Why a grantor may not give an account what was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantRefused {
+    /// The grantor's role manages no accounts.
+    NotAGrantor,
+    /// An office head gives only the official's role.
+    Role,
+    /// An office head adds staff to their own office only.
+    Office,
+    /// Only admins give the right to see who denounced.
+    RevealPermission,
+}
+
+impl GrantRefused {
+    /// The field of the request at fault, when there is one.
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            Self::NotAGrantor => None,
+            Self::Role => Some("role"),
+            Self::Office => Some("office_id"),
+            Self::RevealPermission => Some("can_reveal_identity"),
+        }
+    }
+}
+
+/// Whether a member of staff with role `by` (of office `by_office`) may give an account
+/// `grant` (DESIGN §3.5, §7).
+///
+/// Admins give any role, office, scope and permission. An office head adds officials to their
+/// own office, and never the right to see denouncers: that right lifts the secrecy the Law on
+/// Denunciations 25/2018/QH14 owes the denouncer (art. 9(1)(b); art. 47: who is protected and how), so it
+/// is an admin's to give and take, each time in the record. No one else manages accounts.
+pub fn may_grant(by: Role, by_office: Option<i64>, grant: &Grant) -> Result<(), GrantRefused> {
+    match by {
+        Role::Admin => Ok(()),
+        Role::OfficeHead if grant.role != Role::Official => Err(GrantRefused::Role),
+        Role::OfficeHead if by_office.is_none() || grant.office_id != by_office => {
+            Err(GrantRefused::Office)
+        }
+        Role::OfficeHead if grant.can_reveal_identity => Err(GrantRefused::RevealPermission),
+        Role::OfficeHead => Ok(()),
+        Role::Official | Role::Supervisor => Err(GrantRefused::NotAGrantor),
+    }
+}
+
 /// The shortest password accepted (NIST SP 800-63B asks for at least 8; staff accounts guard
 /// confidential petitions, so more).
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -129,6 +182,54 @@ mod tests {
             "national:01",
         ] {
             assert!(bad.parse::<Scope>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_admins_grant_more_than_an_official_of_ones_own_office() {
+        let grant = |role, office_id, can_reveal_identity| Grant {
+            role,
+            office_id,
+            can_reveal_identity,
+        };
+        let head = |g| may_grant(Role::OfficeHead, Some(7), &g);
+        assert_eq!(head(grant(Role::Official, Some(7), false)), Ok(()));
+        assert_eq!(
+            head(grant(Role::Official, Some(7), true)),
+            Err(GrantRefused::RevealPermission)
+        );
+        assert_eq!(
+            head(grant(Role::Official, Some(8), false)),
+            Err(GrantRefused::Office)
+        );
+        assert_eq!(
+            head(grant(Role::Official, None, false)),
+            Err(GrantRefused::Office)
+        );
+        for role in [Role::OfficeHead, Role::Supervisor, Role::Admin] {
+            assert_eq!(head(grant(role, Some(7), false)), Err(GrantRefused::Role));
+        }
+        // A head without an office (a broken row) adds no one.
+        assert_eq!(
+            may_grant(Role::OfficeHead, None, &grant(Role::Official, None, false)),
+            Err(GrantRefused::Office)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn admins_grant_anything_and_officials_and_supervisors_nothing(
+            role in 0usize..4, office in proptest::option::of(0i64..10), reveal: bool,
+        ) {
+            let g = Grant { role: Role::ALL[role], office_id: office, can_reveal_identity: reveal };
+            prop_assert_eq!(may_grant(Role::Admin, None, &g), Ok(()));
+            for by in [Role::Official, Role::Supervisor] {
+                prop_assert_eq!(may_grant(by, Some(7), &g), Err(GrantRefused::NotAGrantor));
+            }
+            // Whatever a head may give, an admin may too; the reveal right never.
+            if may_grant(Role::OfficeHead, Some(7), &g).is_ok() {
+                prop_assert!(!g.can_reveal_identity && g.role == Role::Official);
+            }
         }
     }
 

@@ -37,6 +37,8 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
         Fault::Unchanged => ("unchanged", vec![]),
         Fault::NotPermitted => ("not_permitted", vec![]),
         Fault::OtherOffice => ("other_office", vec![]),
+        Fault::RoutedElsewhere => ("routed_elsewhere", vec![]),
+        Fault::OfficeDenounced => ("office_denounced", vec![]),
         Fault::Unreadable { reason } => ("wrong_type", vec![("reason", reason.clone())]),
     };
     FieldProblem {

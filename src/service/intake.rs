@@ -56,6 +56,7 @@ pub fn submit(
                     actor: Actor::Partner(*id),
                     partner_id: Some(*id),
                     channel: Channel::Partner,
+                    desk_office: None,
                 },
                 now,
             )
@@ -65,6 +66,7 @@ pub fn submit(
                 actor: staff.actor(),
                 partner_id: None,
                 channel: Channel::InPerson,
+                desk_office: Some(staff.office_id),
             },
             law::desk_receipt(cmd.received_at, now).map_err(|v| ServiceError::Invalid(vec![v]))?,
         ),
@@ -124,6 +126,7 @@ pub fn escalate(
         actor: by.actor(),
         partner_id: p.partner_id,
         channel: p.channel,
+        desk_office: None,
     };
     let second = receive(tx, origin, submission, now)?;
     events::append(
@@ -143,6 +146,8 @@ struct Origin {
     actor: Actor,
     partner_id: Option<i64>,
     channel: Channel,
+    /// Taken in at this office's desk: routing must send it here.
+    desk_office: Option<i64>,
 }
 
 /// The intake every petition goes through.
@@ -184,6 +189,7 @@ fn receive(
         province_office,
         identity,
         received_at: received,
+        desk_office: origin.desk_office,
     };
     let petition = petitions::submit(tx.conn, new, &ctx.law()).map_err(|e| match e {
         SubmitError::Invalid(v) => ServiceError::Invalid(v),

@@ -14,6 +14,7 @@ use crate::domain::event::{
     Accepted, Answered, Event, Extended, Rejected, StartedClock, Transferred,
 };
 use crate::domain::petition::{Fault, Violation, text_fault};
+use crate::domain::routing;
 use crate::domain::rules::{Case, Starts};
 use crate::domain::workflow::{self, Action, RejectReason, Status, WrongState};
 
@@ -148,6 +149,12 @@ pub fn transfer(
     }
     if crate::db::reference::find_office(tx.conn, to_office)?.is_none() {
         return Err(ServiceError::invalid("office_id", Fault::Unknown));
+    }
+    let denounced = tx.ctx.units.commune(&p.commune_code).map(|c| c.office.id);
+    if denounced.is_some_and(|office| {
+        !routing::may_transfer(p.kind, p.subject.as_deref(), to_office, office)
+    }) {
+        return Err(ServiceError::invalid("office_id", Fault::OfficeDenounced));
     }
     workflow::next(p.status, Action::Transfer)?;
     let at = now.naive_utc();

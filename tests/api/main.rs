@@ -26,6 +26,7 @@ mod openapi;
 mod petitions;
 mod petitions_bad_input;
 mod rules;
+mod security;
 mod staff;
 mod stats;
 mod supervision;

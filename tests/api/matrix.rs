@@ -255,8 +255,10 @@ fn rows() -> Vec<Row> {
         setup: Setup::None,
         expect: |who| match who {
             Anonymous => 401,
-            // Officials record petitions handed in at their desk.
-            PartnerA | PartnerB | OfficialX | OfficialY | HeadX => 201,
+            // Officials record petitions handed in at their desk, for their own office only
+            // (the body is a petition for office X).
+            PartnerA | PartnerB | OfficialX | HeadX => 201,
+            OfficialY => 422,
             _ => 403,
         },
     });
@@ -686,4 +688,104 @@ async fn every_route_refuses_every_caller_it_should() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Who may give an account what (issue 15): every grantor × every kind of account asked for.
+/// Only admins give more than an official of one's own office, and only they give the right to
+/// see denouncers.
+#[actix_web::test]
+async fn who_may_give_an_account_what() {
+    let w = world().await;
+    let app = &w.app;
+    app.create_user("mttq.hanoi", Role::Supervisor, None, Some("province:01"));
+    app.create_user("quantri", Role::Admin, None, None);
+    let supervisor = format!("Bearer {}", app.access_token("mttq.hanoi").await);
+    let admin = format!("Bearer {}", app.access_token("quantri").await);
+    let (x, y) = (w.ba_dinh.id, w.ngoc_ha.id);
+    let asks: [(&str, Value); 6] = [
+        ("official_x", json!({"role": "official", "office_id": x})),
+        ("official_y", json!({"role": "official", "office_id": y})),
+        (
+            "revealer_x",
+            json!({"role": "official", "office_id": x, "can_reveal_identity": true}),
+        ),
+        ("head_x", json!({"role": "office_head", "office_id": x})),
+        (
+            "supervisor",
+            json!({"role": "supervisor", "scope": "province:01"}),
+        ),
+        ("admin", json!({"role": "admin"})),
+    ];
+    let grantors: [(&str, Vec<(&str, String)>); 6] = [
+        ("anonymous", vec![]),
+        ("partner", vec![("x-api-key", w.partner.clone())]),
+        (
+            "official_x",
+            vec![("authorization", w.ba_dinh.official.clone())],
+        ),
+        ("supervisor", vec![("authorization", supervisor)]),
+        ("head_x", vec![("authorization", w.ba_dinh.head.clone())]),
+        ("admin", vec![("authorization", admin.clone())]),
+    ];
+    // (status, field at fault) for each grantor and ask.
+    let expect = |grantor: &str, ask: &str| -> (u16, Option<&str>) {
+        match (grantor, ask) {
+            ("anonymous", _) => (401, None),
+            ("partner" | "official_x" | "supervisor", _) => (403, None),
+            ("admin", _) | ("head_x", "official_x") => (201, None),
+            ("head_x", "official_y") => (422, Some("office_id")),
+            ("head_x", "revealer_x") => (422, Some("can_reveal_identity")),
+            ("head_x", _) => (422, Some("role")),
+            _ => unreachable!(),
+        }
+    };
+    let mut failures = Vec::new();
+    let mut refused = Vec::new();
+    for (n, (grantor, headers)) in grantors.iter().enumerate() {
+        for (ask, account) in &asks {
+            let username = format!("tk{n}.{ask}").replace('_', "-");
+            let mut body = account.clone();
+            body["username"] = json!(username);
+            body["password"] = json!(STAFF_PASSWORD);
+            let headers: Vec<(&str, &str)> =
+                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let reply = app.post_json("/v1/users", &headers, &body).await;
+            let (status, field) = expect(grantor, ask);
+            let got_field = reply.json()["errors"][0]["field"]
+                .as_str()
+                .map(str::to_owned);
+            let got_code = reply.json()["errors"][0]["code"]
+                .as_str()
+                .map(str::to_owned);
+            if reply.status.as_u16() != status
+                || got_field.as_deref() != field
+                || (field.is_some() && got_code.as_deref() != Some("not_permitted"))
+            {
+                failures.push(format!(
+                    "{grantor} giving {ask}: {} (want {status} {field:?}) {}",
+                    reply.status.as_u16(),
+                    reply.text()
+                ));
+            }
+            if status != 201 {
+                refused.push(username);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // A refusal stores nothing.
+    let all = app
+        .get_with("/v1/users?limit=500", &[("authorization", &admin)])
+        .await
+        .json();
+    let names: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    for name in &refused {
+        assert!(!names.contains(&name.as_str()), "{name} was created");
+    }
+    assert!(names.contains(&"tk5.revealer-x") && names.contains(&"tk4.official-x"));
 }

@@ -27,4 +27,6 @@ fault-expired = The time allowed for this has passed.
 fault-unchanged = The same as the current value.
 fault-not_permitted = You may not set this value.
 fault-other_office = Another office handles this petition, not the office addressed.
+fault-routed_elsewhere = Another office handles petitions like this one: guide the citizen to it rather than entering it here.
+fault-office_denounced = The denunciation is about this office's leadership, so it cannot be sent to this office.
 fault-wrong_type = The value has the wrong type: { $reason }.

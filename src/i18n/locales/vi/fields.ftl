@@ -32,4 +32,6 @@ fault-expired = Đã quá thời gian cho phép.
 fault-unchanged = Giống giá trị hiện tại.
 fault-not_permitted = Bạn không được phép đặt giá trị này.
 fault-other_office = Đơn này do cơ quan khác giải quyết, không phải cơ quan được kiến nghị.
+fault-routed_elsewhere = Đơn loại này do cơ quan khác giải quyết: hướng dẫn công dân đến cơ quan đó thay vì tiếp nhận tại đây.
+fault-office_denounced = Đơn tố cáo lãnh đạo của cơ quan này nên không được chuyển cho chính cơ quan này.
 fault-wrong_type = Giá trị không đúng kiểu: { $reason }.

@@ -1,0 +1,159 @@
+//! What a review found an attacker or an insider could do (issue 15), each shown not to work.
+
+use awc::http::Method;
+use serde_json::{Value, json};
+use tiengdan::domain::staff::Role;
+
+use crate::petitions::{complaint, feedback, submitted};
+use crate::workflow::{act, world};
+
+/// A citizen's action replayed with the same `Idempotency-Key` but a wrong receipt secret is
+/// answered as any wrong secret is, not with the holder's stored reply.
+#[actix_web::test]
+async fn a_reused_key_with_a_wrong_receipt_secret_is_not_a_replay() {
+    let w = world().await;
+    let app = &w.app;
+    let p = submitted(app, &w.partner, &feedback()).await;
+    let path = format!("/v1/petitions/{}/withdraw", p["id"].as_str().unwrap());
+    let secret = p["receipt_secret"].as_str().unwrap();
+    let holder = [
+        ("x-receipt-secret", secret),
+        ("idempotency-key", "rut-don-1"),
+    ];
+    let first = app.send(Method::POST, &path, &holder, None).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let again = app.send(Method::POST, &path, &holder, None).await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+
+    let thief = [
+        ("x-receipt-secret", "doan-bua"),
+        ("idempotency-key", "rut-don-1"),
+    ];
+    let stolen = app.send(Method::POST, &path, &thief, None).await;
+    assert_eq!(stolen.header("idempotent-replayed"), None);
+    stolen.problem(404, "petition_not_found");
+}
+
+/// An escalation's reply carries the new complaint's receipt secret: a replay with a wrong
+/// secret must not hand it out.
+#[actix_web::test]
+async fn an_escalations_receipt_is_not_replayed_to_a_wrong_secret() {
+    let w = world().await;
+    let app = &w.app;
+    let first = submitted(app, &w.partner, &complaint()).await;
+    let id = first["id"].as_str().unwrap();
+    let official = w.ba_dinh.official.as_str();
+    assert_eq!(
+        act(app, official, id, "accept", json!({})).await.status,
+        200
+    );
+    let answered = act(app, official, id, "answer", json!({"body": "Trả lời"})).await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
+    let secret = first["receipt_secret"].as_str().unwrap();
+    let rating = app
+        .post_json(
+            &format!("/v1/petitions/{id}/rating"),
+            &[("x-receipt-secret", secret)],
+            &json!({"satisfied": false, "score": 1}),
+        )
+        .await;
+    assert_eq!(rating.status, 200, "{}", rating.text());
+
+    let path = format!("/v1/petitions/{id}/escalate");
+    let holder = [
+        ("x-receipt-secret", secret),
+        ("idempotency-key", "len-tinh"),
+    ];
+    let escalated = app.send(Method::POST, &path, &holder, None).await;
+    assert_eq!(escalated.status, 201, "{}", escalated.text());
+    let second_secret = escalated.json()["receipt_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let thief = [
+        ("x-receipt-secret", "doan-bua"),
+        ("idempotency-key", "len-tinh"),
+    ];
+    let stolen = app.send(Method::POST, &path, &thief, None).await;
+    assert!(!stolen.text().contains(&second_secret), "{}", stolen.text());
+    stolen.problem(404, "petition_not_found");
+}
+
+/// An official enters at the desk only what their own office handles: a petition routing
+/// sends elsewhere, including a denunciation of their own commune's leaders, is refused.
+#[actix_web::test]
+async fn the_desk_takes_in_only_for_its_own_office() {
+    let w = world().await;
+    let app = &w.app;
+    let at_desk = |body: &Value, token: &str| {
+        let body = body.clone();
+        let token = token.to_owned();
+        async move {
+            app.post_json("/v1/petitions", &[("authorization", &token)], &body)
+                .await
+        }
+    };
+    // Ba Đình's petition, handed in at Ngọc Hà's desk.
+    let problem = at_desk(&complaint(), &w.ngoc_ha.official)
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "commune_code");
+    assert_eq!(problem["errors"][0]["code"], "routed_elsewhere");
+
+    // A denunciation of Ba Đình's leaders goes to the province, not through Ba Đình's desk.
+    let mut about_leaders = complaint();
+    about_leaders["kind"] = json!("denunciation");
+    about_leaders["decision_date"] = Value::Null;
+    about_leaders["subject"] = json!("commune_leadership");
+    let problem = at_desk(&about_leaders, &w.ba_dinh.official)
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "routed_elsewhere");
+
+    // Nothing was stored by the refusals; the office's own petition is taken in.
+    let stored = app
+        .get_with("/v1/petitions", &[("authorization", &w.ngoc_ha.official)])
+        .await;
+    assert_eq!(stored.json()["items"], json!([]));
+    let reply = at_desk(&complaint(), &w.ba_dinh.official).await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+}
+
+/// A denunciation of a commune's leaders, handled by the province, cannot be handed to the
+/// commune whose leaders it names (Law on Denunciations 2018 art. 12(1)).
+#[actix_web::test]
+async fn a_denunciation_of_a_communes_leaders_is_not_transferred_to_that_commune() {
+    let w = world().await;
+    let app = &w.app;
+    let mut about_leaders = complaint();
+    about_leaders["kind"] = json!("denunciation");
+    about_leaders["decision_date"] = Value::Null;
+    about_leaders["subject"] = json!("commune_leadership");
+    let d = submitted(app, &w.partner, &about_leaders).await;
+    let province = d["office"]["id"].as_i64().unwrap();
+    assert_ne!(province, w.ba_dinh.id);
+    app.create_user("canbo.hanoi", Role::Official, Some(province), None);
+    let official = format!("Bearer {}", app.access_token("canbo.hanoi").await);
+    let id = d["id"].as_str().unwrap();
+
+    let to = |office: i64| json!({"office_id": office, "reason": "Chuyển về địa bàn"});
+    let problem = act(app, &official, id, "transfer", to(w.ba_dinh.id))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "office_id");
+    assert_eq!(problem["errors"][0]["code"], "office_denounced");
+    let unchanged = app
+        .get_with(
+            &format!("/v1/petitions/{id}"),
+            &[("authorization", &official)],
+        )
+        .await;
+    assert_eq!(unchanged.status, 200, "{}", unchanged.text());
+    assert_eq!(unchanged.json()["office"]["id"], province);
+
+    // Another commune may take it.
+    let moved = act(app, &official, id, "transfer", to(w.ngoc_ha.id)).await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+}
