@@ -14,6 +14,7 @@ use super::views::{OfficeSummary, Page};
 use crate::auth::staff::Staff;
 use crate::db::overdue::{self, OverdueFilter};
 use crate::domain::clock::ClockName;
+use crate::domain::confidentiality;
 use crate::domain::pagination::paginate;
 use crate::domain::petition::Kind;
 use crate::domain::staff::{Role, Scope};
@@ -151,7 +152,7 @@ pub async fn list_overdue(
                 commune_code: p.commune_code,
                 province_code: p.province_code,
                 status: p.status,
-                title: (kind != Kind::Denunciation).then_some(p.title),
+                title: (!confidentiality::confidential(kind, p.filed_kind)).then_some(p.title),
                 received_at: local_time(p.received_at),
                 overdue_clock: clock.name,
                 due_at: local_time(clock.due_at),

@@ -64,7 +64,7 @@ fn reader(caller: &Caller, p: &petitions::PetitionRow) -> Reader {
 }
 
 /// What `caller` sees of the petition, or the 404/403 that says why nothing.
-fn sight(caller: &Caller, p: &petitions::PetitionRow) -> Result<Sight, ApiError> {
+pub(super) fn sight(caller: &Caller, p: &petitions::PetitionRow) -> Result<Sight, ApiError> {
     confidentiality::sight(reader(caller, p), p.office_id).map_err(|hidden| match hidden {
         Hidden::NotFound => ApiError::NotFound(Missing::Petition),
         Hidden::Forbidden => ApiError::Forbidden,
@@ -79,7 +79,8 @@ pub fn view_for(
     as_of: &AsOf,
 ) -> Result<PetitionView, ApiError> {
     let sight = sight(caller, &detail.petition)?;
-    let denunciation = detail.petition.kind == Kind::Denunciation;
+    let p = &detail.petition;
+    let denunciation = confidentiality::confidential(p.kind, p.filed_kind);
     let citizen = match confidentiality::identity_shown(sight, denunciation) {
         IdentityShown::Nothing => None,
         IdentityShown::PartnerReference => unseal(vault, detail)?.map(|c| CitizenView {

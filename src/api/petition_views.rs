@@ -9,6 +9,7 @@ use crate::db::petitions::{ClockRow, PetitionDetail, PetitionListing};
 use crate::db::reference::OfficeRef;
 use crate::domain::calendar::VietnamCalendar;
 use crate::domain::clock::{ClockName, ClockStatus, DayType, overdue_working_days, vietnam};
+use crate::domain::confidentiality;
 use crate::domain::lang::Lang;
 use crate::domain::petition::{self, Kind, Notice};
 use crate::domain::tracking::TrackingCode;
@@ -464,7 +465,8 @@ impl PetitionView {
                 })
                 .collect(),
             citizen,
-            identity_confidential: p.kind == Kind::Denunciation && d.identity.is_some(),
+            identity_confidential: confidentiality::confidential(p.kind, p.filed_kind)
+                && d.identity.is_some(),
             complexity: p.complexity.map(|c| c.code().to_owned()),
             due_at: p.next_due_at.map(local_time),
             overdue_working_days: as_of.overdue(p.next_due_at),

@@ -10,13 +10,15 @@ use utoipa::ToSchema;
 
 use super::citizen::throttle_by_address;
 use super::params::{self, PageParams, PageRequest};
-use super::petition_reads::visible;
+use super::petition_reads::{sight, visible};
 use super::petitions::petition_id;
 use super::views::Page;
 use crate::auth::caller::Caller;
 use crate::db::audit::{self, Verification};
 use crate::db::events;
 use crate::domain::clock::vietnam;
+use crate::domain::confidentiality;
+use crate::domain::event::EventKind;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -162,8 +164,13 @@ pub struct EventView {
     /// The member of staff's or partner's id; shown to staff only.
     pub actor_id: Option<String>,
     pub created_at: DateTime<FixedOffset>,
-    /// What the action recorded (never personal data).
+    /// What the action recorded (never personal data). Of a denunciation, readers other than
+    /// the handling office get it without the free text staff wrote (see `withheld`).
     pub payload: serde_json::Value,
+    /// The payload fields left out of `payload` for this reader (`reason`, `note`): the hash
+    /// covers the whole payload, which the handling office sees.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<&'static str>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -196,20 +203,42 @@ pub async fn petition_events(
     let db = state.db();
     let public_id = petition_id(&path)?;
     let detail = visible(db, &caller, public_id).await?;
-    let id = detail.petition.id;
+    let p = &detail.petition;
+    let notes_shown = confidentiality::free_text_shown(
+        sight(&caller, p)?,
+        confidentiality::confidential(p.kind, p.filed_kind),
+    );
+    let id = p.id;
     let rows = db.read(move |conn| events::for_petition(conn, id)).await?;
     let staff = matches!(caller, Caller::Staff(_));
     let views = rows
         .into_iter()
-        .map(|e| EventView {
-            seq: e.seq.unwrap_or_default(),
-            payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
-            action: e.action,
-            actor_kind: e.actor_kind,
-            actor_id: e.actor_id.filter(|_| staff),
-            created_at: e.created_at.and_utc().with_timezone(&vietnam()),
-            prev_hash: e.prev_hash.unwrap_or_default(),
-            hash: e.hash.unwrap_or_default(),
+        .map(|e| {
+            let mut payload = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
+            let withheld = match (notes_shown, EventKind::from_code(&e.action)) {
+                (false, Some(kind)) => kind
+                    .free_text_fields()
+                    .iter()
+                    .copied()
+                    .filter(|field| {
+                        payload
+                            .as_object_mut()
+                            .is_some_and(|o| o.remove(*field).is_some())
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            EventView {
+                seq: e.seq.unwrap_or_default(),
+                payload,
+                withheld,
+                action: e.action,
+                actor_kind: e.actor_kind,
+                actor_id: e.actor_id.filter(|_| staff),
+                created_at: e.created_at.and_utc().with_timezone(&vietnam()),
+                prev_hash: e.prev_hash.unwrap_or_default(),
+                hash: e.hash.unwrap_or_default(),
+            }
         })
         .collect();
     Ok(web::Json(views))

@@ -24,6 +24,7 @@ pub struct OverdueRow {
     pub public_id: String,
     pub tracking_code: String,
     pub kind: Kind,
+    pub filed_kind: Kind,
     pub category_code: String,
     pub commune_code: String,
     pub province_code: String,

@@ -13,6 +13,24 @@
 //!   not even its content.
 //! - Another office's petition, or one outside a supervisor's scope, is as if it did not exist.
 
+use super::petition::Kind;
+
+/// Whether a petition's content is a denunciation's, kept from everyone but the handling
+/// office: one handled as a denunciation, or one filed as a denunciation and taken in as
+/// feedback because it named no one (Law on Denunciations 25/2018/QH14 art. 25: information
+/// with a denunciation's content, which still names what it denounces and may betray who
+/// wrote it).
+pub fn confidential(kind: Kind, filed_kind: Kind) -> bool {
+    kind == Kind::Denunciation || filed_kind == Kind::Denunciation
+}
+
+/// Whether a sight shows the free text staff write about a petition (transfer, extension and
+/// reveal reasons, a rejection's note): the handling office's own working notes, which for a
+/// confidential petition may repeat its content or point at its author.
+pub fn free_text_shown(sight: Sight, confidential: bool) -> bool {
+    sight == Sight::HandlingOffice || !confidential
+}
+
 /// Who reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
@@ -91,6 +109,24 @@ pub fn may_reveal(reader: Reader, handling_office: i64, holds_permission: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_denunciation_taken_in_as_feedback_stays_confidential() {
+        assert!(confidential(Kind::Denunciation, Kind::Denunciation));
+        assert!(confidential(Kind::Feedback, Kind::Denunciation));
+        assert!(!confidential(Kind::Feedback, Kind::Feedback));
+        assert!(!confidential(Kind::Complaint, Kind::Complaint));
+    }
+
+    #[test]
+    fn only_the_handling_office_reads_a_denunciations_working_notes() {
+        assert!(free_text_shown(Sight::HandlingOffice, true));
+        assert!(!free_text_shown(Sight::Submitter, true));
+        assert!(!free_text_shown(Sight::Supervisor, true));
+        for sight in [Sight::Submitter, Sight::HandlingOffice, Sight::Supervisor] {
+            assert!(free_text_shown(sight, false));
+        }
+    }
 
     #[test]
     fn each_reader_sees_its_slice() {

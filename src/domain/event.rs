@@ -113,6 +113,18 @@ impl EventKind {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
+
+    /// The payload fields that hold free text staff wrote: withheld from readers who may not
+    /// see a confidential petition's working notes (`confidentiality::free_text_shown`).
+    pub fn free_text_fields(self) -> &'static [&'static str] {
+        match self {
+            Self::PetitionTransferred | Self::PetitionExtended | Self::IdentityRevealed => {
+                &["reason"]
+            }
+            Self::PetitionRejected => &["note"],
+            _ => &[],
+        }
+    }
 }
 
 /// A clock an event started, with its due time.
@@ -149,6 +161,10 @@ pub struct Accepted {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejected {
     pub reason: RejectReason,
+    /// The official's note to the petitioner, when one was written. Absent from events written
+    /// without one (and from every event before notes were kept), so they hash as they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -469,6 +485,58 @@ fn canonical(value: &impl Serialize) -> Result<String, serde_json::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rejection_without_a_note_hashes_as_before_notes_were_kept() {
+        let bare = Event::PetitionRejected(Rejected {
+            reason: RejectReason::Duplicate,
+            note: None,
+        });
+        assert_eq!(bare.payload().unwrap(), r#"{"reason":"duplicate"}"#);
+        let noted = Event::PetitionRejected(Rejected {
+            reason: RejectReason::Duplicate,
+            note: Some("Trùng đơn".into()),
+        });
+        let text = noted.payload().unwrap();
+        assert_eq!(Event::decode("petition.rejected", &text).unwrap(), noted);
+        assert_eq!(
+            Event::decode("petition.rejected", r#"{"reason":"duplicate"}"#).unwrap(),
+            bare
+        );
+    }
+
+    #[test]
+    fn the_free_text_fields_named_are_in_the_payloads() {
+        let at = at("2026-11-20T09:00:00+07:00");
+        let events = [
+            Event::PetitionTransferred(Transferred {
+                from_office: 1,
+                to_office: 2,
+                reason: "x".into(),
+                clocks: vec![],
+            }),
+            Event::PetitionExtended(Extended {
+                clock: ClockName::Answer,
+                days: 5,
+                from: at,
+                to: at,
+                reason: "x".into(),
+            }),
+            Event::IdentityRevealed(IdentityRevealed { reason: "x".into() }),
+            Event::PetitionRejected(Rejected {
+                reason: RejectReason::Duplicate,
+                note: Some("x".into()),
+            }),
+        ];
+        for e in &events {
+            let payload: serde_json::Value = serde_json::from_str(&e.payload().unwrap()).unwrap();
+            let fields = e.kind().free_text_fields();
+            assert!(!fields.is_empty());
+            for field in fields {
+                assert_eq!(payload[field], "x", "{:?} {field}", e.kind());
+            }
+        }
+    }
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().to_utc()

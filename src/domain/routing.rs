@@ -102,7 +102,7 @@ pub fn desk_may_take(desk_office: i64, routed: i64) -> bool {
 }
 
 /// Whether a petition may be transferred to `to_office`. A denunciation about a commune's
-/// leadership is handled by the level above (Law on Denunciations 25/2018/QH14 art. 12(1):
+/// leadership is handled by the level above (Law on Denunciations 25/2018/QH14 art. 12(1), 13:
 /// the head's and deputy heads' conduct, by the head of the body directly above), and handing
 /// it to the office denounced would also hand that office its denouncer (art. 8, art. 47). So
 /// it never goes to `denounced_office`, the People's Committee of its commune.

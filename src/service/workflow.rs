@@ -125,7 +125,10 @@ pub fn reject(
         tx.conn,
         Some(p.id),
         &by.actor(),
-        &Event::PetitionRejected(Rejected { reason }),
+        &Event::PetitionRejected(Rejected {
+            reason,
+            note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+        }),
         at,
     )?;
     stored::recount(tx.conn, &p, p.office_id, to)?;

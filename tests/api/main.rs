@@ -11,6 +11,7 @@ mod categories;
 mod cli;
 mod clock;
 mod concurrency;
+mod confidentiality;
 mod demo;
 mod docs;
 mod durability;
