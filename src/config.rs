@@ -249,14 +249,13 @@ pub struct Settings {
     /// database if unset.
     #[arg(long, env = "AUDIT_SIGNING_KEY", global = true, hide_env_values = true)]
     pub audit_signing_key: Option<Secret>,
+    /// Bearer token that `/metrics` asks for. Unset, `/metrics` is open to whoever reaches
+    /// the port: set it, or keep the port off public networks.
+    #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
     /// Seconds between signed checkpoints of the audit chain; 0 turns them off (the command
     /// `tiengdan audit checkpoint` still signs one on demand).
-    #[arg(
-        long,
-        env = "CHECKPOINT_INTERVAL",
-        default_value_t = 3600,
-        global = true
-    )]
+    #[arg(long, env = "CHECKPOINT_INTERVAL", default_value_t = 60, global = true)]
     pub checkpoint_interval: u64,
     /// Working days before its due date at which a clock is announced as approaching.
     #[arg(

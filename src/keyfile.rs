@@ -16,6 +16,25 @@ pub enum KeyFileError {
     Io(#[from] std::io::Error),
     #[error("the key file does not hold 64 hex digits")]
     Malformed,
+    /// Readable or writable by others than its owner: whoever else can read it holds the key.
+    #[error(
+        "the key file is open to group or others (mode {mode:03o}); make it the owner's alone: chmod 600 on it"
+    )]
+    Exposed { mode: u32 },
+}
+
+/// Refuses a key file that anyone but its owner may read or write.
+fn owner_only(file: &std::fs::File) -> Result<(), KeyFileError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyFileError::Exposed { mode });
+        }
+    }
+    let _ = file;
+    Ok(())
 }
 
 /// A 32-byte key written as 64 hex digits or in base64.
@@ -58,7 +77,10 @@ pub fn load_or_create(path: &Path) -> Result<([u8; 32], bool), KeyFileError> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             // A racing creator may not have written yet.
             for _ in 0..50 {
-                let text = std::fs::read_to_string(path)?;
+                let mut file = std::fs::File::open(path)?;
+                owner_only(&file)?;
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut file, &mut text)?;
                 if !text.trim().is_empty() {
                     return parse(&text)
                         .map(|k| (k, false))
@@ -92,6 +114,26 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_may_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = beside(&dir.path().join("t.db"), "jwt-key");
+        load_or_create(&path).unwrap();
+        for mode in [0o640, 0o604, 0o620] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let err = load_or_create(&path).unwrap_err();
+            assert!(
+                matches!(err, KeyFileError::Exposed { mode: m } if m == mode),
+                "{err}"
+            );
+            assert!(err.to_string().contains("chmod 600"), "{err}");
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(load_or_create(&path).is_ok());
     }
 }
 

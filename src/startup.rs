@@ -156,6 +156,12 @@ impl Application {
             reports: crate::db::stats::query::ReportCache::default(),
             audit_key,
             metrics: prometheus::Registry::new(),
+            metrics_token_hash: settings
+                .metrics_token
+                .as_ref()
+                .map(|t| t.expose().trim())
+                .filter(|t| !t.is_empty())
+                .map(crate::auth::secret_hash),
         });
         crate::jobs::spawn_housekeeping(state.clone());
         crate::jobs::spawn_checkpoints(
@@ -256,6 +262,17 @@ async fn docs_redirect() -> HttpResponse {
         .finish()
 }
 
+/// Headers on every response, unless a handler set its own: nothing is stored by caches on
+/// the way (replies carry tokens, receipt secrets and identities), content types are not
+/// second-guessed, and links out of a page carry no address of ours.
+fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    use actix_web::http::header;
+    actix_web::middleware::DefaultHeaders::new()
+        .add((header::CACHE_CONTROL, "no-store"))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+}
+
 /// Serves the API on a bound listener.
 pub fn run(
     listener: TcpListener,
@@ -286,6 +303,7 @@ pub fn run(
             .wrap(from_fn(middleware::problems))
             .wrap(from_fn(middleware::trace_requests))
             .wrap(prometheus.clone())
+            .wrap(security_headers())
     })
     .listen(listener)?;
     if let Some(workers) = workers {

@@ -33,6 +33,8 @@ pub struct AppState {
     pub audit_key: AuditKey,
     /// The Prometheus registry `/metrics` reads.
     pub metrics: prometheus::Registry,
+    /// The SHA-256 of the token `/metrics` asks for, when one is set (`METRICS_TOKEN`).
+    pub metrics_token_hash: Option<String>,
 }
 
 impl AppState {

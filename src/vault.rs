@@ -30,7 +30,7 @@ pub enum VaultError {
     #[error("data key file {path}: {source}")]
     KeyFile {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::keyfile::KeyFileError,
     },
     #[error("sealed with key {found}, but the configured key is {configured}")]
     WrongKey { found: String, configured: String },
@@ -87,10 +87,7 @@ impl Vault {
                     ..
                 } => VaultError::BadKey,
                 KeyProblem::KeyRequired => VaultError::KeyRequired,
-                KeyProblem::File {
-                    path,
-                    source: KeyFileError::Io(source),
-                } => VaultError::KeyFile { path, source },
+                KeyProblem::File { path, source } => VaultError::KeyFile { path, source },
             })?;
         Ok((Self::from_key(&key), source))
     }

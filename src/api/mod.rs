@@ -219,6 +219,17 @@ impl Modify for CommonErrors {
             ),
         );
         components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator's `METRICS_TOKEN`, when the server has one",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "api_key_header",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
         );

@@ -42,6 +42,29 @@ pub enum ConnectError {
     Connect(#[from] ConnectionError),
     #[error("setting up the connection: {0}")]
     Setup(#[from] diesel::result::Error),
+    #[error("creating the database file: {0}")]
+    Create(#[from] std::io::Error),
+}
+
+/// Creates the SQLite file readable by its owner only, before SQLite would create it with the
+/// process's umask: it holds sealed identities, password hashes and the record. SQLite gives
+/// its `-wal` and `-shm` files the database file's mode.
+fn create_owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// An r2d2 manager that picks the backend by URL scheme. diesel's stock manager for a
@@ -59,6 +82,7 @@ impl Manager {
     pub fn connect_once(url: &DatabaseUrl) -> Result<DbConnection, ConnectError> {
         match url {
             DatabaseUrl::Sqlite(path) => {
+                create_owner_only(path)?;
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -205,6 +205,7 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         sweep_interval: 0,
         supervision_reply_days: 15,
         audit_signing_key: postgres.then(key),
+        metrics_token: None,
         checkpoint_interval: 0,
         approaching_working_days: 2,
         // Tests fold the statistics when they choose to, too.

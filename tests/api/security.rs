@@ -157,3 +157,89 @@ async fn a_denunciation_of_a_communes_leaders_is_not_transferred_to_that_commune
     let moved = act(app, &official, id, "transfer", to(w.ngoc_ha.id)).await;
     assert_eq!(moved.status, 200, "{}", moved.text());
 }
+
+/// Every reply asks caches on the way to keep nothing (replies carry tokens, receipt secrets
+/// and identities), and browsers not to sniff types or send our addresses on.
+#[actix_web::test]
+async fn replies_carry_the_security_headers() {
+    let w = world().await;
+    let app = &w.app;
+    let created = crate::petitions::submit(app, &w.partner, &feedback()).await;
+    let login = app
+        .login("canbo.badinh", crate::helpers::STAFF_PASSWORD)
+        .await;
+    let problem = app.get("/v1/petitions").await;
+    for (what, reply) in [
+        ("health", app.get("/healthz").await),
+        ("receipt", created),
+        ("tokens", login),
+        ("problem", problem),
+    ] {
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{what}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            reply.header("referrer-policy"),
+            Some("no-referrer"),
+            "{what}"
+        );
+    }
+}
+
+/// With `METRICS_TOKEN` set, `/metrics` answers only to it.
+#[actix_web::test]
+async fn metrics_answer_only_to_their_token_when_one_is_set() {
+    use tiengdan::config::Secret;
+    let open = crate::helpers::spawn_app().await;
+    assert_eq!(open.get("/metrics").await.status, 200);
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.metrics_token = Some(Secret::new("dem-so-lieu-0123456789"));
+    })
+    .await;
+    app.get("/metrics").await.problem(401, "invalid_token");
+    app.get_with("/metrics", &[("authorization", "Bearer doan-bua")])
+        .await
+        .problem(401, "invalid_token");
+    let reply = app
+        .get_with(
+            "/metrics",
+            &[("authorization", "Bearer dem-so-lieu-0123456789")],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(reply.text().contains("tiengdan_http_requests_total"));
+}
+
+/// The SQLite file and the keys beside it are their owner's alone, and a key file others may
+/// read stops the start, naming the file and the fix.
+#[cfg(unix)]
+#[actix_web::test]
+async fn the_database_and_key_files_are_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    use tiengdan::db::DatabaseUrl;
+    let app = crate::helpers::spawn_app().await;
+    let DatabaseUrl::Sqlite(path) = app.settings.database_url.clone() else {
+        return; // PostgreSQL: no files of ours.
+    };
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600, "{}", path.display());
+    let keys: Vec<_> = ["data-key", "jwt-key", "audit-key"]
+        .iter()
+        .map(|suffix| tiengdan::keyfile::beside(&path, suffix))
+        .collect();
+    for key in &keys {
+        assert_eq!(mode(key), 0o600, "{}", key.display());
+    }
+    std::fs::set_permissions(&keys[1], std::fs::Permissions::from_mode(0o644)).unwrap();
+    let refused =
+        tiengdan::startup::Application::build(&app.settings, tiengdan::time::Clock::system()).await;
+    let Err(err) = refused else {
+        panic!("started with a key file others may read");
+    };
+    let said = format!("{err:#}");
+    assert!(said.contains(&keys[1].display().to_string()), "{said}");
+    assert!(said.contains("chmod 600"), "{said}");
+}
