@@ -146,34 +146,98 @@ pub fn partner(settings: &Settings, action: PartnerCommand) -> Result<(), String
 }
 
 pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
-    let UserCommand::Create {
-        username,
-        password,
-        role,
-        office,
-        scope,
-        can_reveal_identity,
-        json,
-    } = action;
-    let role = Role::from_code(&role).ok_or_else(|| format!("unknown role {role}"))?;
-    let request = AccountRequest {
-        username,
-        password: password.expose().to_owned(),
-        role,
-        office_id: office,
-        scope,
-        can_reveal_identity,
-    };
-    let explain = |violations: Vec<crate::domain::petition::Violation>| {
-        violations
-            .iter()
-            .map(|v| {
-                let p = crate::error::describe_violation(v, crate::domain::lang::Lang::En);
-                format!("--{}: {}", p.field.replace('_', "-"), p.message)
+    use service::accounts::{AccountChange, AccountManager};
+    let (username, change) = match action {
+        UserCommand::Create {
+            username,
+            password,
+            role,
+            office,
+            scope,
+            can_reveal_identity,
+            json,
+        } => {
+            return create_user(
+                settings,
+                AccountRequest {
+                    username,
+                    password: password.expose().to_owned(),
+                    role: Role::from_code(&role).ok_or_else(|| format!("unknown role {role}"))?,
+                    office_id: office,
+                    scope,
+                    can_reveal_identity,
+                },
+                json,
+            );
+        }
+        UserCommand::Disable { username } => (username, AccountChange::Disable),
+        UserCommand::Enable { username } => (username, AccountChange::Enable),
+        UserCommand::Set {
+            username,
+            role,
+            office,
+            scope,
+            can_reveal_identity,
+        } => {
+            let access = accounts::check_access(&accounts::AccessRequest {
+                role: Role::from_code(&role).ok_or_else(|| format!("unknown role {role}"))?,
+                office_id: office,
+                scope,
+                can_reveal_identity,
             })
-            .collect::<Vec<_>>()
-            .join("\n")
+            .map_err(explain)?;
+            (username, AccountChange::Access(access))
+        }
+        UserCommand::ResetPassword { username, password } => {
+            let password = password.expose();
+            if crate::auth::password::check_strength(password, &[&username]).is_err() {
+                return Err(explain(vec![crate::domain::petition::Violation::new(
+                    "password",
+                    crate::domain::petition::Fault::WeakPassword,
+                )]));
+            }
+            let password_hash = password::hash(password).map_err(|e| e.to_string())?;
+            (username, AccountChange::ResetPassword { password_hash })
+        }
     };
+    let db = admin_db(settings)?;
+    let ctx = service_context(&db, settings)?;
+    let name = username.clone();
+    let user = db
+        .blocking_write(move |conn| crate::db::users::find_by_username(conn, &name))
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no account is called {username}"))?;
+    let changed = run(&db, &ctx, |tx| {
+        service::accounts::change(tx, &AccountManager::operator(), user.id, change, now())
+    })?;
+    let state = if changed.disabled_at.is_some() {
+        "disabled"
+    } else {
+        "enabled"
+    };
+    println!(
+        "user {} ({}): {}, {}; its sessions ended",
+        changed.id,
+        changed.username,
+        changed.role.code(),
+        state
+    );
+    Ok(())
+}
+
+/// The command line's account of violations, one `--flag: message` per line.
+fn explain(violations: Vec<crate::domain::petition::Violation>) -> String {
+    violations
+        .iter()
+        .map(|v| {
+            let p = crate::error::describe_violation(v, crate::domain::lang::Lang::En);
+            format!("--{}: {}", p.field.replace('_', "-"), p.message)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn create_user(settings: &Settings, request: AccountRequest, json: bool) -> Result<(), String> {
     let checked = accounts::check(&request).map_err(explain)?;
     let hash = password::hash(&request.password).map_err(|e| e.to_string())?;
     let db = admin_db(settings)?;
@@ -181,7 +245,7 @@ pub fn user(settings: &Settings, action: UserCommand) -> Result<(), String> {
     let created = run(&db, &ctx, |tx| {
         service::accounts::create(
             tx,
-            &crate::db::events::Actor::System,
+            &service::accounts::AccountManager::operator(),
             &checked,
             &hash,
             now(),

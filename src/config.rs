@@ -163,6 +163,37 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Disable an account: it cannot sign in, its tokens stop working.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled account.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Replace an account's role, office, scope and reveal permission; it signs in again.
+    Set {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["official", "office_head", "supervisor", "admin"])]
+        role: String,
+        #[arg(long)]
+        office: Option<i64>,
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long)]
+        can_reveal_identity: bool,
+    },
+    /// Set a new password for an account; its sessions end.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        /// Prefer TIENGDAN_PASSWORD in the environment, which stays out of the shell history.
+        #[arg(long, env = "TIENGDAN_PASSWORD", hide_env_values = true)]
+        password: Secret,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -156,6 +156,7 @@ impl Application {
             reports: crate::db::stats::query::ReportCache::default(),
             audit_key,
             metrics: prometheus::Registry::new(),
+            accounts: Default::default(),
             metrics_token_hash: settings
                 .metrics_token
                 .as_ref()

@@ -31,6 +31,8 @@ pub struct AppState {
     pub reports: ReportCache,
     /// Signs the audit chain's checkpoints.
     pub audit_key: AuditKey,
+    /// Whether staff tokens' accounts still stand as when the tokens were issued.
+    pub accounts: crate::auth::standing::AccountStandings,
     /// The Prometheus registry `/metrics` reads.
     pub metrics: prometheus::Registry,
     /// The SHA-256 of the token `/metrics` asks for, when one is set (`METRICS_TOKEN`).

@@ -41,6 +41,7 @@ fn issue(
         office: user.office_id,
         scope: user.scope.clone(),
         reveal: user.can_reveal_identity,
+        epoch: user.token_epoch,
     };
     let access_token = keys.issue(&claims).map_err(internal)?;
     let refresh_token = format!(

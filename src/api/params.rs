@@ -105,6 +105,14 @@ pub fn office_id(given: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::BadRequest(BadInput::OfficeId(given.to_owned())))
 }
 
+pub fn user_id(given: &str) -> Result<i64, ApiError> {
+    given
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::BadRequest(BadInput::UserId(given.to_owned())))
+}
+
 /// For endpoints that take no query parameters: a stray one is refused rather than ignored,
 /// so that a typo such as `?limt=5` does not pass unnoticed.
 #[derive(Debug, Deserialize)]

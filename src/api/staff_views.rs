@@ -60,6 +60,38 @@ pub struct CreateUser {
     pub can_reveal_identity: bool,
 }
 
+/// An account's access as it is to be: replaces its role, office, scope and permission.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeAccess {
+    pub role: Role,
+    /// The office of an official or office head.
+    pub office_id: Option<i64>,
+    /// A supervisor's scope: `national`, `province:NN` or `commune:NNNNN`.
+    #[schema(example = "province:01")]
+    pub scope: Option<String>,
+    /// Officials and office heads only; only admins give or take it.
+    #[serde(default)]
+    pub can_reveal_identity: bool,
+}
+
+/// A new password for an account, set by an admin or the office's head.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// At least 12 characters, not common, not the username.
+    pub password: String,
+}
+
+/// A member of staff's new password, with the current one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// At least 12 characters, not common, not the username, not the current one.
+    pub new_password: String,
+}
+
 /// A staff account (never its password).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {

@@ -1,6 +1,6 @@
 //! Creating staff accounts, for the command line and the admin API alike.
 
-use crate::domain::event::{Event, UserCreated};
+use crate::domain::event::{Event, UserAccess};
 use std::str::FromStr;
 
 use diesel::prelude::*;
@@ -33,6 +33,42 @@ pub struct CheckedAccount {
     pub can_reveal_identity: bool,
 }
 
+/// An account's access as asked for, unchecked: its role, office, scope and permission.
+#[derive(Debug, Clone)]
+pub struct AccessRequest {
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub scope: Option<String>,
+    pub can_reveal_identity: bool,
+}
+
+/// Access that fits its role: an office for officials and heads, a scope for supervisors, the
+/// reveal permission only for those who work in an office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedAccess {
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub scope: Option<Scope>,
+    pub can_reveal_identity: bool,
+}
+
+impl CheckedAccess {
+    pub fn grant(&self) -> crate::domain::staff::Grant {
+        crate::domain::staff::Grant {
+            role: self.role,
+            office_id: self.office_id,
+            can_reveal_identity: self.can_reveal_identity,
+        }
+    }
+}
+
+/// Checks that office, scope and permission fit the role.
+pub fn check_access(req: &AccessRequest) -> Result<CheckedAccess, Vec<Violation>> {
+    let mut v = Vec::new();
+    let access = fit_access(req, &mut v);
+    if v.is_empty() { Ok(access) } else { Err(v) }
+}
+
 /// Checks names, password strength and that office and scope fit the role.
 pub fn check(req: &AccountRequest) -> Result<CheckedAccount, Vec<Violation>> {
     let mut v = Vec::new();
@@ -42,6 +78,28 @@ pub fn check(req: &AccountRequest) -> Result<CheckedAccount, Vec<Violation>> {
     if check_strength(&req.password, &[&req.username]).is_err() {
         v.push(Violation::new("password", Fault::WeakPassword));
     }
+    let access = fit_access(
+        &AccessRequest {
+            role: req.role,
+            office_id: req.office_id,
+            scope: req.scope.clone(),
+            can_reveal_identity: req.can_reveal_identity,
+        },
+        &mut v,
+    );
+    if !v.is_empty() {
+        return Err(v);
+    }
+    Ok(CheckedAccount {
+        username: req.username.clone(),
+        role: access.role,
+        office_id: access.office_id,
+        scope: access.scope,
+        can_reveal_identity: access.can_reveal_identity,
+    })
+}
+
+fn fit_access(req: &AccessRequest, v: &mut Vec<Violation>) -> CheckedAccess {
     match (req.role.needs_office(), req.office_id) {
         (true, None) => v.push(Violation::new("office_id", Fault::Required)),
         (false, Some(_)) => v.push(Violation::new("office_id", Fault::NotForRole)),
@@ -68,16 +126,22 @@ pub fn check(req: &AccountRequest) -> Result<CheckedAccount, Vec<Violation>> {
     if req.can_reveal_identity && !req.role.needs_office() {
         v.push(Violation::new("can_reveal_identity", Fault::NotForRole));
     }
-    if !v.is_empty() {
-        return Err(v);
-    }
-    Ok(CheckedAccount {
-        username: req.username.clone(),
+    CheckedAccess {
         role: req.role,
         office_id: req.office_id,
         scope,
         can_reveal_identity: req.can_reveal_identity,
-    })
+    }
+}
+
+/// Whether office `id` exists.
+pub fn office_exists(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
+    Ok(offices::table
+        .find(id)
+        .select(offices::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,20 +165,13 @@ pub fn create(
     actor: &crate::db::events::Actor,
     at: chrono::NaiveDateTime,
 ) -> Result<UserRow, CreateError> {
-    if let Some(office) = account.office_id {
-        let exists = offices::table
-            .find(office)
-            .select(offices::id)
-            .first::<i64>(conn)
-            .optional()
-            .map_err(DbError::from)?
-            .is_some();
-        if !exists {
-            return Err(CreateError::Invalid(vec![Violation::new(
-                "office_id",
-                Fault::Unknown,
-            )]));
-        }
+    if let Some(office) = account.office_id
+        && !office_exists(conn, office)?
+    {
+        return Err(CreateError::Invalid(vec![Violation::new(
+            "office_id",
+            Fault::Unknown,
+        )]));
     }
     let new = NewUser {
         username: &account.username,
@@ -136,7 +193,7 @@ pub fn create(
         conn,
         None,
         actor,
-        &Event::UserCreated(UserCreated {
+        &Event::UserCreated(UserAccess {
             user_id: user.id,
             role: account.role,
             office_id: account.office_id,

@@ -28,9 +28,9 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::bug("no app state"))?;
             match (staff_token, partner_key) {
-                (Some(token), _) => {
-                    staff::authenticate(&state.tokens, &token, state.now()).map(Caller::Staff)
-                }
+                (Some(token), _) => staff::authenticate_standing(&state, &token)
+                    .await
+                    .map(Caller::Staff),
                 (None, Some(key)) => Partner::authenticate(state.db(), &state.limits, key)
                     .await
                     .map(Caller::Partner),

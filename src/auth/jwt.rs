@@ -28,6 +28,9 @@ pub struct Claims {
     /// May reveal denouncers' identities (with a reason, audited).
     #[serde(default)]
     pub reveal: bool,
+    /// The account's token epoch when the token was issued: a later change refuses it.
+    #[serde(default)]
+    pub epoch: i64,
 }
 
 #[derive(Clone)]
@@ -135,6 +138,7 @@ mod tests {
             office: Some(35),
             scope: None,
             reveal: false,
+            epoch: 0,
         }
     }
 

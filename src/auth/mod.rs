@@ -13,6 +13,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod receipt;
 pub mod staff;
+pub mod standing;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;

@@ -19,6 +19,8 @@ pub struct Staff {
     pub office_id: Option<i64>,
     pub scope: Option<Scope>,
     pub can_reveal_identity: bool,
+    /// The account's token epoch the token was issued at.
+    pub token_epoch: i64,
 }
 
 impl Staff {
@@ -34,6 +36,7 @@ impl Staff {
             office_id: claims.office,
             scope,
             can_reveal_identity: claims.reveal,
+            token_epoch: claims.epoch,
         })
     }
 
@@ -70,6 +73,25 @@ pub fn authenticate(
         .ok()
         .and_then(Staff::from_claims)
         .ok_or(ApiError::Unauthenticated(Unrecognised::InvalidToken))
+}
+
+/// Checks an access token at `now`, and that its account still stands as when it was issued
+/// (not disabled, not changed since).
+pub async fn authenticate_standing(
+    state: &crate::state::AppState,
+    token: &str,
+) -> Result<Staff, ApiError> {
+    let now = state.now();
+    let staff = authenticate(&state.tokens, token, now)?;
+    let stands = state
+        .accounts
+        .current(state.db(), staff.user_id, staff.token_epoch, now)
+        .await?;
+    if stands {
+        Ok(staff)
+    } else {
+        Err(ApiError::Unauthenticated(Unrecognised::InvalidToken))
+    }
 }
 
 /// Staff-only endpoints: a staff token is checked; a valid partner key is recognised and

@@ -278,6 +278,7 @@ diesel::table! {
         can_reveal_identity -> Bool,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        token_epoch -> BigInt,
     }
 }
 

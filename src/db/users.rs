@@ -19,6 +19,8 @@ pub struct UserRow {
     pub can_reveal_identity: bool,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
+    /// Moves on at every change to the account; access tokens of an older epoch are refused.
+    pub token_epoch: i64,
 }
 
 pub struct NewUser<'a> {
@@ -158,4 +160,105 @@ pub fn revoke_family(
     )
     .set(refresh_tokens::revoked_at.eq(at))
     .execute(conn)?)
+}
+
+/// An account's access as it is to be.
+pub struct Access<'a> {
+    pub role: Role,
+    pub office_id: Option<i64>,
+    pub scope: Option<&'a str>,
+    pub can_reveal_identity: bool,
+}
+
+/// Loads an account to change it; on PostgreSQL its row stays locked until the transaction
+/// ends, so two changes to one account apply one after the other.
+pub fn lock(conn: &mut DbConnection, id: i64) -> Result<Option<UserRow>, DbError> {
+    if let DbConnection::Postgres(pg) = conn {
+        users::table
+            .find(id)
+            .select(users::id)
+            .for_update()
+            .first::<i64>(pg)
+            .optional()?;
+    }
+    find(conn, id)
+}
+
+/// The next token epoch: every change below moves it on.
+fn next_epoch()
+-> diesel::dsl::Add<users::token_epoch, diesel::dsl::AsExprOf<i64, diesel::sql_types::BigInt>> {
+    users::token_epoch + 1_i64
+}
+
+pub fn set_access(conn: &mut DbConnection, id: i64, access: &Access) -> Result<(), DbError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::role.eq(access.role),
+            users::office_id.eq(access.office_id),
+            users::scope.eq(access.scope),
+            users::can_reveal_identity.eq(access.can_reveal_identity),
+            users::token_epoch.eq(next_epoch()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Disables the account as of `at`, or enables it with `None`.
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: i64,
+    at: Option<NaiveDateTime>,
+) -> Result<(), DbError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::disabled_at.eq(at),
+            users::token_epoch.eq(next_epoch()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> Result<(), DbError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::token_epoch.eq(next_epoch()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes every live refresh token of the account: a change signs it out everywhere.
+pub fn revoke_all(
+    conn: &mut DbConnection,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)?)
+}
+
+/// What a request needs to know of an account beyond its token.
+pub fn standing(conn: &mut DbConnection, id: i64) -> Result<Option<(i64, bool)>, DbError> {
+    Ok(users::table
+        .find(id)
+        .select((users::token_epoch, users::disabled_at.is_not_null()))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_username(
+    conn: &mut DbConnection,
+    username: &str,
+) -> Result<Option<UserRow>, DbError> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
 }

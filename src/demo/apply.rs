@@ -17,13 +17,13 @@ use super::texts;
 use crate::auth::accounts::{self, AccountRequest};
 use crate::auth::{api_key, password};
 use crate::db::admin_units_cache::AdminUnitsSnapshot;
-use crate::db::events::Actor;
 use crate::db::schema::{events, petitions as petitions_table};
 use crate::db::{DbConnection, DbError, users};
 use crate::domain::clock::local_date;
 use crate::domain::petition::{self as law, Channel, Fault, Submission};
 use crate::domain::staff::{Role, Scope};
 use crate::domain::workflow::Status;
+use crate::service::accounts::AccountManager;
 use crate::service::deadlines::Sweep;
 use crate::service::intake::Submit;
 use crate::service::{self, Citizen, OfficeStaff, ServiceError, Submitter, Supervisor, Tx};
@@ -399,15 +399,21 @@ fn make_accounts(
     let hashes = hash_all(to_make.iter().map(|(_, _, p)| *p).collect())?;
     service::in_transaction(conn, &ctx.service, |tx| {
         for ((at, checked, _), hash) in to_make.iter().zip(&hashes) {
-            let user = service::accounts::create(tx, &Actor::System, checked, hash, plan.setup_at)
-                .map_err(|e| match e {
-                    ServiceError::Invalid(v) => ApplyError::Refused(format!(
-                        "account {}: {}",
-                        checked.username,
-                        fields(&v).join(", ")
-                    )),
-                    e => ApplyError::Service(e),
-                })?;
+            let user = service::accounts::create(
+                tx,
+                &AccountManager::operator(),
+                checked,
+                hash,
+                plan.setup_at,
+            )
+            .map_err(|e| match e {
+                ServiceError::Invalid(v) => ApplyError::Refused(format!(
+                    "account {}: {}",
+                    checked.username,
+                    fields(&v).join(", ")
+                )),
+                e => ApplyError::Service(e),
+            })?;
             made[*at].id = user.id;
         }
         Ok::<_, ApplyError>(())

@@ -49,10 +49,15 @@ pub enum EventKind {
     PartnerCreated,
     PartnerRevoked,
     UserCreated,
+    UserChanged,
+    UserDisabled,
+    UserEnabled,
+    UserPasswordReset,
+    UserPasswordChanged,
 }
 
 impl EventKind {
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 30] = [
         Self::PetitionReceived,
         Self::PetitionAccepted,
         Self::PetitionRejected,
@@ -78,6 +83,11 @@ impl EventKind {
         Self::PartnerCreated,
         Self::PartnerRevoked,
         Self::UserCreated,
+        Self::UserChanged,
+        Self::UserDisabled,
+        Self::UserEnabled,
+        Self::UserPasswordReset,
+        Self::UserPasswordChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -107,6 +117,11 @@ impl EventKind {
             Self::PartnerCreated => "partner.created",
             Self::PartnerRevoked => "partner.revoked",
             Self::UserCreated => "user.created",
+            Self::UserChanged => "user.changed",
+            Self::UserDisabled => "user.disabled",
+            Self::UserEnabled => "user.enabled",
+            Self::UserPasswordReset => "user.password_reset",
+            Self::UserPasswordChanged => "user.password_changed",
         }
     }
 
@@ -309,13 +324,20 @@ pub struct PartnerRevoked {
     pub partner_id: i64,
 }
 
+/// An account's access as it stands after it was created or changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserCreated {
+pub struct UserAccess {
     pub user_id: i64,
     pub role: Role,
     pub office_id: Option<i64>,
     pub scope: Option<String>,
     pub can_reveal_identity: bool,
+}
+
+/// The account a change was made to (disabled, enabled, its password set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    pub user_id: i64,
 }
 
 /// Nothing more to say than the kind (`{}`); an old payload's extra keys are ignored.
@@ -349,7 +371,14 @@ pub enum Event {
     CommuneRemoteChanged(RemoteChanged),
     PartnerCreated(PartnerCreated),
     PartnerRevoked(PartnerRevoked),
-    UserCreated(UserCreated),
+    UserCreated(UserAccess),
+    UserChanged(UserAccess),
+    UserDisabled(UserRef),
+    UserEnabled(UserRef),
+    /// Set by an admin or an office head.
+    UserPasswordReset(UserRef),
+    /// Changed by the account's holder.
+    UserPasswordChanged(UserRef),
 }
 
 /// A stored event that does not read as its kind: written behind the service's back.
@@ -392,6 +421,11 @@ impl Event {
             Self::PartnerCreated(_) => EventKind::PartnerCreated,
             Self::PartnerRevoked(_) => EventKind::PartnerRevoked,
             Self::UserCreated(_) => EventKind::UserCreated,
+            Self::UserChanged(_) => EventKind::UserChanged,
+            Self::UserDisabled(_) => EventKind::UserDisabled,
+            Self::UserEnabled(_) => EventKind::UserEnabled,
+            Self::UserPasswordReset(_) => EventKind::UserPasswordReset,
+            Self::UserPasswordChanged(_) => EventKind::UserPasswordChanged,
         }
     }
 
@@ -420,7 +454,11 @@ impl Event {
             Self::CommuneRemoteChanged(p) => canonical(p),
             Self::PartnerCreated(p) => canonical(p),
             Self::PartnerRevoked(p) => canonical(p),
-            Self::UserCreated(p) => canonical(p),
+            Self::UserCreated(p) | Self::UserChanged(p) => canonical(p),
+            Self::UserDisabled(p)
+            | Self::UserEnabled(p)
+            | Self::UserPasswordReset(p)
+            | Self::UserPasswordChanged(p) => canonical(p),
         }
     }
 
@@ -472,6 +510,11 @@ impl Event {
             EventKind::PartnerCreated => Self::PartnerCreated(read(kind, payload)?),
             EventKind::PartnerRevoked => Self::PartnerRevoked(read(kind, payload)?),
             EventKind::UserCreated => Self::UserCreated(read(kind, payload)?),
+            EventKind::UserChanged => Self::UserChanged(read(kind, payload)?),
+            EventKind::UserDisabled => Self::UserDisabled(read(kind, payload)?),
+            EventKind::UserEnabled => Self::UserEnabled(read(kind, payload)?),
+            EventKind::UserPasswordReset => Self::UserPasswordReset(read(kind, payload)?),
+            EventKind::UserPasswordChanged => Self::UserPasswordChanged(read(kind, payload)?),
         })
     }
 }

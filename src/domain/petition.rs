@@ -216,6 +216,8 @@ pub enum Fault {
     },
     /// A password too short, too long or easy to guess.
     WeakPassword,
+    /// Not the account's current password.
+    WrongPassword,
     /// Already used by another record (a username).
     Taken,
     /// Not allowed for the caller (an office head creating a user for another office).

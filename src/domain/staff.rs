@@ -147,6 +147,20 @@ pub fn may_grant(by: Role, by_office: Option<i64>, grant: &Grant) -> Result<(), 
     }
 }
 
+/// Whether a member of staff with role `by` (of office `by_office`) may change an account that
+/// is `current` into `next` (disable, enable, reset its password: `next` is `current`). They
+/// must be able to give both: an office head manages the officials of their own office who do
+/// not hold the reveal permission, and only as such; an admin manages every account.
+pub fn may_manage(
+    by: Role,
+    by_office: Option<i64>,
+    current: &Grant,
+    next: &Grant,
+) -> Result<(), GrantRefused> {
+    may_grant(by, by_office, current)?;
+    may_grant(by, by_office, next)
+}
+
 /// The shortest password accepted (NIST SP 800-63B asks for at least 8; staff accounts guard
 /// confidential petitions, so more).
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -214,6 +228,43 @@ mod tests {
             may_grant(Role::OfficeHead, None, &grant(Role::Official, None, false)),
             Err(GrantRefused::Office)
         );
+    }
+
+    #[test]
+    fn an_office_head_manages_only_the_officials_it_could_have_made() {
+        let official = Grant {
+            role: Role::Official,
+            office_id: Some(7),
+            can_reveal_identity: false,
+        };
+        let revealer = Grant {
+            can_reveal_identity: true,
+            ..official
+        };
+        let head =
+            |current: &Grant, next: &Grant| may_manage(Role::OfficeHead, Some(7), current, next);
+        assert_eq!(head(&official, &official), Ok(()));
+        // Neither giving nor taking the reveal permission, nor touching one who holds it.
+        assert_eq!(
+            head(&official, &revealer),
+            Err(GrantRefused::RevealPermission)
+        );
+        assert_eq!(
+            head(&revealer, &official),
+            Err(GrantRefused::RevealPermission)
+        );
+        let promoted = Grant {
+            role: Role::OfficeHead,
+            ..official
+        };
+        assert_eq!(head(&official, &promoted), Err(GrantRefused::Role));
+        let moved = Grant {
+            office_id: Some(8),
+            ..official
+        };
+        assert_eq!(head(&official, &moved), Err(GrantRefused::Office));
+        assert_eq!(head(&moved, &official), Err(GrantRefused::Office));
+        assert_eq!(may_manage(Role::Admin, None, &revealer, &promoted), Ok(()));
     }
 
     proptest! {

@@ -30,6 +30,7 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
         Fault::NotAComplaint => ("not_a_complaint", vec![]),
         Fault::UnknownField => ("unknown_field", vec![]),
         Fault::WeakPassword => ("weak_password", vec![]),
+        Fault::WrongPassword => ("wrong_password", vec![]),
         Fault::Taken => ("taken", vec![]),
         Fault::NotForRole => ("not_for_role", vec![]),
         Fault::LimitReached => ("limit_reached", vec![]),

@@ -120,6 +120,8 @@ pub enum BadInput {
     },
     OfficeId(String),
     RuleId(String),
+    /// A user id that is not a positive whole number.
+    UserId(String),
     SupervisionRequestId(String),
     /// The query string did not parse: unknown parameter, wrong type.
     Query(String),
@@ -386,6 +388,9 @@ impl ApiError {
             Self::BadRequest(BadInput::RuleId(_)) => {
                 at("invalid_rule_id", "id", "invalid_format", vec![])
             }
+            Self::BadRequest(BadInput::UserId(_)) => {
+                at("invalid_user_id", "id", "invalid_format", vec![])
+            }
             Self::BadRequest(BadInput::SupervisionRequestId(_)) => at(
                 "invalid_supervision_request_id",
                 "id",
@@ -639,6 +644,7 @@ mod tests {
             }),
             ApiError::BadRequest(BadInput::OfficeId("x".into())),
             ApiError::BadRequest(BadInput::RuleId("x".into())),
+            ApiError::BadRequest(BadInput::UserId("x".into())),
             ApiError::BadRequest(BadInput::SupervisionRequestId("x".into())),
             ApiError::BadRequest(BadInput::Query("x".into())),
             ApiError::BadRequest(BadInput::Limit),

@@ -191,6 +191,19 @@ fn init_logs() {
     });
 }
 
+/// The environment that gives the binary the keys `settings` hold (PostgreSQL's; SQLite's
+/// are in files beside the database).
+pub fn key_env(settings: &Settings) -> Vec<(&'static str, String)> {
+    [
+        ("TIENGDAN_DATA_KEY", &settings.data_key),
+        ("JWT_SECRET", &settings.jwt_secret),
+        ("AUDIT_SIGNING_KEY", &settings.audit_signing_key),
+    ]
+    .into_iter()
+    .filter_map(|(name, key)| key.as_ref().map(|k| (name, k.expose().to_owned())))
+    .collect()
+}
+
 pub fn settings_for(database: &TestDatabase) -> Settings {
     // PostgreSQL needs a configured data key; SQLite makes one beside the test database.
     let postgres = matches!(database, TestDatabase::Postgres { .. });
@@ -409,7 +422,11 @@ impl TestApp {
 
     /// Signs in a user made with [`TestApp::create_user`] and returns its access token.
     pub async fn access_token(&self, username: &str) -> String {
-        let reply = self.login(username, STAFF_PASSWORD).await;
+        self.access_token_with(username, STAFF_PASSWORD).await
+    }
+
+    pub async fn access_token_with(&self, username: &str, password: &str) -> String {
+        let reply = self.login(username, password).await;
         assert_eq!(reply.status, 200, "{}", reply.text());
         reply.json()["access_token"].as_str().unwrap().to_owned()
     }

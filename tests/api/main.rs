@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod accounts;
 mod admin_units;
 mod audit;
 mod calendar;

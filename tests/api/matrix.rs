@@ -44,6 +44,8 @@ struct Callers {
     supervisor_out: String,
     admin: String,
     partner_b: String,
+    /// Accounts made for rows so far, to name the next one.
+    accounts: std::sync::atomic::AtomicUsize,
 }
 
 impl Callers {
@@ -77,12 +79,38 @@ enum Setup {
     /// A supervision request to office X about a received petition, filed by the supervisor
     /// in scope; `id` is the request's.
     Supervised,
+    /// A new official of office X; `id` is the account's.
+    Account,
+    /// The same, disabled.
+    DisabledAccount,
 }
 
 async fn prepare(c: &Callers, setup: Setup) -> Value {
     let app = &c.w.app;
     match setup {
         Setup::None => Value::Null,
+        Setup::Account | Setup::DisabledAccount => {
+            let n = c
+                .accounts
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let id = app.create_user(
+                &format!("canbo.matran{n}"),
+                Role::Official,
+                Some(c.w.ba_dinh.id),
+                None,
+            );
+            if matches!(setup, Setup::DisabledAccount) {
+                let disabled = app
+                    .post_json(
+                        &format!("/v1/users/{id}/disable"),
+                        &[("authorization", &c.admin)],
+                        &json!({}),
+                    )
+                    .await;
+                assert_eq!(disabled.status, 200, "{}", disabled.text());
+            }
+            json!({ "id": id.to_string() })
+        }
         Setup::Supervised => {
             let p = submitted(app, &c.w.partner, &feedback()).await;
             let filed = app
@@ -509,6 +537,37 @@ fn rows() -> Vec<Row> {
             _ => 403,
         },
     });
+    // An official of office X, managed by an admin or X's head (who/what each may give is
+    // `who_may_give_an_account_what`).
+    for (method, pattern, setup) in [
+        ("GET", "/v1/users/{id}", Setup::Account),
+        ("PUT", "/v1/users/{id}/access", Setup::Account),
+        ("POST", "/v1/users/{id}/disable", Setup::Account),
+        ("POST", "/v1/users/{id}/enable", Setup::DisabledAccount),
+        ("POST", "/v1/users/{id}/password", Setup::Account),
+    ] {
+        rows.push(Row {
+            method,
+            pattern,
+            setup,
+            expect: |who| match who {
+                Anonymous => 401,
+                Admin | HeadX => 200,
+                _ => 403,
+            },
+        });
+    }
+    // Last: each member of staff changes their own password, which ends their sessions.
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/me/password",
+        setup: Setup::None,
+        expect: |who| match who {
+            Anonymous => 401,
+            PartnerA | PartnerB => 403,
+            _ => 204,
+        },
+    });
     rows
 }
 
@@ -577,6 +636,14 @@ async fn request(
             let pair = app.login("canbo.badinh", STAFF_PASSWORD).await.json();
             Some(json!({"refresh_token": pair["refresh_token"]}))
         }
+        (_, "/v1/users/{id}/access") => {
+            Some(json!({"role": "official", "office_id": c.w.ba_dinh.id}))
+        }
+        (_, "/v1/users/{id}/password") => Some(json!({"password": "Mật khẩu mới rất dài 2026"})),
+        (_, "/v1/me/password") => Some(json!({
+            "current_password": STAFF_PASSWORD,
+            "new_password": "Mật khẩu mới rất dài 2026",
+        })),
         (_, "/v1/users") => Some(json!({
             "username": format!("canbo.moi{n}"),
             "password": STAFF_PASSWORD,
@@ -633,6 +700,7 @@ async fn every_route_refuses_every_caller_it_should() {
         supervisor_out: format!("Bearer {}", app.access_token("mttq.caobang").await),
         admin: format!("Bearer {}", app.access_token("quantri").await),
         partner_b,
+        accounts: Default::default(),
         w: World {
             ba_dinh: crate::workflow::Office {
                 head: head_with_permission,

@@ -90,7 +90,19 @@ fn every_old_event_reads_as_its_type_and_is_written_again_byte_for_byte() {
         assert_eq!(event.payload().unwrap(), payload, "{action}");
         kinds.insert(action);
     }
-    // The fixture exercises every kind there is.
-    let all: BTreeSet<&str> = EventKind::ALL.iter().map(|k| k.code()).collect();
+    // The fixture exercises every kind there was when it was made; kinds added since have no
+    // old events to read again.
+    let newer = [
+        "user.changed",
+        "user.disabled",
+        "user.enabled",
+        "user.password_reset",
+        "user.password_changed",
+    ];
+    let all: BTreeSet<&str> = EventKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .filter(|code| !newer.contains(code))
+        .collect();
     assert_eq!(kinds, all);
 }

@@ -29,4 +29,5 @@ fault-not_permitted = You may not set this value.
 fault-other_office = Another office handles this petition, not the office addressed.
 fault-routed_elsewhere = Another office handles petitions like this one: guide the citizen to it rather than entering it here.
 fault-office_denounced = The denunciation is about this office's leadership, so it cannot be sent to this office.
+fault-wrong_password = Not this account's current password.
 fault-wrong_type = The value has the wrong type: { $reason }.

@@ -34,4 +34,5 @@ fault-not_permitted = Bạn không được phép đặt giá trị này.
 fault-other_office = Đơn này do cơ quan khác giải quyết, không phải cơ quan được kiến nghị.
 fault-routed_elsewhere = Đơn loại này do cơ quan khác giải quyết: hướng dẫn công dân đến cơ quan đó thay vì tiếp nhận tại đây.
 fault-office_denounced = Đơn tố cáo lãnh đạo của cơ quan này nên không được chuyển cho chính cơ quan này.
+fault-wrong_password = Không phải mật khẩu hiện tại của tài khoản này.
 fault-wrong_type = Giá trị không đúng kiểu: { $reason }.
