@@ -254,7 +254,7 @@ pub struct Settings {
     /// PostgreSQL; with SQLite, generated on first start beside the database if unset.
     #[arg(long, env = "JWT_SECRET", global = true, hide_env_values = true)]
     pub jwt_secret: Option<Secret>,
-    /// Login attempts per minute for one username, and separately from one client address.
+    /// Sign-in attempts per minute for a username from one client; three times that from one client in all.
     #[arg(long, env = "LOGIN_RATE_LIMIT", default_value_t = 10, global = true)]
     pub login_rate_limit: u32,
     /// Requests per minute each partner key may make.
@@ -280,6 +280,11 @@ pub struct Settings {
     /// database if unset.
     #[arg(long, env = "AUDIT_SIGNING_KEY", global = true, hide_env_values = true)]
     pub audit_signing_key: Option<Secret>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client: CIDR blocks or
+    /// addresses, comma-separated (`10.0.0.0/8,::1`). From any other peer those headers are
+    /// ignored, and the peer's own address is the client's.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = parse_proxies, global = true)]
+    pub trusted_proxies: crate::auth::client::TrustedProxies,
     /// Bearer token that `/metrics` asks for. Unset, `/metrics` is open to whoever reaches
     /// the port: set it, or keep the port off public networks.
     #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
@@ -318,6 +323,11 @@ pub struct Settings {
     pub ranking_floor: u64,
     #[command(flatten)]
     pub log: LogSettings,
+}
+
+fn parse_proxies(text: &str) -> Result<crate::auth::client::TrustedProxies, String> {
+    text.parse()
+        .map_err(|e: crate::auth::client::BadProxy| e.to_string())
 }
 
 impl Settings {

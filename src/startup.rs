@@ -157,6 +157,7 @@ impl Application {
             audit_key,
             metrics: prometheus::Registry::new(),
             accounts: Default::default(),
+            proxies: settings.trusted_proxies.clone(),
             metrics_token_hash: settings
                 .metrics_token
                 .as_ref()

@@ -31,6 +31,8 @@ pub struct AppState {
     pub reports: ReportCache,
     /// Signs the audit chain's checkpoints.
     pub audit_key: AuditKey,
+    /// The reverse proxies whose word on the client's address is taken.
+    pub proxies: crate::auth::client::TrustedProxies,
     /// Whether staff tokens' accounts still stand as when the tokens were issued.
     pub accounts: crate::auth::standing::AccountStandings,
     /// The Prometheus registry `/metrics` reads.
@@ -40,6 +42,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The budget key of the client that sent `req`: its address as the trusted proxies tell
+    /// it, or the peer's own.
+    pub fn client(&self, req: &actix_web::HttpRequest) -> Option<crate::auth::client::ClientKey> {
+        let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+        let peer = req.peer_addr()?.ip();
+        let address = self
+            .proxies
+            .client(peer, header("forwarded"), header("x-forwarded-for"));
+        Some(crate::auth::client::ClientKey::of(address))
+    }
+
     pub fn db(&self) -> &Db {
         self.service.db()
     }

@@ -94,7 +94,7 @@ pub async fn login(
     let limits = &state.limits;
     let LoginRequest { username, password } = body::parse(&req, &payload)?.value;
     limits
-        .login(&username, req.peer_addr().map(|a| a.ip()))
+        .login(&username, state.client(&req))
         .map_err(|RetryAfter(retry_after)| ApiError::RateLimited { retry_after })?;
     // A name no account can have is an unknown user (and is never sent to the database).
     let user = if crate::domain::staff::is_username(&username) {
@@ -109,7 +109,7 @@ pub async fn login(
         .map_or_else(|| password::decoy().to_owned(), |u| u.password_hash.clone());
     let matches = password::off_the_workers(move || password::verify(&stored, &password))
         .await
-        .map_err(|e| ApiError::internal("checking a password", e))?;
+        .map_err(|e| ApiError::from_pool("checking a password", e))?;
     let user = user
         .filter(|_| matches)
         .ok_or(ApiError::Unauthenticated(Unrecognised::InvalidCredentials))?;

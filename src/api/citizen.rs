@@ -9,7 +9,7 @@ use super::body;
 use super::idempotency::{self, Reply};
 use super::petition_views::{EmptyBody, RatingBody, StatusView, local_time, tracking_code};
 use crate::auth::partner::{Partner, presented_key};
-use crate::auth::rate_limit::{RateLimits, RetryAfter};
+use crate::auth::rate_limit::RetryAfter;
 use crate::db::petitions::PetitionRow;
 use crate::error::ApiError;
 use crate::service::citizen::Rating;
@@ -150,7 +150,7 @@ where
     let key = idempotency::key(&req)?;
     let by = match (presented_key(&req), receipt_secret(&req)) {
         (None, Some(secret)) => {
-            throttle_by_address(&req, &state.limits)?;
+            throttle_by_address(&req, state)?;
             Citizen::ReceiptHolder { secret }
         }
         // A partner key, a staff token (the wrong role: 403), or nothing (401).
@@ -186,11 +186,12 @@ pub fn receipt_secret(req: &HttpRequest) -> Option<String> {
 }
 
 /// Receipt secrets are guessable only by trying: each client address gets a small budget.
-pub fn throttle_by_address(req: &HttpRequest, limits: &RateLimits) -> Result<(), ApiError> {
-    let Some(address) = req.peer_addr().map(|a| a.ip()) else {
+pub fn throttle_by_address(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+    let Some(client) = state.client(req) else {
         return Ok(());
     };
-    limits
-        .tracking_client(address)
+    state
+        .limits
+        .tracking_client(client)
         .map_err(|RetryAfter(retry_after)| ApiError::RateLimited { retry_after })
 }

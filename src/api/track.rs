@@ -44,9 +44,8 @@ pub async fn track(
 ) -> Result<web::Json<TrackView>, ApiError> {
     let now = state.now();
     let db = state.db();
-    let limits = &state.limits;
     let calendars = state.calendars();
-    throttle_by_address(&req, limits)?;
+    throttle_by_address(&req, &state)?;
     let code =
         TrackingCode::parse(&path).map_err(|e| ApiError::BadRequest(BadInput::TrackingCode(e)))?;
     let secret = receipt_secret(&req).ok_or(ApiError::Unauthenticated(

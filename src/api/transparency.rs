@@ -146,8 +146,7 @@ pub async fn verify(
 ) -> Result<web::Json<Verification>, ApiError> {
     let db = state.db();
     let key = &state.audit_key;
-    let limits = &state.limits;
-    throttle_by_address(&req, limits)?;
+    throttle_by_address(&req, &state)?;
     let public = key.public();
     let report = db.read(move |conn| audit::verify(conn, &public)).await?;
     Ok(web::Json(report))

@@ -73,7 +73,7 @@ pub async fn create_user(
     let password = request.password;
     let password_hash = password::off_the_workers(move || password::hash(&password))
         .await
-        .map_err(|e| ApiError::internal("hashing a password", e))?
+        .map_err(|e| ApiError::from_pool("hashing a password", e))?
         .map_err(|e| ApiError::Internal(crate::error::Fault::text("hashing a password", e)))?;
     let now = state.now();
     let work = move |tx: &mut Tx| {
@@ -164,7 +164,7 @@ async fn new_password_hash(password: String, names: Vec<String>) -> Result<Strin
     }
     password::off_the_workers(move || password::hash(&password))
         .await
-        .map_err(|e| ApiError::internal("hashing a password", e))?
+        .map_err(|e| ApiError::from_pool("hashing a password", e))?
         .map_err(|e| ApiError::Internal(crate::error::Fault::text("hashing a password", e)))
 }
 
@@ -452,7 +452,7 @@ pub async fn change_own_password(
     // Guessing the current password from a stolen token is as throttled as signing in.
     state
         .limits
-        .login(&user.username, req.peer_addr().map(|a| a.ip()))
+        .login(&user.username, state.client(&req))
         .map_err(
             |crate::auth::rate_limit::RetryAfter(retry_after)| ApiError::RateLimited {
                 retry_after,
@@ -461,7 +461,7 @@ pub async fn change_own_password(
     let stored = user.password_hash.clone();
     let matches = password::off_the_workers(move || password::verify(&stored, &current_password))
         .await
-        .map_err(|e| ApiError::internal("checking a password", e))?;
+        .map_err(|e| ApiError::from_pool("checking a password", e))?;
     if !matches {
         return Err(ApiError::Invalid(vec![Violation::new(
             "current_password",

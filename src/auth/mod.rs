@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod api_key;
 pub mod caller;
+pub mod client;
 pub mod jwt;
 pub mod partner;
 pub mod password;

@@ -6,8 +6,9 @@
 //! its own, so the effective limit is the per-node one times the nodes.
 
 use std::hash::Hash;
-use std::net::IpAddr;
 use std::num::NonZeroU32;
+
+use super::client::ClientKey;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
@@ -18,10 +19,14 @@ pub struct RetryAfter(pub u64);
 
 pub struct RateLimits {
     partners: DefaultKeyedRateLimiter<i64>,
-    trackers: DefaultKeyedRateLimiter<IpAddr>,
-    login_names: DefaultKeyedRateLimiter<String>,
-    login_addresses: DefaultKeyedRateLimiter<IpAddr>,
+    trackers: DefaultKeyedRateLimiter<ClientKey>,
+    login_names: DefaultKeyedRateLimiter<(String, Option<ClientKey>)>,
+    login_addresses: DefaultKeyedRateLimiter<ClientKey>,
 }
+
+/// The longest username a budget keys by: no account has a longer one, and a key an attacker
+/// writes must not grow the map without bound.
+const MAX_KEYED_NAME: usize = 64;
 
 fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
@@ -48,21 +53,27 @@ impl RateLimits {
         }
     }
 
-    /// Login attempts: per username, and (more generously, for shared office networks) per
-    /// client address, so that neither one account nor many can be guessed at speed.
-    pub fn login(&self, username: &str, address: Option<IpAddr>) -> Result<(), RetryAfter> {
-        if let Some(address) = address {
-            check(&self.login_addresses, &address)?;
+    /// Login attempts: per username from each client, and (more generously, for shared office
+    /// networks) per client, so that neither one account nor many can be guessed at speed,
+    /// while someone hammering a username from elsewhere does not lock its owner out.
+    pub fn login(&self, username: &str, client: Option<ClientKey>) -> Result<(), RetryAfter> {
+        if let Some(client) = client {
+            check(&self.login_addresses, &client)?;
         }
-        check(&self.login_names, &username.to_lowercase())
+        let name: String = username
+            .chars()
+            .take(MAX_KEYED_NAME)
+            .collect::<String>()
+            .to_lowercase();
+        check(&self.login_names, &(name, client))
     }
 
     pub fn partner(&self, partner_id: i64) -> Result<(), RetryAfter> {
         check(&self.partners, &partner_id)
     }
 
-    pub fn tracking_client(&self, address: IpAddr) -> Result<(), RetryAfter> {
-        check(&self.trackers, &address)
+    pub fn tracking_client(&self, client: ClientKey) -> Result<(), RetryAfter> {
+        check(&self.trackers, &client)
     }
 
     /// Forgets keys whose budget is full again, so memory stays bounded.
@@ -86,8 +97,24 @@ mod tests {
         let RetryAfter(wait) = limits.partner(1).unwrap_err();
         assert!((1..=30).contains(&wait), "{wait}");
         assert!(limits.partner(2).is_ok());
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let ip = ClientKey::of("127.0.0.1".parse().unwrap());
         assert!(limits.tracking_client(ip).is_ok());
         assert!(limits.tracking_client(ip).is_err());
+    }
+
+    #[test]
+    fn a_username_hammered_from_one_address_still_signs_in_from_another() {
+        let limits = RateLimits::new(1, 1, 2);
+        let attacker = Some(ClientKey::of("203.0.113.5".parse().unwrap()));
+        let owner = Some(ClientKey::of("198.51.100.7".parse().unwrap()));
+        assert!(limits.login("canbo.badinh", attacker).is_ok());
+        assert!(limits.login("CANBO.BADINH", attacker).is_ok());
+        assert!(limits.login("canbo.badinh", attacker).is_err());
+        assert!(limits.login("canbo.badinh", owner).is_ok());
+        // Names past the longest account's length share one key.
+        let long = "a".repeat(MAX_KEYED_NAME);
+        assert!(limits.login(&format!("{long}x"), owner).is_ok());
+        assert!(limits.login(&format!("{long}y"), owner).is_ok());
+        assert!(limits.login(&format!("{long}z"), owner).is_err());
     }
 }

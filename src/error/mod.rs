@@ -242,6 +242,17 @@ struct Text {
 }
 
 impl ApiError {
+    /// The password pool's answer: busy is a 503 with `Retry-After`, a lost job a 500 saying
+    /// what it was doing.
+    pub fn from_pool(doing: &'static str, e: crate::auth::password::PoolError) -> Self {
+        match e {
+            crate::auth::password::PoolError::Busy => Self::Unavailable,
+            lost => Self::internal(doing, lost),
+        }
+    }
+}
+
+impl ApiError {
     /// An internal failure with its cause.
     pub fn internal(
         context: &'static str,

@@ -219,6 +219,7 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         supervision_reply_days: 15,
         audit_signing_key: postgres.then(key),
         metrics_token: None,
+        trusted_proxies: Default::default(),
         checkpoint_interval: 0,
         approaching_working_days: 2,
         // Tests fold the statistics when they choose to, too.

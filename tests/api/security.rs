@@ -243,3 +243,73 @@ async fn the_database_and_key_files_are_the_owners_alone() {
     assert!(said.contains(&keys[1].display().to_string()), "{said}");
     assert!(said.contains("chmod 600"), "{said}");
 }
+
+async fn login_from(app: &crate::helpers::TestApp, client: &str, password: &str) -> u16 {
+    app.post_json(
+        "/v1/auth/login",
+        &[("x-forwarded-for", client)],
+        &json!({"username": "canbo.badinh", "password": password}),
+    )
+    .await
+    .status
+    .as_u16()
+}
+
+/// Sign-in budgets are per username and client, and per client: hammering an official's
+/// username from elsewhere does not lock them out of their own office. A proxy's word on the
+/// client is taken only from `TRUSTED_PROXIES`; IPv6 clients count by their /64.
+#[actix_web::test]
+async fn hammering_a_username_from_elsewhere_does_not_lock_its_owner_out() {
+    use crate::helpers::{STAFF_PASSWORD, spawn_app_with};
+    let behind_proxy = spawn_app_with(|s| {
+        s.login_rate_limit = 3;
+        s.trusted_proxies = "127.0.0.0/8,::1".parse().unwrap();
+    })
+    .await;
+    let office = behind_proxy.get_json("/v1/communes/00004").await["office"]["id"]
+        .as_i64()
+        .unwrap();
+    behind_proxy.create_user("canbo.badinh", Role::Official, Some(office), None);
+    for _ in 0..3 {
+        assert_eq!(
+            login_from(&behind_proxy, "203.0.113.5", "đoán bừa mãi").await,
+            401
+        );
+    }
+    assert_eq!(
+        login_from(&behind_proxy, "203.0.113.5", STAFF_PASSWORD).await,
+        429
+    );
+    assert_eq!(
+        login_from(&behind_proxy, "198.51.100.7", STAFF_PASSWORD).await,
+        200
+    );
+    // One /64 is one client, however many addresses it uses.
+    for n in 1..=3 {
+        let address = format!("2001:db8:1:2::{n}");
+        assert_eq!(
+            login_from(&behind_proxy, &address, "đoán bừa mãi").await,
+            401
+        );
+    }
+    assert_eq!(
+        login_from(&behind_proxy, "2001:db8:1:2::9", STAFF_PASSWORD).await,
+        429
+    );
+    assert_eq!(
+        login_from(&behind_proxy, "2001:db8:1:3::1", STAFF_PASSWORD).await,
+        200
+    );
+
+    // Not behind a trusted proxy, the header is the caller's own word, and ignored.
+    let direct = spawn_app_with(|s| s.login_rate_limit = 3).await;
+    direct.create_user("canbo.badinh", Role::Official, Some(office), None);
+    for n in 1..=3 {
+        let forged = format!("203.0.113.{n}");
+        assert_eq!(login_from(&direct, &forged, "đoán bừa mãi").await, 401);
+    }
+    assert_eq!(
+        login_from(&direct, "198.51.100.7", STAFF_PASSWORD).await,
+        429
+    );
+}
