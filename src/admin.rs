@@ -371,9 +371,25 @@ pub fn audit(settings: &Settings, action: AuditCommand) -> Result<(), String> {
             }
         }
         AuditCommand::Checkpoint { json } => {
-            let row = db
-                .blocking_write(|conn| crate::db::audit::checkpoint(conn, &key, now().naive_utc()))
+            use crate::db::audit::{Signing, checkpoint, checkpoint_checked};
+            let at = now().naive_utc();
+            let signing = db
+                .blocking_write(|conn| match checkpoint_checked(conn, &key, None, at)? {
+                    // Asked for, so signed even when the chain has not grown.
+                    Signing::NothingNew => checkpoint(conn, &key, at).map(Signing::Signed),
+                    other => Ok(other),
+                })
                 .map_err(|e| e.to_string())?;
+            let row = match signing {
+                Signing::Signed(row) => row,
+                Signing::NothingNew => return Err("nothing was signed".into()),
+                Signing::Refused(problem) => {
+                    return Err(format!(
+                        "refused to sign: the chain since the last checkpoint does not end at the stored head: {}",
+                        serde_json::to_string(&problem).unwrap_or_default()
+                    ));
+                }
+            };
             if json {
                 print_json(&serde_json::json!({
                     "seq": row.seq,

@@ -78,6 +78,102 @@ pub fn checkpoint(
     })
 }
 
+/// What signing a checkpoint came to.
+#[derive(Debug, Clone)]
+pub enum Signing {
+    /// Nothing to sign: an empty chain, or no event since the last checkpoint.
+    NothingNew,
+    Signed(CheckpointRow),
+    /// The chain from the last checkpoint does not end at the stored head (or the head went
+    /// back behind one seen before): nothing was signed.
+    Refused(Break),
+}
+
+/// Signs the head, but only once the events since the last checkpoint, recomputed one by one,
+/// end exactly at it, and the head extends `seen` (the head this signer saw last time, if
+/// any): a tail cut off and the head moved back is refused, not signed over.
+pub fn checkpoint_checked(
+    conn: &mut DbConnection,
+    key: &AuditKey,
+    seen: Option<&(i64, String)>,
+    at: NaiveDateTime,
+) -> Result<Signing, DbError> {
+    let (seq, hash) = head(conn)?;
+    let latest = checkpoints(conn, None, 1)?.into_iter().next();
+    let refused = |found_seq: i64, found_hash: &str| {
+        Signing::Refused(Break::HeadMismatch {
+            stored_seq: seq,
+            stored_hash: hash.clone(),
+            found_seq,
+            found_hash: found_hash.to_owned(),
+        })
+    };
+    if let Some((seen_seq, seen_hash)) = seen {
+        if seq < *seen_seq {
+            return Ok(refused(*seen_seq, seen_hash));
+        }
+        let at_seen = hash_at(conn, *seen_seq)?;
+        if *seen_seq > 0 && at_seen.as_deref() != Some(seen_hash.as_str()) {
+            return Ok(refused(*seen_seq, seen_hash));
+        }
+    }
+    let mut walk = match &latest {
+        Some(c) => {
+            if !c.checkpoint().verify(&key.public(), &c.signature) {
+                return Ok(Signing::Refused(Break::BadSignature {
+                    checkpoint_seq: c.seq,
+                }));
+            }
+            if seq < c.seq {
+                return Ok(Signing::Refused(Break::Truncated {
+                    checkpoint_seq: c.seq,
+                    head_seq: seq,
+                }));
+            }
+            Walk::after(c.seq, &c.hash)
+        }
+        None => Walk::default(),
+    };
+    if seq == 0 || latest.as_ref().is_some_and(|c| c.seq == seq) {
+        return Ok(Signing::NothingNew);
+    }
+    loop {
+        let rows: Vec<EventRow> = events::table
+            .filter(events::seq.gt(walk.head_seq()))
+            .order(events::seq)
+            .limit(CHUNK)
+            .select(EventRow::as_select())
+            .load(conn)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let step = walk.step(
+                &row.link(),
+                row.prev_hash.as_deref().unwrap_or_default(),
+                row.hash.as_deref().unwrap_or_default(),
+            );
+            if let Err(problem) = step {
+                return Ok(Signing::Refused(problem));
+            }
+        }
+    }
+    if walk.head_seq() != seq || walk.head_hash() != hash {
+        return Ok(refused(walk.head_seq(), walk.head_hash()));
+    }
+    checkpoint(conn, key, at).map(Signing::Signed)
+}
+
+/// The stored hash of the event at position `seq`.
+fn hash_at(conn: &mut DbConnection, seq: i64) -> Result<Option<String>, DbError> {
+    Ok(events::table
+        .filter(events::seq.eq(seq))
+        .select(events::hash)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
 /// Checkpoints, newest first, before `before` (an id), at most `take`.
 pub fn checkpoints(
     conn: &mut DbConnection,

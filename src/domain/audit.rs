@@ -86,6 +86,14 @@ pub enum Break {
     },
     /// A checkpoint's signature does not verify with the server's public key.
     BadSignature { checkpoint_seq: i64 },
+    /// The stored head is not where the events recomputed from the last checkpoint end, or
+    /// lies behind a head seen earlier: the chain's tail was cut or rewritten.
+    HeadMismatch {
+        stored_seq: i64,
+        stored_hash: String,
+        found_seq: i64,
+        found_hash: String,
+    },
 }
 
 /// Walks the chain event by event, remembering where it is, and the first break.
@@ -107,6 +115,16 @@ impl Default for Walk {
 }
 
 impl Walk {
+    /// A walk that resumes after a point it trusts: position `seq` with hash `hash` (a signed
+    /// checkpoint's).
+    pub fn after(seq: i64, hash: &str) -> Self {
+        Self {
+            next_seq: seq + 1,
+            prev_hash: hash.to_owned(),
+            checked: 0,
+        }
+    }
+
     /// Checks the next stored event: its position, its link to the one before, its hash.
     pub fn step(&mut self, link: &Link, prev_hash: &str, hash: &str) -> Result<(), Break> {
         if link.seq != self.next_seq {

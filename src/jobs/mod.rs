@@ -55,27 +55,50 @@ pub fn spawn_housekeeping(state: web::Data<AppState>) {
 }
 
 /// Signs the audit chain's head every `every` (skipped when nothing was appended since the
-/// last checkpoint). Two nodes may both sign: each checkpoint is valid on its own.
+/// last checkpoint), once the events since that checkpoint, recomputed, end exactly at the
+/// stored head and it extends the head last signed here. Otherwise it signs nothing, logs an
+/// error and counts `tiengdan_audit_checkpoint_refusals_total`: a tail cut from the chain and
+/// the head moved back is refused, not signed over. Two nodes may both sign: each checkpoint
+/// is valid on its own.
 pub fn spawn_checkpoints(state: web::Data<AppState>, every: Duration) {
+    let refusals = prometheus::IntCounter::new(
+        "tiengdan_audit_checkpoint_refusals_total",
+        "Checkpoints not signed because the stored chain did not add up",
+    )
+    .ok()
+    .inspect(|c| {
+        let _ = state.metrics.register(Box::new(c.clone()));
+    });
+    let seen: std::sync::Arc<std::sync::Mutex<Option<(i64, String)>>> = Default::default();
     repeat(every, move || {
-        let state = state.clone();
+        let (state, seen, refusals) = (state.clone(), seen.clone(), refusals.clone());
         async move {
             let (key, now) = (state.audit_key.clone(), state.now());
+            let last = seen.lock().ok().and_then(|s| s.clone());
             let outcome = state
                 .db()
                 .write(move |conn| {
-                    let (seq, _) = crate::db::audit::head(conn)?;
-                    let latest = crate::db::audit::checkpoints(conn, None, 1)?;
-                    // Nothing to sign: an empty chain, or no event since the last checkpoint.
-                    if seq == 0 || latest.first().is_some_and(|c| c.seq == seq) {
-                        return Ok::<_, crate::db::DbError>(None);
-                    }
-                    crate::db::audit::checkpoint(conn, &key, now.naive_utc()).map(Some)
+                    crate::db::audit::checkpoint_checked(conn, &key, last.as_ref(), now.naive_utc())
                 })
                 .await;
+            use crate::db::audit::Signing;
             match outcome {
-                Ok(Some(c)) => tracing::info!(seq = c.seq, "signed an audit checkpoint"),
-                Ok(None) => {}
+                Ok(Signing::Signed(c)) => {
+                    tracing::info!(seq = c.seq, "signed an audit checkpoint");
+                    if let Ok(mut s) = seen.lock() {
+                        *s = Some((c.seq, c.hash));
+                    }
+                }
+                Ok(Signing::NothingNew) => {}
+                Ok(Signing::Refused(problem)) => {
+                    if let Some(c) = &refusals {
+                        c.inc();
+                    }
+                    tracing::error!(
+                        problem = %serde_json::to_string(&problem).unwrap_or_default(),
+                        "refused to sign an audit checkpoint: the stored chain does not add up"
+                    );
+                }
                 Err(e) => tracing::warn!(error = %e, "signing an audit checkpoint failed"),
             }
         }

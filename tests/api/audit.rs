@@ -383,3 +383,110 @@ async fn an_event_slipped_in_without_hashes_stays_a_break() {
     assert_eq!(report["valid"], false, "{report}");
     assert_eq!(report["broken"]["problem"], "sequence", "{report}");
 }
+
+fn audit_key(app: &TestApp) -> tiengdan::signing::AuditKey {
+    let configured = app.settings.audit_signing_key.as_ref().map(|k| k.expose());
+    tiengdan::signing::AuditKey::load(configured, &app.settings.database_url)
+        .unwrap()
+        .0
+}
+
+fn hash_at(conn: &mut DbConnection, seq: i64) -> String {
+    events::table
+        .filter(events::seq.eq(seq))
+        .select(events::hash.assume_not_null())
+        .first(conn)
+        .unwrap()
+}
+
+/// Before signing, the chain since the last checkpoint is recomputed: a head that is not where
+/// it ends, or one behind the head signed before, is refused rather than signed over.
+#[actix_web::test]
+async fn a_checkpoint_is_not_signed_over_a_head_that_disagrees_with_the_chain() {
+    use tiengdan::db::audit::{Signing, checkpoint_checked};
+    let w = busy().await;
+    let (ok, _, stderr) = audit(&w.app, &["checkpoint"]);
+    assert!(ok, "{stderr}");
+    w.app.create_partner("B");
+    w.app.create_partner("C");
+    let key = audit_key(&w.app);
+    let at = w.app.now().naive_utc();
+    let mut conn = w.app.db();
+    let last = head_seq(&mut conn);
+    let seen = (last, hash_at(&mut conn, last));
+
+    // The head moved back one, the last event left in place.
+    drop_guards(&mut conn);
+    let prev = hash_at(&mut conn, last - 1);
+    diesel::update(audit_head::table)
+        .set((audit_head::seq.eq(last - 1), audit_head::hash.eq(&prev)))
+        .execute(&mut conn)
+        .unwrap();
+    let refused = checkpoint_checked(&mut conn, &key, None, at).unwrap();
+    assert!(
+        matches!(refused, Signing::Refused(tiengdan::domain::audit::Break::HeadMismatch { found_seq, .. }) if found_seq == last),
+        "{refused:?}"
+    );
+    let (ok, _, stderr) = audit(&w.app, &["checkpoint"]);
+    assert!(!ok && stderr.contains("refused to sign"), "{stderr}");
+
+    // The last event cut off too: the chain adds up again, and `verify` cannot tell (no
+    // checkpoint covered it), but a signer that saw the longer head refuses.
+    diesel::delete(events::table.filter(events::seq.eq(last)))
+        .execute(&mut conn)
+        .unwrap();
+    let refused = checkpoint_checked(&mut conn, &key, Some(&seen), at).unwrap();
+    assert!(matches!(refused, Signing::Refused(_)), "{refused:?}");
+    assert_eq!(verify(&w.app)["valid"], true);
+    let signed = checkpoint_checked(&mut conn, &key, None, at).unwrap();
+    assert!(
+        matches!(signed, Signing::Signed(ref c) if c.seq == last - 1),
+        "{signed:?}"
+    );
+}
+
+/// The server's own checkpoint job refuses too, with an error and a metric.
+#[actix_web::test]
+async fn the_checkpoint_job_counts_what_it_refuses_to_sign() {
+    let app = crate::helpers::spawn_app_with(|s| s.checkpoint_interval = 1).await;
+    app.create_partner("A");
+    let signed = || async {
+        app.get_json("/v1/transparency/checkpoints").await["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    for _ in 0..100 {
+        if signed().await > 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(signed().await, 1);
+    // A head past the last event, as a forger rewriting the table might leave it.
+    let mut conn = app.db();
+    let last = head_seq(&mut conn);
+    diesel::update(audit_head::table)
+        .set((
+            audit_head::seq.eq(last + 1),
+            audit_head::hash.eq("ab".repeat(32)),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let mut refusals = 0.0;
+    for _ in 0..100 {
+        let metrics = app.get("/metrics").await.text();
+        refusals = metrics
+            .lines()
+            .find(|l| l.starts_with("tiengdan_audit_checkpoint_refusals_total"))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|n| n.parse::<f64>().ok())
+            .unwrap_or(0.0);
+        if refusals > 0.0 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(refusals >= 1.0);
+    assert_eq!(signed().await, 1, "nothing more was signed");
+}
