@@ -280,6 +280,10 @@ pub struct Settings {
     /// database if unset.
     #[arg(long, env = "AUDIT_SIGNING_KEY", global = true, hide_env_values = true)]
     pub audit_signing_key: Option<Secret>,
+    /// Days a petitioner's identity is kept after the petition ends (closed, rejected,
+    /// withdrawn); then it is erased and `identity.erased` recorded. 0 keeps identities.
+    #[arg(long, env = "IDENTITY_RETENTION_DAYS", default_value_t = crate::domain::retention::DEFAULT_RETENTION_DAYS, global = true)]
+    pub identity_retention_days: u32,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client: CIDR blocks or
     /// addresses, comma-separated (`10.0.0.0/8,::1`). From any other peer those headers are
     /// ignored, and the peer's own address is the client's.

@@ -158,6 +158,7 @@ impl Application {
             metrics: prometheus::Registry::new(),
             accounts: Default::default(),
             proxies: settings.trusted_proxies.clone(),
+            identity_retention_days: settings.identity_retention_days,
             metrics_token_hash: settings
                 .metrics_token
                 .as_ref()

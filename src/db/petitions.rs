@@ -522,3 +522,32 @@ impl From<diesel::result::Error> for SubmitError {
         Self::Db(e.into())
     }
 }
+
+/// Up to `take` petitions that ended (closed, rejected, withdrawn) before `ended_before` and
+/// still hold their petitioner's identity.
+pub fn ended_with_identity(
+    conn: &mut DbConnection,
+    ended_before: NaiveDateTime,
+    take: i64,
+) -> Result<Vec<i64>, DbError> {
+    use super::schema::petition_identities;
+    let ended: Vec<Status> = Status::ALL
+        .into_iter()
+        .filter(|s| s.is_terminal())
+        .collect();
+    Ok(petitions::table
+        .inner_join(petition_identities::table)
+        .filter(petitions::status.eq_any(ended))
+        .filter(petitions::updated_at.lt(ended_before))
+        .order(petitions::id)
+        .limit(take)
+        .select(petitions::id)
+        .load(conn)?)
+}
+
+/// Deletes petition `id`'s sealed identity; false when it had none (left already).
+pub fn erase_identity(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
+    use super::schema::petition_identities;
+    let deleted = diesel::delete(petition_identities::table.find(id)).execute(conn)?;
+    Ok(deleted == 1)
+}

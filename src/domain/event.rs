@@ -54,10 +54,11 @@ pub enum EventKind {
     UserEnabled,
     UserPasswordReset,
     UserPasswordChanged,
+    IdentityErased,
 }
 
 impl EventKind {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::PetitionReceived,
         Self::PetitionAccepted,
         Self::PetitionRejected,
@@ -88,6 +89,7 @@ impl EventKind {
         Self::UserEnabled,
         Self::UserPasswordReset,
         Self::UserPasswordChanged,
+        Self::IdentityErased,
     ];
 
     pub fn code(self) -> &'static str {
@@ -122,6 +124,7 @@ impl EventKind {
             Self::UserEnabled => "user.enabled",
             Self::UserPasswordReset => "user.password_reset",
             Self::UserPasswordChanged => "user.password_changed",
+            Self::IdentityErased => "identity.erased",
         }
     }
 
@@ -334,6 +337,13 @@ pub struct UserAccess {
     pub can_reveal_identity: bool,
 }
 
+/// A petitioner's identity erased, its retention over (`domain::retention`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityErased {
+    /// The days it was kept after the petition ended.
+    pub retention_days: u32,
+}
+
 /// The account a change was made to (disabled, enabled, its password set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRef {
@@ -379,6 +389,7 @@ pub enum Event {
     UserPasswordReset(UserRef),
     /// Changed by the account's holder.
     UserPasswordChanged(UserRef),
+    IdentityErased(IdentityErased),
 }
 
 /// A stored event that does not read as its kind: written behind the service's back.
@@ -426,6 +437,7 @@ impl Event {
             Self::UserEnabled(_) => EventKind::UserEnabled,
             Self::UserPasswordReset(_) => EventKind::UserPasswordReset,
             Self::UserPasswordChanged(_) => EventKind::UserPasswordChanged,
+            Self::IdentityErased(_) => EventKind::IdentityErased,
         }
     }
 
@@ -459,6 +471,7 @@ impl Event {
             | Self::UserEnabled(p)
             | Self::UserPasswordReset(p)
             | Self::UserPasswordChanged(p) => canonical(p),
+            Self::IdentityErased(p) => canonical(p),
         }
     }
 
@@ -515,6 +528,7 @@ impl Event {
             EventKind::UserEnabled => Self::UserEnabled(read(kind, payload)?),
             EventKind::UserPasswordReset => Self::UserPasswordReset(read(kind, payload)?),
             EventKind::UserPasswordChanged => Self::UserPasswordChanged(read(kind, payload)?),
+            EventKind::IdentityErased => Self::IdentityErased(read(kind, payload)?),
         })
     }
 }

@@ -14,6 +14,7 @@ pub mod lang;
 pub mod office;
 pub mod pagination;
 pub mod petition;
+pub mod retention;
 pub mod routing;
 pub mod rules;
 pub mod staff;

@@ -32,13 +32,20 @@ where
 /// How often housekeeping runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
-/// Forgets idempotent replies past their retention and idle rate-limit buckets. Runs on the
-/// server's runtime; each run is one short transaction, safe on several nodes at once.
+/// Forgets idempotent replies past their retention and idle rate-limit buckets, and erases
+/// identities past theirs (`IDENTITY_RETENTION_DAYS`). Runs on the server's runtime in short
+/// transactions, safe on several nodes at once.
 pub fn spawn_housekeeping(state: web::Data<AppState>) {
     repeat(HOUSEKEEPING_EVERY, move || {
         let state = state.clone();
         async move {
             state.limits.forget_idle();
+            let (days, now) = (state.identity_retention_days, state.now());
+            match crate::service::identity::erase_expired(state.db(), days, now).await {
+                Ok(0) => {}
+                Ok(erased) => tracing::info!(erased, "erased identities past their retention"),
+                Err(e) => tracing::warn!(error = %e, "erasing identities failed"),
+            }
             let cutoff =
                 (state.now() - chrono::Duration::hours(idempotency::RETENTION_HOURS)).naive_utc();
             match state

@@ -71,3 +71,69 @@ pub fn reveal(
     let citizen = unseal(tx.ctx, &petition)?;
     Ok(Revealed { petition, citizen })
 }
+
+/// Identities erased per transaction.
+const ERASE_BATCH: i64 = 500;
+
+/// Erases the identities of petitions that ended more than `retention_days` before `now`
+/// (`domain::retention`), each recorded as `identity.erased`; one transaction per batch, on
+/// the writer, yielding it between batches. Returns how many were erased.
+pub async fn erase_expired(
+    db: &crate::db::Db,
+    retention_days: u32,
+    now: DateTime<Utc>,
+) -> Result<usize, crate::db::DbError> {
+    let mut total = 0;
+    loop {
+        let erased = db
+            .write(move |conn| erase_batch(conn, retention_days, now))
+            .await?;
+        total += erased;
+        if erased < ERASE_BATCH as usize {
+            return Ok(total);
+        }
+    }
+}
+
+/// The same, on a connection the caller holds (the command line, tests).
+pub fn erase_expired_blocking(
+    conn: &mut crate::db::DbConnection,
+    retention_days: u32,
+    now: DateTime<Utc>,
+) -> Result<usize, crate::db::DbError> {
+    let mut total = 0;
+    loop {
+        let erased =
+            crate::db::write_transaction(conn, |conn| erase_batch(conn, retention_days, now))?;
+        total += erased;
+        if erased < ERASE_BATCH as usize {
+            return Ok(total);
+        }
+    }
+}
+
+fn erase_batch(
+    conn: &mut crate::db::DbConnection,
+    retention_days: u32,
+    now: DateTime<Utc>,
+) -> Result<usize, crate::db::DbError> {
+    let Some(before) = crate::domain::retention::erase_ended_before(retention_days, now) else {
+        return Ok(0);
+    };
+    let mut erased = 0;
+    for id in petitions::ended_with_identity(conn, before.naive_utc(), ERASE_BATCH)? {
+        // Petition first, as every writer locks, so a reveal at the same moment waits.
+        petitions::lock(conn, id)?;
+        if petitions::erase_identity(conn, id)? {
+            events::append(
+                conn,
+                Some(id),
+                &events::Actor::System,
+                &Event::IdentityErased(crate::domain::event::IdentityErased { retention_days }),
+                now.naive_utc(),
+            )?;
+            erased += 1;
+        }
+    }
+    Ok(erased)
+}

@@ -220,6 +220,7 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         audit_signing_key: postgres.then(key),
         metrics_token: None,
         trusted_proxies: Default::default(),
+        identity_retention_days: tiengdan::domain::retention::DEFAULT_RETENTION_DAYS,
         checkpoint_interval: 0,
         approaching_working_days: 2,
         // Tests fold the statistics when they choose to, too.

@@ -27,6 +27,7 @@ mod old_chain;
 mod openapi;
 mod petitions;
 mod petitions_bad_input;
+mod retention;
 mod rules;
 mod security;
 mod staff;

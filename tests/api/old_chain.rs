@@ -98,6 +98,7 @@ fn every_old_event_reads_as_its_type_and_is_written_again_byte_for_byte() {
         "user.enabled",
         "user.password_reset",
         "user.password_changed",
+        "identity.erased",
     ];
     let all: BTreeSet<&str> = EventKind::ALL
         .iter()
