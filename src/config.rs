@@ -263,6 +263,10 @@ pub struct Settings {
     /// Tracking look-ups per minute from one client address.
     #[arg(long, env = "TRACK_RATE_LIMIT", default_value_t = 30, global = true)]
     pub track_rate_limit: u32,
+    /// Statistics requests per minute from one client (`/v1/stats`, `.csv`, `/ranking`,
+    /// `/series`).
+    #[arg(long, env = "STATS_RATE_LIMIT", default_value_t = 120, global = true)]
+    pub stats_rate_limit: u32,
     /// Seconds between sweeps for deadlines coming due and missed; 0 turns the sweeper off.
     #[arg(long, env = "SWEEP_INTERVAL", default_value_t = 60, global = true)]
     pub sweep_interval: u64,

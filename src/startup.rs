@@ -151,6 +151,7 @@ impl Application {
                 settings.partner_rate_limit,
                 settings.track_rate_limit,
                 settings.login_rate_limit,
+                settings.stats_rate_limit,
             ),
             thresholds: settings.thresholds(),
             reports: crate::db::stats::query::ReportCache::default(),
@@ -159,6 +160,7 @@ impl Application {
             accounts: Default::default(),
             proxies: settings.trusted_proxies.clone(),
             identity_retention_days: settings.identity_retention_days,
+            verified: Default::default(),
             metrics_token_hash: settings
                 .metrics_token
                 .as_ref()

@@ -31,6 +31,8 @@ pub struct AppState {
     pub reports: ReportCache,
     /// Signs the audit chain's checkpoints.
     pub audit_key: AuditKey,
+    /// How far the last public verification of the chain got: the next extends it.
+    pub verified: tokio::sync::Mutex<Option<crate::db::audit::VerifiedPrefix>>,
     /// Days an identity is kept after its petition ends (0: for good).
     pub identity_retention_days: u32,
     /// The reverse proxies whose word on the client's address is taken.

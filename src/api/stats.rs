@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -335,13 +335,16 @@ async fn load(
         (status = 200, description = "The figures", body = StatsView),
         (status = 400, description = "A bad `period` (`invalid_period`), code (`invalid_province_code`, `invalid_commune_code`, `invalid_office_id`), a parameter missing, out of place or unknown (`invalid_parameter`), or an unknown parameter or value (`invalid_query`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such province, commune or office (`province_not_found`, `commune_not_found`, `office_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the client's budget for statistics (`rate_limited`, `STATS_RATE_LIMIT` a minute)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stats")]
 pub async fn stats(
     state: web::Data<AppState>,
+    req: HttpRequest,
     params: web::Query<StatsParams>,
 ) -> Result<web::Json<StatsView>, ApiError> {
+    throttle(&req, &state)?;
     let now = state.now();
     let db = state.db();
     let (loaded, kind, category) =
@@ -413,13 +416,16 @@ fn number(value: Option<f64>) -> String {
         (status = 200, description = "The figures as CSV", content_type = "text/csv", body = String),
         (status = 400, description = "As for `GET /v1/stats`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "As for `GET /v1/stats`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the client's budget for statistics (`rate_limited`, `STATS_RATE_LIMIT` a minute)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stats.csv")]
 pub async fn stats_csv(
     state: web::Data<AppState>,
+    req: HttpRequest,
     params: web::Query<StatsParams>,
 ) -> Result<HttpResponse, ApiError> {
+    throttle(&req, &state)?;
     let now = state.now();
     let db = state.db();
     let (loaded, kind, category) =
@@ -566,13 +572,16 @@ pub struct RankingView {
         (status = 200, description = "The ranking", body = RankingView),
         (status = 400, description = "A bad `period` (`invalid_period`) or `parent` (`invalid_province_code`, `invalid_commune_code`), a count metric or a parameter missing, out of place or unknown (`invalid_parameter`), or an unknown parameter or value (`invalid_query`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such province or commune (`province_not_found`, `commune_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the client's budget for statistics (`rate_limited`, `STATS_RATE_LIMIT` a minute)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stats/ranking")]
 pub async fn ranking(
     state: web::Data<AppState>,
+    req: HttpRequest,
     params: web::Query<RankingParams>,
 ) -> Result<web::Json<RankingView>, ApiError> {
+    throttle(&req, &state)?;
     let now = state.now();
     let db = state.db();
     let thresholds = &state.thresholds;
@@ -788,13 +797,16 @@ fn month(field: &'static str, given: &str) -> Result<YearMonth, ApiError> {
         (status = 200, description = "The series", body = SeriesView),
         (status = 400, description = "A bad `from` or `to` (`invalid_period`), a range backwards or longer than 120 months or a parameter missing or out of place (`invalid_parameter`), a bad code (`invalid_province_code`, `invalid_commune_code`, `invalid_office_id`), or an unknown parameter or value (`invalid_query`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such province, commune or office", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the client's budget for statistics (`rate_limited`, `STATS_RATE_LIMIT` a minute)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stats/series")]
 pub async fn series(
     state: web::Data<AppState>,
+    req: HttpRequest,
     params: web::Query<SeriesParams>,
 ) -> Result<web::Json<SeriesView>, ApiError> {
+    throttle(&req, &state)?;
     let db = state.db();
     let cache = state.clone();
     let thresholds = &state.thresholds;
@@ -860,4 +872,15 @@ pub async fn series(
         definitions_version: DEFINITIONS_VERSION,
         as_of: progress.into(),
     }))
+}
+
+/// Statistics are computed from rollups and cached, but a client asking for every unit and
+/// period in turn still costs: each client gets a budget a minute (`STATS_RATE_LIMIT`).
+fn throttle(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+    let Some(client) = state.client(req) else {
+        return Ok(());
+    };
+    state.limits.statistics_client(client).map_err(
+        |crate::auth::rate_limit::RetryAfter(retry_after)| ApiError::RateLimited { retry_after },
+    )
 }

@@ -20,6 +20,7 @@ pub struct RetryAfter(pub u64);
 pub struct RateLimits {
     partners: DefaultKeyedRateLimiter<i64>,
     trackers: DefaultKeyedRateLimiter<ClientKey>,
+    statistics: DefaultKeyedRateLimiter<ClientKey>,
     login_names: DefaultKeyedRateLimiter<(String, Option<ClientKey>)>,
     login_addresses: DefaultKeyedRateLimiter<ClientKey>,
 }
@@ -44,8 +45,14 @@ fn check<K: Hash + Eq + Clone>(
 
 impl RateLimits {
     /// Budgets in requests per minute.
-    pub fn new(per_partner: u32, per_tracking_client: u32, logins: u32) -> Self {
+    pub fn new(
+        per_partner: u32,
+        per_tracking_client: u32,
+        logins: u32,
+        per_statistics_client: u32,
+    ) -> Self {
         Self {
+            statistics: DefaultKeyedRateLimiter::keyed(per_minute(per_statistics_client)),
             partners: DefaultKeyedRateLimiter::keyed(per_minute(per_partner)),
             trackers: DefaultKeyedRateLimiter::keyed(per_minute(per_tracking_client)),
             login_names: DefaultKeyedRateLimiter::keyed(per_minute(logins)),
@@ -72,6 +79,10 @@ impl RateLimits {
         check(&self.partners, &partner_id)
     }
 
+    pub fn statistics_client(&self, client: ClientKey) -> Result<(), RetryAfter> {
+        check(&self.statistics, &client)
+    }
+
     pub fn tracking_client(&self, client: ClientKey) -> Result<(), RetryAfter> {
         check(&self.trackers, &client)
     }
@@ -80,6 +91,7 @@ impl RateLimits {
     pub fn forget_idle(&self) {
         self.partners.retain_recent();
         self.trackers.retain_recent();
+        self.statistics.retain_recent();
         self.login_names.retain_recent();
         self.login_addresses.retain_recent();
     }
@@ -91,7 +103,7 @@ mod tests {
 
     #[test]
     fn a_spent_budget_says_when_to_retry_and_keys_are_separate() {
-        let limits = RateLimits::new(2, 1, 1);
+        let limits = RateLimits::new(2, 1, 1, 1);
         assert!(limits.partner(1).is_ok());
         assert!(limits.partner(1).is_ok());
         let RetryAfter(wait) = limits.partner(1).unwrap_err();
@@ -104,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_username_hammered_from_one_address_still_signs_in_from_another() {
-        let limits = RateLimits::new(1, 1, 2);
+        let limits = RateLimits::new(1, 1, 2, 1);
         let attacker = Some(ClientKey::of("203.0.113.5".parse().unwrap()));
         let owner = Some(ClientKey::of("198.51.100.7".parse().unwrap()));
         assert!(limits.login("canbo.badinh", attacker).is_ok());

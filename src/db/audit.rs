@@ -313,6 +313,147 @@ pub fn verify(conn: &mut DbConnection, public: &VerifyingKey) -> Result<Verifica
     })
 }
 
+/// How far a verification got, to extend the next one from instead of walking the whole
+/// chain again.
+#[derive(Debug, Clone)]
+pub struct VerifiedPrefix {
+    walk: Walk,
+    events_checked: u64,
+    /// Checkpoints up to this id have been checked.
+    last_mark_id: i64,
+    checkpoints_checked: u64,
+    latest_checkpoint_seq: Option<i64>,
+}
+
+/// Verifies the chain from where `prior` left it: the events appended since are walked on
+/// from its head (whose stored hash must not have changed, or the whole chain is walked
+/// again) and the checkpoints signed since are checked. A chain with a break, or with an event
+/// never chained, is verified in full. Returns the report and where the next may start.
+pub fn verify_since(
+    conn: &mut DbConnection,
+    public: &VerifyingKey,
+    prior: Option<&VerifiedPrefix>,
+) -> Result<(Verification, Option<VerifiedPrefix>), DbError> {
+    let unchained: i64 = events::table
+        .filter(events::seq.is_null())
+        .count()
+        .get_result(conn)?;
+    let prior = match prior {
+        Some(p) if unchained == 0 => {
+            let seq = p.walk.head_seq();
+            let still = seq == 0 || hash_at(conn, seq)?.as_deref() == Some(p.walk.head_hash());
+            still.then_some(p)
+        }
+        _ => None,
+    };
+    let Some(prior) = prior else {
+        // Read first: a checkpoint signed during the walk is checked again next time rather
+        // than never.
+        let last_mark_id = audit_checkpoints::table
+            .select(diesel::dsl::max(audit_checkpoints::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0);
+        let report = verify(conn, public)?;
+        if !report.valid || unchained > 0 {
+            return Ok((report, None));
+        }
+        // A full walk: what it covered is where the next one starts.
+        let next = VerifiedPrefix {
+            walk: Walk::after(report.head_seq, &report.head_hash),
+            events_checked: report.events_checked,
+            last_mark_id,
+            checkpoints_checked: report.checkpoints_checked,
+            latest_checkpoint_seq: report.latest_checkpoint_seq,
+        };
+        return Ok((report, Some(next)));
+    };
+    let mut next = prior.clone();
+    let walked_from = prior.walk.head_seq();
+    let mut found_at = std::collections::HashMap::new();
+    let broken_at = |seq, event_id, problem| BrokenLink {
+        seq,
+        event_id,
+        problem,
+    };
+    let mut broken = None;
+    'chunks: loop {
+        let rows: Vec<EventRow> = events::table
+            .filter(events::seq.gt(next.walk.head_seq()))
+            .order(events::seq)
+            .limit(CHUNK)
+            .select(EventRow::as_select())
+            .load(conn)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let step = next.walk.step(
+                &row.link(),
+                row.prev_hash.as_deref().unwrap_or_default(),
+                row.hash.as_deref().unwrap_or_default(),
+            );
+            if let Err(problem) = step {
+                broken = Some(broken_at(next.walk.head_seq() + 1, Some(row.id), problem));
+                break 'chunks;
+            }
+            next.events_checked += 1;
+            found_at.insert(next.walk.head_seq(), next.walk.head_hash().to_owned());
+        }
+    }
+    if broken.is_none() {
+        let marks: Vec<CheckpointRow> = audit_checkpoints::table
+            .filter(audit_checkpoints::id.gt(prior.last_mark_id))
+            .order(audit_checkpoints::id)
+            .select(CheckpointRow::as_select())
+            .load(conn)?;
+        for mark in &marks {
+            let signed = mark.checkpoint();
+            // Before where this walk began, the hash stored there was verified by an earlier one.
+            let found = if mark.seq > walked_from {
+                found_at.get(&mark.seq).cloned()
+            } else {
+                hash_at(conn, mark.seq)?
+            };
+            let problem = if !signed.verify(public, &mark.signature) {
+                Some(Break::BadSignature {
+                    checkpoint_seq: mark.seq,
+                })
+            } else if mark.seq > next.walk.head_seq() {
+                Some(Break::Truncated {
+                    checkpoint_seq: mark.seq,
+                    head_seq: next.walk.head_seq(),
+                })
+            } else if mark.seq > 0 && found.as_ref() != Some(&mark.hash) {
+                Some(Break::CheckpointMismatch {
+                    checkpoint_seq: mark.seq,
+                    signed: mark.hash.clone(),
+                    found: found.unwrap_or_default(),
+                })
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                broken = Some(broken_at(mark.seq, None, problem));
+                break;
+            }
+            next.checkpoints_checked += 1;
+            next.last_mark_id = mark.id;
+            next.latest_checkpoint_seq = next.latest_checkpoint_seq.max(Some(mark.seq));
+        }
+    }
+    let report = Verification {
+        valid: broken.is_none(),
+        events_checked: next.events_checked,
+        head_seq: next.walk.head_seq(),
+        head_hash: next.walk.head_hash().to_owned(),
+        checkpoints_checked: next.checkpoints_checked,
+        latest_checkpoint_seq: next.latest_checkpoint_seq,
+        broken,
+    };
+    let next = report.valid.then_some(next);
+    Ok((report, next))
+}
+
 /// Writes every event and checkpoint as JSON lines, for outside verification
 /// (docs/VERIFYING.md): `{"type":"event", …}` in chain order, then `{"type":"checkpoint", …}`.
 /// The payload is given as the stored text, so that its bytes are the ones hashed.

@@ -490,3 +490,55 @@ async fn the_checkpoint_job_counts_what_it_refuses_to_sign() {
     assert!(refusals >= 1.0);
     assert_eq!(signed().await, 1, "nothing more was signed");
 }
+
+/// `GET /v1/transparency/verify` extends its last verification as the chain grows, and still
+/// catches a tail cut under a checkpoint it already checked.
+#[actix_web::test]
+async fn the_public_verification_extends_the_last_one() {
+    let w = busy().await;
+    let app = &w.app;
+    let first = app.get_json("/v1/transparency/verify").await;
+    assert_eq!(first["valid"], true, "{first}");
+    let (ok, _, stderr) = audit(app, &["checkpoint"]);
+    assert!(ok, "{stderr}");
+    app.create_partner("B");
+    let second = app.get_json("/v1/transparency/verify").await;
+    assert_eq!(second["valid"], true, "{second}");
+    assert_eq!(
+        second["events_checked"],
+        first["events_checked"].as_u64().unwrap() + 1
+    );
+    assert_eq!(second["head_seq"], head_seq(&mut app.db()));
+    assert_eq!(second["checkpoints_checked"], 1);
+    // What a full walk says, the extended one says too.
+    let full = verify(app);
+    for field in [
+        "events_checked",
+        "head_seq",
+        "head_hash",
+        "checkpoints_checked",
+    ] {
+        assert_eq!(second[field], full[field], "{field}");
+    }
+
+    // The last event cut and the head moved back: the verified head's event is gone, so the
+    // chain is walked again and the checkpoint catches nothing here (it is older), but a cut
+    // below the checkpoint is caught.
+    let mut conn = app.db();
+    drop_guards(&mut conn);
+    let checkpoint_seq = second["head_seq"].as_i64().unwrap() - 1;
+    diesel::delete(events::table.filter(events::seq.ge(checkpoint_seq)))
+        .execute(&mut conn)
+        .unwrap();
+    let prev = hash_at(&mut conn, checkpoint_seq - 1);
+    diesel::update(audit_head::table)
+        .set((
+            audit_head::seq.eq(checkpoint_seq - 1),
+            audit_head::hash.eq(prev),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let third = app.get_json("/v1/transparency/verify").await;
+    assert_eq!(third["valid"], false, "{third}");
+    assert_eq!(third["broken"]["problem"], "truncated", "{third}");
+}

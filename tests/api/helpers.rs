@@ -214,6 +214,7 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         login_rate_limit: 1_000,
         partner_rate_limit: 10_000,
         track_rate_limit: 10_000,
+        stats_rate_limit: 10_000,
         // Tests sweep when they choose to (`tiengdan sweep`), not on a timer.
         sweep_interval: 0,
         supervision_reply_days: 15,

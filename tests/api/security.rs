@@ -313,3 +313,33 @@ async fn hammering_a_username_from_elsewhere_does_not_lock_its_owner_out() {
         429
     );
 }
+
+/// Each client has a budget for the statistics (`STATS_RATE_LIMIT` a minute); another client's
+/// is its own.
+#[actix_web::test]
+async fn statistics_have_a_budget_per_client() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.stats_rate_limit = 2;
+        s.trusted_proxies = "127.0.0.0/8".parse().unwrap();
+    })
+    .await;
+    let from = |client: &'static str, path: &'static str| {
+        let app = &app;
+        async move { app.get_with(path, &[("x-forwarded-for", client)]).await }
+    };
+    let stats = "/v1/stats?level=province&code=01&period=2026";
+    assert_eq!(from("203.0.113.5", stats).await.status, 200);
+    assert_eq!(
+        from(
+            "203.0.113.5",
+            "/v1/stats.csv?level=province&code=01&period=2026"
+        )
+        .await
+        .status,
+        200
+    );
+    let over = from("203.0.113.5", stats).await;
+    assert!(over.header("retry-after").is_some());
+    over.problem(429, "rate_limited");
+    assert_eq!(from("198.51.100.7", stats).await.status, 200);
+}
