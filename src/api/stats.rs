@@ -720,12 +720,45 @@ pub struct SeriesParams {
 }
 
 /// A figure of any sort.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum FigureView {
     Count(Count),
     Rate(Rate),
     Days(Days),
+}
+
+// Documented by hand: derived, an untagged enum is a `oneOf`, and a count matches the rate's
+// and the days' shapes too, so every figure served would break the document.
+impl utoipa::PartialSchema for FigureView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::Ref;
+        use utoipa::openapi::schema::AnyOfBuilder;
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name(Count::name()))
+            .item(Ref::from_schema_name(Rate::name()))
+            .item(Ref::from_schema_name(Days::name()))
+            .description(Some(
+                "A figure of any sort: a count, a rate or working days, as the metric is.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for FigureView {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.extend([
+            (Count::name().into_owned(), Count::schema()),
+            (Rate::name().into_owned(), Rate::schema()),
+            (Days::name().into_owned(), Days::schema()),
+        ]);
+    }
 }
 
 impl From<Figure> for FigureView {
