@@ -25,9 +25,9 @@ use super::petitions::{RECEIPT_HEADER, petition_id};
 #[utoipa::path(
     tag = "petitions",
     params(
-        ("id" = String, Path, description = "The petition's `id`"),
+        ("id" = String, Path, format = Uuid, description = "The petition's `id`"),
         ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen withdraws without a partner key"),
-        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
     ),
     request_body(content = EmptyBody, description = "Empty, or `{}`"),
     security(("api_key" = []), ()),
@@ -74,9 +74,9 @@ pub async fn withdraw(
 #[utoipa::path(
     tag = "petitions",
     params(
-        ("id" = String, Path, description = "The petition's `id`"),
+        ("id" = String, Path, format = Uuid, description = "The petition's `id`"),
         ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen rates without a partner key"),
-        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
     ),
     request_body = RatingBody,
     security(("api_key" = []), ()),

@@ -162,7 +162,7 @@ fn check_terms(t: &RuleTerms) -> Vec<Violation> {
 #[utoipa::path(
     tag = "calendar",
     request_body = NewRule,
-    params(("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     security(("staff_token" = [])),
     responses(
         (status = 201, description = "Added", body = RuleBookView, headers(("Location" = String, description = "/v1/rules"))),
@@ -241,7 +241,7 @@ pub struct RuleChangeView {
 /// extensions it was granted), in the same transaction.
 #[utoipa::path(
     tag = "calendar",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(("id" = i64, Path, description = "The rule's id", minimum = 1)),
     request_body = RuleTerms,
     security(("staff_token" = [])),
     responses(

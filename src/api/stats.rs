@@ -61,7 +61,10 @@ pub struct StatsParams {
     #[param(value_type = Option<i64>)]
     pub office_id: Option<String>,
     /// `YYYY`, `YYYY-Qn` or `YYYY-MM`.
-    #[param(example = "2026-Q1")]
+    #[param(
+        example = "2026-Q1",
+        pattern = r"^20[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+    )]
     pub period: String,
     /// Only petitions of this kind.
     pub kind: Option<Kind>,
@@ -508,7 +511,7 @@ pub struct RankingParams {
     /// provinces.
     #[param(example = "01")]
     pub parent: Option<String>,
-    #[param(example = "2026")]
+    #[param(example = "2026", pattern = r"^20[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")]
     pub period: String,
     /// A rate or a days metric.
     #[param(example = "on_time_rate")]
@@ -708,10 +711,10 @@ pub struct SeriesParams {
     #[param(value_type = Option<i64>)]
     pub office_id: Option<String>,
     /// The first month, `YYYY-MM`.
-    #[param(example = "2026-01")]
+    #[param(example = "2026-01", pattern = r"^20[0-9]{2}-(0[1-9]|1[0-2])$")]
     pub from: String,
     /// The last month, `YYYY-MM`; at most 120 months after `from`.
-    #[param(example = "2026-12")]
+    #[param(example = "2026-12", pattern = r"^20[0-9]{2}-(0[1-9]|1[0-2])$")]
     pub to: String,
     #[param(example = "response_rate")]
     pub metric: Metric,
