@@ -224,6 +224,7 @@ pub async fn logout(
     responses(
         (status = 200, description = "Who the access token belongs to", body = UserView),
         (status = 401, description = "No access token (`unauthenticated`) or an invalid one (`invalid_token`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A partner key, not a staff token (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "The account no longer exists (`user_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
     )

@@ -38,7 +38,7 @@ pub struct CalendarYearView {
 /// A year's days off and make-up working days.
 #[utoipa::path(
     tag = "calendar",
-    params(("year" = i32, Path, description = "The year", example = 2026)),
+    params(("year" = i32, Path, description = "The year", example = 2026, minimum = 1990, maximum = 2100)),
     responses(
         (status = 200, description = "The year's calendar", body = CalendarYearView),
         (status = 400, description = "Not a year the calendar covers (`invalid_year`)", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -206,7 +206,7 @@ pub struct DayChangeView {
 /// can move are recomputed at once in the same transaction.
 #[utoipa::path(
     tag = "calendar",
-    params(("date" = String, Path, description = "The day, YYYY-MM-DD", example = "2027-04-30")),
+    params(("date" = String, Path, format = Date, description = "The day, YYYY-MM-DD", example = "2027-04-30")),
     request_body = DayUpdate,
     security(("staff_token" = [])),
     responses(

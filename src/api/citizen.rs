@@ -25,9 +25,9 @@ use super::petitions::{RECEIPT_HEADER, petition_id};
 #[utoipa::path(
     tag = "petitions",
     params(
-        ("id" = String, Path, description = "The petition's `id`"),
+        ("id" = String, Path, format = Uuid, description = "The petition's `id`"),
         ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen withdraws without a partner key"),
-        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
     ),
     request_body(content = EmptyBody, description = "Empty, or `{}`"),
     security(("api_key" = []), ()),
@@ -36,6 +36,7 @@ use super::petitions::{RECEIPT_HEADER, petition_id};
         (status = 415, description = "A body that is not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 400, description = "Not a petition id, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Neither an API key nor a receipt secret (`unauthenticated`), or a wrong key (`invalid_api_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A staff token (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such petition for this caller, or a wrong receipt secret (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already closed, rejected or withdrawn (`wrong_state`, with `allowed_actions`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`Idempotency-Key` reused with another request", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -73,9 +74,9 @@ pub async fn withdraw(
 #[utoipa::path(
     tag = "petitions",
     params(
-        ("id" = String, Path, description = "The petition's `id`"),
+        ("id" = String, Path, format = Uuid, description = "The petition's `id`"),
         ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen rates without a partner key"),
-        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
     ),
     request_body = RatingBody,
     security(("api_key" = []), ()),
@@ -83,6 +84,7 @@ pub async fn withdraw(
         (status = 200, description = "Rated; the petition is closed", body = StatusView),
         (status = 400, description = "Not JSON, not a petition id, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Neither an API key nor a receipt secret, or a wrong key", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A staff token (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such petition for this caller, or a wrong receipt secret (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not answered, or already closed (`wrong_state`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),

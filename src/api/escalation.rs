@@ -19,9 +19,9 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "petitions",
     params(
-        ("id" = String, Path, description = "The first-time complaint's `id`"),
+        ("id" = String, Path, format = Uuid, description = "The first-time complaint's `id`"),
         ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen escalates without a partner key"),
-        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
     ),
     request_body(content = EmptyBody, description = "Empty, or `{}`"),
     security(("api_key" = []), ()),

@@ -138,7 +138,7 @@ pub async fn visible(
 /// identities or a denunciation's content.
 #[utoipa::path(
     tag = "petitions",
-    params(("id" = String, Path, description = "The petition's `id`")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`")),
     security(("api_key" = []), ("staff_token" = [])),
     responses(
         (status = 200, description = "The petition", body = PetitionView),
@@ -197,7 +197,7 @@ pub struct ClockDeadlineView {
 /// 147–148). Seen by whoever may read the petition.
 #[utoipa::path(
     tag = "petitions",
-    params(("id" = String, Path, description = "The petition's `id`")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`")),
     security(("api_key" = []), ("staff_token" = [])),
     responses(
         (status = 200, description = "The petition's clocks", body = DeadlinesView),

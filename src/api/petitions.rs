@@ -30,7 +30,7 @@ pub const RECEIPT_HEADER: &str = "x-receipt-secret";
     tag = "petitions",
     request_body = SubmitPetition,
     params(
-        ("Idempotency-Key" = Option<String>, Header, description = "1–255 printable ASCII characters, unique per request (a UUID); a retry with the same key and body gets the original answer", example = "9b3c2d1e-7f4a-4b8e-a2c1-0d5e6f7a8b9c"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "1–255 printable ASCII characters, unique per request (a UUID); a retry with the same key and body gets the original answer", example = "9b3c2d1e-7f4a-4b8e-a2c1-0d5e6f7a8b9c"),
         ("Accept-Language" = Option<String>, Header, description = "`vi` (default) or `en`: the language of notices and errors"),
     ),
     security(("api_key" = []), ("staff_token" = [])),

@@ -84,8 +84,33 @@ pub struct NewRule {
     pub province_code: Option<String>,
     /// Only petitions of this category.
     pub category_code: Option<String>,
-    #[serde(flatten)]
-    pub terms: RuleTerms,
+    // The terms are spelled out rather than a flattened `RuleTerms`: OpenAPI would make that
+    // an `allOf` whose closed half forbids the other half's fields, a body no client can send.
+    /// Length, 1–3650; the start day is not counted.
+    #[schema(example = 3)]
+    pub days: u32,
+    pub day_type: DayType,
+    /// How many times the clock may be extended (0–10).
+    #[serde(default)]
+    pub max_extensions: u32,
+    /// Days each extension adds (0–3650).
+    #[serde(default)]
+    pub extension_days: u32,
+    /// The law or decision the rule follows, up to 500 characters.
+    #[schema(example = "Đà Nẵng Decision 960/QĐ-UBND (2021)")]
+    pub legal_basis: String,
+}
+
+impl NewRule {
+    fn terms(&self) -> RuleTerms {
+        RuleTerms {
+            days: self.days,
+            day_type: self.day_type,
+            max_extensions: self.max_extensions,
+            extension_days: self.extension_days,
+            legal_basis: self.legal_basis.clone(),
+        }
+    }
 }
 
 fn check_terms(t: &RuleTerms) -> Vec<Violation> {
@@ -137,7 +162,7 @@ fn check_terms(t: &RuleTerms) -> Vec<Violation> {
 #[utoipa::path(
     tag = "calendar",
     request_body = NewRule,
-    params(("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     security(("staff_token" = [])),
     responses(
         (status = 201, description = "Added", body = RuleBookView, headers(("Location" = String, description = "/v1/rules"))),
@@ -161,7 +186,7 @@ pub async fn add_rule(
     let parsed = body::parse::<NewRule>(&req, &payload)?;
     let hash = idempotency::request_hash("POST /v1/rules", &parsed.canonical);
     let r = parsed.value;
-    let violations = check_terms(&r.terms);
+    let violations = check_terms(&r.terms());
     if !violations.is_empty() {
         return Err(ApiError::Invalid(violations));
     }
@@ -175,11 +200,11 @@ pub async fn add_rule(
         complexity: r.complexity,
         province_code: r.province_code,
         category_code: r.category_code,
-        days: r.terms.days,
-        day_type: r.terms.day_type,
-        max_extensions: r.terms.max_extensions,
-        extension_days: r.terms.extension_days,
-        legal_basis: r.terms.legal_basis.trim().to_owned(),
+        days: r.days,
+        day_type: r.day_type,
+        max_extensions: r.max_extensions,
+        extension_days: r.extension_days,
+        legal_basis: r.legal_basis.trim().to_owned(),
     };
     let by = staff.user_id;
     let now = state.now();
@@ -216,7 +241,7 @@ pub struct RuleChangeView {
 /// extensions it was granted), in the same transaction.
 #[utoipa::path(
     tag = "calendar",
-    params(("id" = i64, Path, description = "The rule's id")),
+    params(("id" = i64, Path, description = "The rule's id", minimum = 1)),
     request_body = RuleTerms,
     security(("staff_token" = [])),
     responses(

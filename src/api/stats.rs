@@ -61,7 +61,10 @@ pub struct StatsParams {
     #[param(value_type = Option<i64>)]
     pub office_id: Option<String>,
     /// `YYYY`, `YYYY-Qn` or `YYYY-MM`.
-    #[param(example = "2026-Q1")]
+    #[param(
+        example = "2026-Q1",
+        pattern = r"^20[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+    )]
     pub period: String,
     /// Only petitions of this kind.
     pub kind: Option<Kind>,
@@ -514,7 +517,7 @@ pub struct RankingParams {
     /// provinces.
     #[param(example = "01")]
     pub parent: Option<String>,
-    #[param(example = "2026")]
+    #[param(example = "2026", pattern = r"^20[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")]
     pub period: String,
     /// A rate or a days metric.
     #[param(example = "on_time_rate")]
@@ -717,10 +720,10 @@ pub struct SeriesParams {
     #[param(value_type = Option<i64>)]
     pub office_id: Option<String>,
     /// The first month, `YYYY-MM`.
-    #[param(example = "2026-01")]
+    #[param(example = "2026-01", pattern = r"^20[0-9]{2}-(0[1-9]|1[0-2])$")]
     pub from: String,
     /// The last month, `YYYY-MM`; at most 120 months after `from`.
-    #[param(example = "2026-12")]
+    #[param(example = "2026-12", pattern = r"^20[0-9]{2}-(0[1-9]|1[0-2])$")]
     pub to: String,
     #[param(example = "response_rate")]
     pub metric: Metric,
@@ -729,12 +732,45 @@ pub struct SeriesParams {
 }
 
 /// A figure of any sort.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum FigureView {
     Count(Count),
     Rate(Rate),
     Days(Days),
+}
+
+// Documented by hand: derived, an untagged enum is a `oneOf`, and a count matches the rate's
+// and the days' shapes too, so every figure served would break the document.
+impl utoipa::PartialSchema for FigureView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::Ref;
+        use utoipa::openapi::schema::AnyOfBuilder;
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name(Count::name()))
+            .item(Ref::from_schema_name(Rate::name()))
+            .item(Ref::from_schema_name(Days::name()))
+            .description(Some(
+                "A figure of any sort: a count, a rate or working days, as the metric is.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for FigureView {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.extend([
+            (Count::name().into_owned(), Count::schema()),
+            (Rate::name().into_owned(), Rate::schema()),
+            (Days::name().into_owned(), Days::schema()),
+        ]);
+    }
 }
 
 impl From<Figure> for FigureView {

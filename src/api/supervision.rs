@@ -183,7 +183,7 @@ fn request_id(given: &str) -> Result<i64, ApiError> {
 #[utoipa::path(
     tag = "oversight",
     request_body = FileSupervisionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     security(("staff_token" = [])),
     responses(
         (status = 201, description = "Filed", body = SupervisionRequestView, headers(("Location" = String, description = "/v1/supervision-requests/{id}"))),
@@ -309,7 +309,7 @@ pub async fn list_requests(
 /// that office, and admins; to anyone else it does not exist.
 #[utoipa::path(
     tag = "oversight",
-    params(("id" = i64, Path, description = "The request's `id`")),
+    params(("id" = i64, Path, description = "The request's `id`", minimum = 1)),
     security(("staff_token" = [])),
     responses(
         (status = 200, description = "The request", body = SupervisionRequestView),
@@ -346,8 +346,8 @@ pub async fn get_request(
 #[utoipa::path(
     tag = "oversight",
     params(
-        ("id" = i64, Path, description = "The request's `id`"),
-        ("Idempotency-Key" = Option<String>, Header, description = "As for submissions"),
+        ("id" = i64, Path, description = "The request's `id`", minimum = 1),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
     ),
     request_body = ReplyBody,
     security(("staff_token" = [])),

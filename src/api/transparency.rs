@@ -189,7 +189,7 @@ pub struct EventView {
 /// and an export of the whole chain (docs/VERIFYING.md).
 #[utoipa::path(
     tag = "transparency",
-    params(("id" = String, Path, description = "The petition's `id`")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`")),
     security(("api_key" = []), ("staff_token" = [])),
     responses(
         (status = 200, description = "The petition's events", body = Vec<EventView>),

@@ -29,7 +29,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "staff",
     request_body = CreateUser,
-    params(("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     security(("staff_token" = [])),
     responses(
         (status = 201, description = "Created", body = UserView, headers(("Location" = String, description = "/v1/users/{id}"))),

@@ -159,7 +159,7 @@ const HANDLERS: &[Role] = &[Role::Official, Role::OfficeHead];
 /// start.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     request_body = AcceptBody,
     security(("staff_token" = [])),
     responses(
@@ -196,7 +196,7 @@ pub async fn accept(
 /// Reject a petition with a reason code (and a note for the petitioner); its clocks end.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     request_body = RejectBody,
     security(("staff_token" = [])),
     responses(
@@ -235,7 +235,7 @@ pub async fn reject(
 /// Transfer a petition to another office, with the reason; its clocks restart there.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     request_body = TransferBody,
     security(("staff_token" = [])),
     responses(
@@ -274,7 +274,7 @@ pub async fn transfer(
 /// Extend a running clock within the law's limits, with a reason (office heads).
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     request_body = ExtendBody,
     security(("staff_token" = [])),
     responses(
@@ -313,7 +313,7 @@ pub async fn extend(
 /// Answer a petition: the office's official answer; the clocks that waited for it end.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     request_body = AnswerBody,
     security(("staff_token" = [])),
     responses(
@@ -357,7 +357,7 @@ pub async fn answer(
 /// Close an answered petition.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     request_body(content = EmptyBody, description = "Empty, or `{}`"),
     security(("staff_token" = [])),
     responses(
@@ -396,7 +396,7 @@ pub async fn close(
 /// denunciation's `notify` clock ends, and it no longer counts as overdue for it.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, description = "As for submissions")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`"), ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions")),
     request_body(content = EmptyBody, description = "Empty, or `{}`"),
     security(("staff_token" = [])),
     responses(
@@ -451,7 +451,7 @@ pub struct RevealedView {
 /// A denouncer's identity is shown only this way; each reveal is an event with the reason.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The petition's `id`")),
+    params(("id" = String, Path, format = Uuid, description = "The petition's `id`")),
     request_body = RevealBody,
     security(("staff_token" = [])),
     responses(
