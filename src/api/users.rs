@@ -70,11 +70,7 @@ pub async fn create_user(
         can_reveal_identity: c.can_reveal_identity,
     };
     let checked = accounts::check(&request).map_err(ApiError::Invalid)?;
-    let password = request.password;
-    let password_hash = password::off_the_workers(move || password::hash(&password))
-        .await
-        .map_err(|e| ApiError::from_pool("hashing a password", e))?
-        .map_err(|e| ApiError::Internal(crate::error::Fault::text("hashing a password", e)))?;
+    let password_hash = hashed(request.password).await?;
     let now = state.now();
     let work = move |tx: &mut Tx| {
         let user = service::accounts::create(tx, &by, &checked, &password_hash, now)?;
@@ -153,15 +149,24 @@ pub async fn list_users(
     Ok(web::Json(Page { items, next_cursor }))
 }
 
-/// Hashes a new password on the hashing pool, after checking its strength against `names`.
-async fn new_password_hash(password: String, names: Vec<String>) -> Result<String, ApiError> {
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    if password::check_strength(&password, &names).is_err() {
+/// Hashes a new password (the request's `field`) on the hashing pool, after checking its
+/// strength against the account's username.
+async fn new_password_hash(
+    field: &str,
+    password: String,
+    username: &str,
+) -> Result<String, ApiError> {
+    if password::check_strength(&password, &[username]).is_err() {
         return Err(ApiError::Invalid(vec![Violation::new(
-            "password",
+            field,
             Fault::WeakPassword,
         )]));
     }
+    hashed(password).await
+}
+
+/// Hashes a password on the hashing pool, off the HTTP workers.
+async fn hashed(password: String) -> Result<String, ApiError> {
     password::off_the_workers(move || password::hash(&password))
         .await
         .map_err(|e| ApiError::from_pool("hashing a password", e))?
@@ -408,7 +413,8 @@ pub async fn reset_password(
     let parsed = body::parse::<ResetPassword>(&req, &payload)?;
     // The request's hash never holds the password itself.
     let canonical = crate::auth::secret_hash(&parsed.canonical);
-    let password_hash = new_password_hash(parsed.value.password, vec![user.username]).await?;
+    let password_hash =
+        new_password_hash("password", parsed.value.password, &user.username).await?;
     let change = AccountChange::ResetPassword { password_hash };
     apply_change(&state, &req, &staff, id, "password", canonical, change).await
 }
@@ -468,14 +474,7 @@ pub async fn change_own_password(
             Fault::WrongPassword,
         )]));
     }
-    let password_hash = new_password_hash(new_password, vec![user.username.clone()])
-        .await
-        .map_err(|e| match e {
-            ApiError::Invalid(_) => {
-                ApiError::Invalid(vec![Violation::new("new_password", Fault::WeakPassword)])
-            }
-            e => e,
-        })?;
+    let password_hash = new_password_hash("new_password", new_password, &user.username).await?;
     let now = state.now();
     state
         .service

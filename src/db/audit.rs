@@ -137,6 +137,22 @@ pub fn checkpoint_checked(
     if seq == 0 || latest.as_ref().is_some_and(|c| c.seq == seq) {
         return Ok(Signing::NothingNew);
     }
+    if let Some((_, problem)) = walk_on(conn, &mut walk, |_| {})? {
+        return Ok(Signing::Refused(problem));
+    }
+    if walk.head_seq() != seq || walk.head_hash() != hash {
+        return Ok(refused(walk.head_seq(), walk.head_hash()));
+    }
+    checkpoint(conn, key, at).map(Signing::Signed)
+}
+
+/// Walks the chained events after `walk`'s head, in order, calling `each` after every one
+/// that checks out. Stops at the first that does not: its row id and what is wrong.
+fn walk_on(
+    conn: &mut DbConnection,
+    walk: &mut Walk,
+    mut each: impl FnMut(&Walk),
+) -> Result<Option<(i64, Break)>, DbError> {
     loop {
         let rows: Vec<EventRow> = events::table
             .filter(events::seq.gt(walk.head_seq()))
@@ -145,7 +161,7 @@ pub fn checkpoint_checked(
             .select(EventRow::as_select())
             .load(conn)?;
         if rows.is_empty() {
-            break;
+            return Ok(None);
         }
         for row in &rows {
             let step = walk.step(
@@ -154,14 +170,39 @@ pub fn checkpoint_checked(
                 row.hash.as_deref().unwrap_or_default(),
             );
             if let Err(problem) = step {
-                return Ok(Signing::Refused(problem));
+                return Ok(Some((row.id, problem)));
             }
+            each(walk);
         }
     }
-    if walk.head_seq() != seq || walk.head_hash() != hash {
-        return Ok(refused(walk.head_seq(), walk.head_hash()));
+}
+
+/// What is wrong with a checkpoint, given the chain's head and the hash found at its
+/// position: a signature that does not verify, a position past the head, another hash.
+fn mark_problem(
+    mark: &CheckpointRow,
+    public: &VerifyingKey,
+    head_seq: i64,
+    found: Option<&String>,
+) -> Option<Break> {
+    if !mark.checkpoint().verify(public, &mark.signature) {
+        Some(Break::BadSignature {
+            checkpoint_seq: mark.seq,
+        })
+    } else if mark.seq > head_seq {
+        Some(Break::Truncated {
+            checkpoint_seq: mark.seq,
+            head_seq,
+        })
+    } else if mark.seq > 0 && found != Some(&mark.hash) {
+        Some(Break::CheckpointMismatch {
+            checkpoint_seq: mark.seq,
+            signed: mark.hash.clone(),
+            found: found.cloned().unwrap_or_default(),
+        })
+    } else {
+        None
     }
-    checkpoint(conn, key, at).map(Signing::Signed)
 }
 
 /// The stored hash of the event at position `seq`.
@@ -272,26 +313,8 @@ pub fn verify(conn: &mut DbConnection, public: &VerifyingKey) -> Result<Verifica
     let mut checked = 0;
     if broken.is_none() {
         for mark in &marks {
-            let signed = mark.checkpoint();
-            let problem = if !signed.verify(public, &mark.signature) {
-                Some(Break::BadSignature {
-                    checkpoint_seq: mark.seq,
-                })
-            } else if mark.seq > walk.head_seq() {
-                Some(Break::Truncated {
-                    checkpoint_seq: mark.seq,
-                    head_seq: walk.head_seq(),
-                })
-            } else if mark.seq > 0 && found_at.get(&mark.seq) != Some(&mark.hash) {
-                Some(Break::CheckpointMismatch {
-                    checkpoint_seq: mark.seq,
-                    signed: mark.hash.clone(),
-                    found: found_at.get(&mark.seq).cloned().unwrap_or_default(),
-                })
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
+            let found = found_at.get(&mark.seq);
+            if let Some(problem) = mark_problem(mark, public, walk.head_seq(), found) {
                 broken = Some(BrokenLink {
                     seq: mark.seq,
                     event_id: None,
@@ -369,71 +392,42 @@ pub fn verify_since(
     };
     let mut next = prior.clone();
     let walked_from = prior.walk.head_seq();
+    // The checkpoints signed since: only the hashes at their positions are kept while walking.
+    let marks: Vec<CheckpointRow> = audit_checkpoints::table
+        .filter(audit_checkpoints::id.gt(prior.last_mark_id))
+        .order(audit_checkpoints::id)
+        .select(CheckpointRow::as_select())
+        .load(conn)?;
+    let wanted: std::collections::HashSet<i64> = marks.iter().map(|m| m.seq).collect();
     let mut found_at = std::collections::HashMap::new();
-    let broken_at = |seq, event_id, problem| BrokenLink {
-        seq,
-        event_id,
+    let mut walked = 0;
+    let stop = walk_on(conn, &mut next.walk, |walk| {
+        walked += 1;
+        if wanted.contains(&walk.head_seq()) {
+            found_at.insert(walk.head_seq(), walk.head_hash().to_owned());
+        }
+    })?;
+    next.events_checked += walked;
+    let mut broken = stop.map(|(event_id, problem)| BrokenLink {
+        seq: next.walk.head_seq() + 1,
+        event_id: Some(event_id),
         problem,
-    };
-    let mut broken = None;
-    'chunks: loop {
-        let rows: Vec<EventRow> = events::table
-            .filter(events::seq.gt(next.walk.head_seq()))
-            .order(events::seq)
-            .limit(CHUNK)
-            .select(EventRow::as_select())
-            .load(conn)?;
-        if rows.is_empty() {
-            break;
-        }
-        for row in &rows {
-            let step = next.walk.step(
-                &row.link(),
-                row.prev_hash.as_deref().unwrap_or_default(),
-                row.hash.as_deref().unwrap_or_default(),
-            );
-            if let Err(problem) = step {
-                broken = Some(broken_at(next.walk.head_seq() + 1, Some(row.id), problem));
-                break 'chunks;
-            }
-            next.events_checked += 1;
-            found_at.insert(next.walk.head_seq(), next.walk.head_hash().to_owned());
-        }
-    }
+    });
     if broken.is_none() {
-        let marks: Vec<CheckpointRow> = audit_checkpoints::table
-            .filter(audit_checkpoints::id.gt(prior.last_mark_id))
-            .order(audit_checkpoints::id)
-            .select(CheckpointRow::as_select())
-            .load(conn)?;
         for mark in &marks {
-            let signed = mark.checkpoint();
             // Before where this walk began, the hash stored there was verified by an earlier one.
             let found = if mark.seq > walked_from {
                 found_at.get(&mark.seq).cloned()
             } else {
                 hash_at(conn, mark.seq)?
             };
-            let problem = if !signed.verify(public, &mark.signature) {
-                Some(Break::BadSignature {
-                    checkpoint_seq: mark.seq,
-                })
-            } else if mark.seq > next.walk.head_seq() {
-                Some(Break::Truncated {
-                    checkpoint_seq: mark.seq,
-                    head_seq: next.walk.head_seq(),
-                })
-            } else if mark.seq > 0 && found.as_ref() != Some(&mark.hash) {
-                Some(Break::CheckpointMismatch {
-                    checkpoint_seq: mark.seq,
-                    signed: mark.hash.clone(),
-                    found: found.unwrap_or_default(),
-                })
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
-                broken = Some(broken_at(mark.seq, None, problem));
+            if let Some(problem) = mark_problem(mark, public, next.walk.head_seq(), found.as_ref())
+            {
+                broken = Some(BrokenLink {
+                    seq: mark.seq,
+                    event_id: None,
+                    problem,
+                });
                 break;
             }
             next.checkpoints_checked += 1;
