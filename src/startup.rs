@@ -71,9 +71,42 @@ pub fn prepare(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<Prepared, 
     })
 }
 
+/// Prepares the database the service will use. With `MIGRATION_DATABASE_URL` the owner
+/// migrates, loads the reference data and grants the serving role of `serving` what it needs
+/// ([`crate::db::grants`]); without it, the serving role does it all.
+pub fn prepare_for(
+    settings: &Settings,
+    serving: &Db,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Prepared, DbError> {
+    let Some(owner_url) = &settings.migration_database_url else {
+        return prepare(serving, now);
+    };
+    if owner_url.backend() != "postgres" || serving.url().backend() != "postgres" {
+        return Err(DbError::Misconfigured(
+            "MIGRATION_DATABASE_URL is for PostgreSQL only, with a postgres:// DATABASE_URL",
+        ));
+    }
+    let owner = Db::connect(
+        owner_url,
+        PoolOptions {
+            max_size: 1,
+            ..PoolOptions::default()
+        },
+    )?;
+    let prepared = prepare(&owner, now)?;
+    let serving_role = serving.blocking_write(crate::db::grants::current_role)?;
+    let owner_role = owner.blocking_write(crate::db::grants::current_role)?;
+    if serving_role != owner_role {
+        owner.blocking_write(|c| crate::db::grants::grant_serving(c, &serving_role))?;
+    }
+    Ok(prepared)
+}
+
 pub struct Application {
     port: u16,
     server: Server,
+    state: std::sync::Weak<AppState>,
 }
 
 impl Application {
@@ -117,11 +150,12 @@ impl Application {
             tracing::warn!(path = %path.display(), key_id = audit_key.key_id(), "generated the key that signs audit checkpoints: back it up, and publish GET /v1/transparency/key");
         }
         let url = settings.database_url.clone();
+        let preparing = settings.clone();
         let prepared_at = clock.now();
         let (db, prepared, units, calendar, rules) =
             actix_web::rt::task::spawn_blocking(move || {
                 let db = Db::connect(&url, options)?;
-                let prepared = prepare(&db, prepared_at)?;
+                let prepared = prepare_for(&preparing, &db, prepared_at)?;
                 let units = db.blocking_write(AdminUnitsSnapshot::load)?;
                 let calendar = db.blocking_write(crate::db::calendar::load)?;
                 let rules = db.blocking_write(crate::db::rules::load)?;
@@ -182,6 +216,7 @@ impl Application {
             state.clone(),
             std::time::Duration::from_secs(settings.stats_interval),
         );
+        let watched = Arc::downgrade(&state.clone().into_inner());
         let server = run(listener, state, settings.workers).map_err(StartupError::Server)?;
         tracing::info!(
             database = %settings.database_url,
@@ -197,6 +232,7 @@ impl Application {
         Ok(Self {
             port: address.port(),
             server,
+            state: watched,
         })
     }
 
@@ -206,6 +242,14 @@ impl Application {
 
     pub fn handle(&self) -> ServerHandle {
         self.server.handle()
+    }
+
+    /// The shared state, held weakly: once it no longer upgrades, every worker, job and
+    /// database pool of this application is gone. A process that must not exit while
+    /// connections are still closing (libpq's TLS teardown races the exit handlers) waits
+    /// for that.
+    pub fn state_watch(&self) -> std::sync::Weak<AppState> {
+        self.state.clone()
     }
 
     pub async fn run_until_stopped(self) -> io::Result<()> {

@@ -20,6 +20,15 @@ pub fn postgres_server() -> Option<String> {
         .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
 }
 
+/// The role the service serves as on PostgreSQL, apart from the owner that creates the test
+/// databases and migrates them: `TEST_SERVING_URL=postgres://ROLE:PASSWORD@HOST/…` (its
+/// database name is replaced). Unset, the owner serves.
+pub fn postgres_serving_server() -> Option<String> {
+    std::env::var("TEST_SERVING_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+}
+
 /// A database that exists for one test.
 pub enum TestDatabase {
     Sqlite {
@@ -28,6 +37,7 @@ pub enum TestDatabase {
     },
     Postgres {
         server: String,
+        serving: Option<String>,
         name: String,
     },
 }
@@ -42,7 +52,11 @@ impl TestDatabase {
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
                     .execute(&mut admin)
                     .expect("create test database");
-                Self::Postgres { server, name }
+                Self::Postgres {
+                    server,
+                    serving: postgres_serving_server(),
+                    name,
+                }
             }
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -52,11 +66,36 @@ impl TestDatabase {
         }
     }
 
+    /// The owner's URL: it migrates, and tests reach behind the service's back with it.
     pub fn url(&self) -> String {
         match self {
             Self::Sqlite { path, .. } => format!("sqlite://{}", path.display()),
-            Self::Postgres { server, name } => with_database(server, name),
+            Self::Postgres { server, name, .. } => with_database(server, name),
         }
+    }
+
+    /// The URL the service serves with: the serving role's when there is one.
+    pub fn serving_url(&self) -> String {
+        match self {
+            Self::Postgres {
+                serving: Some(serving),
+                name,
+                ..
+            } => with_database(serving, name),
+            _ => self.url(),
+        }
+    }
+
+    /// The owner's URL when the service serves as another role.
+    pub fn migration_url(&self) -> Option<String> {
+        matches!(
+            self,
+            Self::Postgres {
+                serving: Some(_),
+                ..
+            }
+        )
+        .then(|| self.url())
     }
 
     pub fn backend(&self) -> &'static str {
@@ -69,7 +108,7 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Self::Postgres { server, name } = self
+        if let Self::Postgres { server, name, .. } = self
             && let Ok(mut admin) = PgConnection::establish(server)
         {
             let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -110,7 +149,8 @@ pub const STAFF_PASSWORD: &str = "mưa phùn trên phố Huế, ngõ 5";
 pub struct TestApp {
     pub address: String,
     pub settings: Settings,
-    handle: ServerHandle,
+    // Before `database`: stopped, and its pools closed, before the database is dropped.
+    server: RunningServer,
     pub client: awc::Client,
     /// The app's clock: starts at [`test_epoch`] and runs at the real rate; tests move it on.
     pub clock: Clock,
@@ -229,9 +269,12 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         suppression_threshold: tiengdan::domain::stats::SUPPRESSION_THRESHOLD,
         ranking_floor: tiengdan::domain::stats::RANKING_FLOOR,
         database_url: database
-            .url()
+            .serving_url()
             .parse::<DatabaseUrl>()
             .expect("test database URL"),
+        migration_database_url: database
+            .migration_url()
+            .map(|url| url.parse::<DatabaseUrl>().expect("owner URL")),
         bind: "127.0.0.1:0".into(),
         workers: Some(1),
         db_pool_size: 4,
@@ -278,23 +321,87 @@ async fn start(settings: Settings, database: TestDatabase) -> TestApp {
 }
 
 async fn start_with_clock(settings: Settings, database: TestDatabase, clock: Clock) -> TestApp {
-    let app = Application::build(&settings, clock.clone())
-        .await
-        .expect("application starts");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    actix_web::rt::spawn(app.run_until_stopped());
+    let server = RunningServer::start(&settings, &clock);
+    let address = format!("http://127.0.0.1:{}", server.port);
+    // The server closes idle connections after its keep-alive (5 s); a test that blocks its
+    // thread for longer (running the binary, say) must not pick a connection closed meanwhile.
+    let connector = awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(2));
     let client = awc::Client::builder()
+        .connector(connector)
         .disable_redirects()
         .timeout(std::time::Duration::from_secs(30))
         .finish();
     TestApp {
         address,
         settings,
-        handle,
+        server,
         client,
         clock,
         database,
+    }
+}
+
+/// The application serving on a thread of its own, stopped and waited for when dropped.
+///
+/// Each test's runtime ends with the test, but a server spawned on it would leave its worker
+/// threads and database pools behind to close while the test process exits; libpq's TLS
+/// teardown racing the exit handlers then crashes the process after every test passed. So
+/// the server gets its own thread and runtime, and dropping it stops the server and waits
+/// until every holder of its state, pools included, is gone.
+struct RunningServer {
+    port: u16,
+    handle: ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningServer {
+    fn start(settings: &Settings, clock: &Clock) -> Self {
+        let (settings, clock) = (settings.clone(), clock.clone());
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let system = actix_web::rt::System::new();
+            let watch = system.block_on(async {
+                let app = match Application::build(&settings, clock).await {
+                    Ok(app) => app,
+                    Err(err) => {
+                        let _ = started_tx.send(Err(format!("{err:#}")));
+                        return None;
+                    }
+                };
+                let watch = app.state_watch();
+                let _ = started_tx.send(Ok((app.port(), app.handle())));
+                let _ = app.run_until_stopped().await;
+                Some(watch)
+            });
+            // Ends the jobs spawned on this runtime; worker threads let go on their own.
+            drop(system);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while watch.as_ref().is_some_and(|w| w.strong_count() > 0)
+                && std::time::Instant::now() < deadline
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        let (port, handle) = match started_rx.recv() {
+            Ok(Ok(started)) => started,
+            Ok(Err(err)) => panic!("application starts: {err}"),
+            Err(_) => panic!("application starts: its thread ended"),
+        };
+        Self {
+            port,
+            handle,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        // The stop command is sent at once; nothing here needs to await the reply.
+        drop(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -302,13 +409,14 @@ impl TestApp {
     /// Stops the server and starts a new one on the same database, as an operator restarting
     /// the service would.
     pub async fn restart(self) -> TestApp {
-        self.handle.stop(true).await;
         let TestApp {
+            server,
             settings,
             database,
             clock,
             ..
         } = self;
+        drop(server);
         start_with_clock(settings, database, clock).await
     }
 
