@@ -80,7 +80,7 @@ pub fn admin_db(settings: &Settings) -> Result<Db, String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    startup::prepare(&db, now()).map_err(|e| e.to_string())?;
+    startup::prepare_for(settings, &db, now()).map_err(|e| e.to_string())?;
     Ok(db)
 }
 

@@ -233,6 +233,16 @@ pub struct Settings {
         value_parser = DatabaseUrlParser
     )]
     pub database_url: DatabaseUrl,
+    /// PostgreSQL only: the tables' owner, which applies migrations and grants the role of
+    /// DATABASE_URL only what serving needs (docs/SECURITY.md). Unset, DATABASE_URL's role
+    /// does everything.
+    #[arg(
+        long,
+        env = "MIGRATION_DATABASE_URL",
+        global = true,
+        value_parser = DatabaseUrlParser
+    )]
+    pub migration_database_url: Option<DatabaseUrl>,
     /// Address to listen on.
     #[arg(long, env = "BIND", default_value = "127.0.0.1:8080", global = true)]
     pub bind: String,

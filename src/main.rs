@@ -51,8 +51,8 @@ fn migrate(settings: &Settings, json: bool) -> Result<(), String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    let prepared =
-        startup::prepare(&db, tiengdan::time::Clock::system().now()).map_err(|e| e.to_string())?;
+    let prepared = startup::prepare_for(settings, &db, tiengdan::time::Clock::system().now())
+        .map_err(|e| e.to_string())?;
     if json {
         let text = serde_json::to_string_pretty(&prepared).map_err(|e| e.to_string())?;
         println!("{text}");

@@ -14,6 +14,9 @@ pub enum DbError {
     /// A stored value the service could not have written.
     #[error("unexpected data in the database: {0}")]
     Corrupt(String),
+    /// The settings ask for something the backend cannot do.
+    #[error("misconfigured: {0}")]
+    Misconfigured(&'static str),
     #[error("blocking task failed")]
     Blocking,
 }

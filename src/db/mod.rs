@@ -12,6 +12,7 @@ mod connection;
 mod error;
 pub mod escalation;
 pub mod events;
+pub mod grants;
 pub mod idempotency;
 pub mod inbox;
 pub mod migrate;

@@ -343,3 +343,69 @@ async fn statistics_have_a_budget_per_client() {
     over.problem(429, "rate_limited");
     assert_eq!(from("198.51.100.7", stats).await.status, 200);
 }
+
+/// On PostgreSQL the service serves as a role that cannot rewrite the record: no UPDATE,
+/// DELETE or TRUNCATE of events, checkpoints or calendar changes, no ALTER or DROP, while it
+/// goes on appending. (CI serves as such a role: `TEST_SERVING_URL`.)
+#[actix_web::test]
+async fn the_serving_role_cannot_rewrite_the_record() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let w = world().await;
+    let app = &w.app;
+    let Some(_) = app.database.migration_url() else {
+        eprintln!("no serving role apart from the owner here (SQLite, or TEST_SERVING_URL unset)");
+        return;
+    };
+    let created = crate::petitions::submit(app, &w.partner, &feedback()).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let count = |url: &str, table: &str| -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut c = PgConnection::establish(url).expect("connect");
+        diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut c)
+            .expect("count")
+            .n
+    };
+    let owner = app.database.url();
+    let serving = app.database.serving_url();
+    let events_before = count(&owner, "events");
+    assert!(events_before > 0);
+
+    let mut as_serving = PgConnection::establish(&serving).expect("serving role connects");
+    for table in ["events", "audit_checkpoints", "calendar_changes"] {
+        for statement in [
+            format!("TRUNCATE {table}"),
+            format!("DELETE FROM {table}"),
+            format!("UPDATE {table} SET id = id"),
+            format!("ALTER TABLE {table} ADD COLUMN forged text"),
+            format!("DROP TABLE {table}"),
+        ] {
+            let refused = diesel::sql_query(&statement).execute(&mut as_serving);
+            let Err(err) = refused else {
+                panic!("the serving role may run {statement}");
+            };
+            let said = err.to_string();
+            assert!(
+                said.contains("permission denied") || said.contains("must be owner"),
+                "{statement}: {said}"
+            );
+        }
+    }
+    assert_eq!(
+        count(&owner, "events"),
+        events_before,
+        "nothing was removed"
+    );
+
+    // And it still appends: the service works as that role.
+    let again = crate::petitions::submit(app, &w.partner, &feedback()).await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert!(count(&owner, "events") > events_before);
+    let verified = app.get("/v1/transparency/verify").await;
+    assert_eq!(verified.status, 200);
+    assert_eq!(verified.json()["valid"], true, "{}", verified.text());
+}
