@@ -65,12 +65,34 @@ pub enum Command {
     /// office heads, supervisors and partners, and tens of thousands of petitions written
     /// through the service's own workflow with backdated times. Prints the credentials it made.
     Demo(DemoArgs),
+    /// Witness a server's record from outside: keep copies of its checkpoints and the chain's
+    /// links under them, and raise an alarm when it rolls back or forks (docs/SECURITY.md).
+    /// With --once, exits 0 when consistent, 1 on an alarm, 2 when it could not check.
+    Witness(WitnessArgs),
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi {
         /// Write to this file instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+/// `tiengdan witness`: whom to watch, and where to keep the copy.
+#[derive(Debug, Clone, Args)]
+pub struct WitnessArgs {
+    /// The server's base URL, e.g. https://tiengdan.example.gov.vn
+    #[arg(long)]
+    pub server: url::Url,
+    /// Directory of the witness's copy (made if missing; keep it where the server's operator
+    /// cannot write).
+    #[arg(long)]
+    pub store: PathBuf,
+    /// Seconds between rounds.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub interval: u64,
+    /// One round, then exit: 0 consistent, 1 alarm, 2 could not check.
+    #[arg(long)]
+    pub once: bool,
 }
 
 /// `tiengdan demo`: what to seed. The same seed, sizes and dates give the same year.

@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         Command::Stats { action } => admin::stats(&cli.settings, action),
         Command::Demo(args) => tiengdan::demo::run(&cli.settings, &args),
         Command::Openapi { output } => openapi(output),
+        // Its exit status says what it found, not only whether it failed.
+        Command::Witness(args) => return witness(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -31,6 +33,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn witness(args: &tiengdan::config::WitnessArgs) -> ExitCode {
+    tiengdan::witness::run(&tiengdan::witness::Options {
+        server: args.server.clone(),
+        store: args.store.clone(),
+        interval: std::time::Duration::from_secs(args.interval),
+        once: args.once,
+    })
 }
 
 fn serve(settings: &Settings) -> Result<(), String> {

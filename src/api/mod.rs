@@ -85,6 +85,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(transparency::public_key)
                 .service(transparency::checkpoints)
                 .service(transparency::verify)
+                .service(transparency::chain)
                 .service(citizen::withdraw)
                 .service(citizen::rate)
                 .service(escalation::escalate)

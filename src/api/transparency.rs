@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, get, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::citizen::throttle_by_address;
 use super::params::{self, PageParams, PageRequest};
@@ -16,10 +16,11 @@ use super::views::Page;
 use crate::auth::caller::Caller;
 use crate::db::audit::{self, Verification};
 use crate::db::events;
+use crate::domain::audit::ChainLink;
 use crate::domain::clock::vietnam;
 use crate::domain::confidentiality;
 use crate::domain::event::EventKind;
-use crate::error::ApiError;
+use crate::error::{ApiError, BadInput, ParameterProblem};
 use crate::state::AppState;
 
 /// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes.
@@ -159,6 +160,68 @@ pub async fn verify(
         .await?;
     *verified = next;
     Ok(web::Json(report))
+}
+
+/// Where to start reading the chain's links.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChainParams {
+    /// The position to read after: 0 (the default) starts at the first event; the previous
+    /// page's `next_after` goes on.
+    #[param(minimum = 0, example = 0)]
+    pub after: Option<u64>,
+    /// Links per page, 1–500 (default 100).
+    #[param(minimum = 1, maximum = 500, example = 100)]
+    pub limit: Option<u32>,
+}
+
+/// A page of the chain's links.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainPage {
+    pub items: Vec<ChainLink>,
+    /// Where the next page starts (`after`), when there is one.
+    pub next_after: Option<i64>,
+}
+
+/// The chain's links: each event's position, the hash before it and its own, in order.
+///
+/// No event's content: enough for a witness (`tiengdan witness`, docs/SECURITY.md) to check
+/// that the chain under a new checkpoint extends the one under the last it saw, and that the
+/// events a checkpoint signed are still there. Limited per client like verification.
+#[utoipa::path(
+    tag = "transparency",
+    params(ChainParams),
+    responses(
+        (status = 200, description = "A page of links, oldest first", body = ChainPage),
+        (status = 400, description = "Unknown query parameter, bad `after` or `limit`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/transparency/chain")]
+pub async fn chain(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ChainParams>,
+) -> Result<web::Json<ChainPage>, ApiError> {
+    throttle_by_address(&req, &state)?;
+    let after = i64::try_from(query.after.unwrap_or(0)).map_err(|_| {
+        ApiError::BadRequest(BadInput::Parameter {
+            field: "after",
+            problem: ParameterProblem::OutOfRange,
+        })
+    })?;
+    let limit = PageRequest::parse("chain", None, query.limit)?.limit;
+    let take = limit.probe();
+    let mut items = state
+        .db()
+        .read(move |conn| audit::links(conn, after, take))
+        .await?;
+    let more = items.len() > limit.get() as usize;
+    items.truncate(limit.get() as usize);
+    let next_after = more.then(|| items.last().map(|l| l.seq)).flatten();
+    Ok(web::Json(ChainPage { items, next_after }))
 }
 
 /// One event of a petition, with its place in the chain.

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::events::EventRow;
 use super::schema::{audit_checkpoints, audit_head, events};
 use super::{DbConnection, DbError};
-use crate::domain::audit::{Break, Checkpoint, Walk};
+use crate::domain::audit::{Break, ChainLink, Checkpoint, Walk};
 use crate::signing::AuditKey;
 
 /// Events read per query while verifying.
@@ -213,6 +213,27 @@ fn hash_at(conn: &mut DbConnection, seq: i64) -> Result<Option<String>, DbError>
         .first::<Option<String>>(conn)
         .optional()?
         .flatten())
+}
+
+/// The links after position `after`, in chain order, at most `take`.
+pub fn links(conn: &mut DbConnection, after: i64, take: i64) -> Result<Vec<ChainLink>, DbError> {
+    Ok(events::table
+        .filter(events::seq.gt(after))
+        .order(events::seq)
+        .limit(take)
+        .select((
+            events::seq.assume_not_null(),
+            events::prev_hash.assume_not_null(),
+            events::hash.assume_not_null(),
+        ))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(seq, prev_hash, hash)| ChainLink {
+            seq,
+            prev_hash,
+            hash,
+        })
+        .collect())
 }
 
 /// Checkpoints, newest first, before `before` (an id), at most `take`.

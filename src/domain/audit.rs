@@ -166,8 +166,18 @@ impl Walk {
     }
 }
 
+/// Where an event sits in the chain, without what it says: its position, the hash before it
+/// and its own. Outside witnesses read these to check that the chain under a new checkpoint
+/// extends the one under the last they saw, without reading any petition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+pub struct ChainLink {
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
 /// A signed statement of the chain's head.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Checkpoint {
     pub seq: i64,
     pub hash: String,

@@ -21,4 +21,5 @@ pub mod staff;
 pub mod stats;
 pub mod supervision;
 pub mod tracking;
+pub mod witness;
 pub mod workflow;

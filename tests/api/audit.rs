@@ -52,7 +52,7 @@ fn verify(app: &TestApp) -> Value {
 }
 
 /// A world with a handful of events: two petitions, one accepted and answered.
-async fn busy() -> World {
+pub async fn busy() -> World {
     let w = world().await;
     let p = submitted(&w.app, &w.partner, &feedback()).await;
     let id = p["id"].as_str().unwrap();
@@ -70,7 +70,7 @@ async fn busy() -> World {
 }
 
 /// Lets raw SQL change the event log, as someone with database access could.
-fn drop_guards(conn: &mut DbConnection) {
+pub fn drop_guards(conn: &mut DbConnection) {
     match conn {
         DbConnection::Sqlite(c) => c
             .batch_execute("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
@@ -81,7 +81,7 @@ fn drop_guards(conn: &mut DbConnection) {
     }
 }
 
-fn head_seq(conn: &mut DbConnection) -> i64 {
+pub fn head_seq(conn: &mut DbConnection) -> i64 {
     audit_head::table
         .select(audit_head::seq)
         .first(conn)
@@ -391,7 +391,7 @@ fn audit_key(app: &TestApp) -> tiengdan::signing::AuditKey {
         .0
 }
 
-fn hash_at(conn: &mut DbConnection, seq: i64) -> String {
+pub fn hash_at(conn: &mut DbConnection, seq: i64) -> String {
     events::table
         .filter(events::seq.eq(seq))
         .select(events::hash.assume_not_null())

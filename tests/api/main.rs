@@ -35,4 +35,5 @@ mod stats;
 mod supervision;
 mod tracking;
 mod verifying;
+mod witness;
 mod workflow;

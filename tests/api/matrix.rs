@@ -245,6 +245,7 @@ fn rows() -> Vec<Row> {
         "/v1/transparency/key",
         "/v1/transparency/checkpoints",
         "/v1/transparency/verify",
+        "/v1/transparency/chain",
     ] {
         rows.push(Row {
             method: "GET",
