@@ -26,10 +26,23 @@ pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
             let result = c
                 .run_pending_migrations(POSTGRES)
                 .map(|versions| versions.iter().map(ToString::to_string).collect())
-                .map_err(|e| DbError::Migration(e.to_string()));
+                .map_err(|e| DbError::Migration(with_hint(e.to_string())));
             diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(c)?;
             result
         }
     }?;
     Ok(applied)
+}
+
+/// Says what to do when a role that may not create tables was asked to migrate: it is the
+/// serving role of a least-privilege set-up, started without the owner's URL.
+fn with_hint(message: String) -> String {
+    if message.contains("permission denied") {
+        format!(
+            "{message} (this role may not change the schema: give the owner's URL as \
+             MIGRATION_DATABASE_URL, docs/SECURITY.md)"
+        )
+    } else {
+        message
+    }
 }
