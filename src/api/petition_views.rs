@@ -52,11 +52,12 @@ pub struct SubmitPetition {
     /// Links to files the partner hosts (http or https), at most 10.
     #[serde(default)]
     pub attachments: Vec<AttachmentInput>,
-    /// Who the petitioner is. Required for complaints and denunciations (name, address and a
-    /// phone or email); sealed at rest and never shown to anyone but the handling office.
+    /// Who the petitioner is. Required for complaints (name and address, Law on Complaints art.
+    /// 8(2)) and denunciations (name, address and a phone or email, Law on Denunciations art.
+    /// 23(1)); sealed at rest and never shown to anyone but the handling office.
     pub citizen: Option<CitizenInput>,
-    /// Recommendations and feedback may be anonymous. An anonymous denunciation is taken in as
-    /// feedback (Law on Denunciations art. 25).
+    /// Recommendations and feedback may be anonymous. A denunciation without its denouncer's
+    /// name and address is taken in as feedback (Law on Denunciations art. 25).
     #[serde(default)]
     pub anonymous: bool,
     /// Officials recording a petition handed in at the desk: when it was received, up to 30

@@ -1121,7 +1121,11 @@ mod tests {
             // The law on identity (DESIGN §3.1).
             match p.filed {
                 Kind::Complaint => {
-                    assert!(p.citizen.as_ref().is_some_and(Citizen::is_identified));
+                    assert!(
+                        p.citizen
+                            .as_ref()
+                            .is_some_and(Citizen::gives_name_and_address)
+                    );
                     assert_eq!(p.handled, Kind::Complaint);
                 }
                 Kind::Denunciation => assert_eq!(

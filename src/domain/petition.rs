@@ -112,14 +112,23 @@ pub struct Citizen {
     pub id_number: Option<String>,
 }
 
+fn present(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
 impl Citizen {
-    /// Name, address and a way to reach them: what complaints (art. 8) and denunciations
-    /// (art. 23) require.
-    pub fn is_identified(&self) -> bool {
-        let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        present(&self.full_name)
-            && present(&self.address)
-            && (present(&self.phone) || present(&self.email))
+    /// Name and address: what a complaint must give (Law on Complaints 02/2011/QH13 art.
+    /// 8(2): "tên, địa chỉ của người khiếu nại"), and what makes a denouncer identifiable (Law
+    /// on Denunciations 25/2018/QH14 art. 25: without "họ tên, địa chỉ của người tố cáo" a
+    /// denunciation is not handled under that Law).
+    pub fn gives_name_and_address(&self) -> bool {
+        present(&self.full_name) && present(&self.address)
+    }
+
+    /// A way to reach them: a denunciation must also give one (Law on Denunciations art.
+    /// 23(1): "cách thức liên hệ với người tố cáo"); a complaint need not.
+    pub fn gives_contact(&self) -> bool {
+        present(&self.phone) || present(&self.email)
     }
 
     /// Whether anything beyond the partner's own reference was given.
@@ -194,10 +203,14 @@ pub enum Fault {
     NotForKind {
         kind: Kind,
     },
-    /// The law requires the petitioner's name, address and a contact for this kind.
+    /// The law requires the petitioner's name and address for this kind (a complaint: Law on
+    /// Complaints art. 8(2)).
     IdentityRequired {
         kind: Kind,
     },
+    /// A denunciation names its denouncer but gives no way to reach them (Law on
+    /// Denunciations art. 23(1)).
+    ContactRequired,
     /// The law does not allow this kind to be anonymous.
     AnonymityNotAllowed {
         kind: Kind,
@@ -258,8 +271,8 @@ impl Violation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Notice {
-    /// Law on Denunciations art. 25: without the denouncer's name, address and contact the
-    /// content is not handled as a denunciation; it was taken in as feedback.
+    /// Law on Denunciations art. 25: without the denouncer's name and address the content is
+    /// not handled as a denunciation; it was taken in as feedback.
     DenunciationTakenAsFeedback,
     /// Law on Complaints art. 9: filed more than 90 days after the complainant learned of the
     /// decision. Taken in and flagged; the office decides whether an excuse applies.
@@ -413,7 +426,11 @@ fn check_identity(v: &mut Vec<Violation>, s: &Submission) -> Kind {
     if let Some(citizen) = &s.citizen {
         check_citizen(v, citizen);
     }
-    let identified = s.citizen.as_ref().is_some_and(Citizen::is_identified);
+    let identified = s
+        .citizen
+        .as_ref()
+        .is_some_and(Citizen::gives_name_and_address);
+    let reachable = s.citizen.as_ref().is_some_and(Citizen::gives_contact);
     let personal = s.citizen.as_ref().is_some_and(Citizen::has_personal_data);
     if s.anonymous && personal {
         v.push(Violation::new("anonymous", Fault::AnonymousWithIdentity));
@@ -434,8 +451,15 @@ fn check_identity(v: &mut Vec<Violation>, s: &Submission) -> Kind {
             ));
             s.kind
         }
-        // Art. 25: not a denunciation without a clear identity; its content is feedback.
+        // Law on Denunciations art. 25: a denouncer who cannot be identified (no name and
+        // address) makes no denunciation under that Law; its content is taken as feedback.
         Kind::Denunciation if !identified => Kind::Feedback,
+        // Art. 23(1): named, but with no way to reach them: the partner adds one and sends it
+        // again. (Issue 16 has it taken in as incomplete instead, once that state exists.)
+        Kind::Denunciation if !reachable => {
+            v.push(Violation::new("citizen", Fault::ContactRequired));
+            s.kind
+        }
         Kind::Recommendation | Kind::Feedback if s.citizen.is_none() && !s.anonymous => {
             v.push(Violation::new("citizen", Fault::IdentityOrAnonymous));
             s.kind
@@ -690,6 +714,13 @@ mod tests {
                 }
             )]
         );
+        // Art. 8(2) asks for name and address, not a phone or an e-mail.
+        let mut s = submission(Kind::Complaint);
+        let citizen = s.citizen.as_mut().unwrap();
+        citizen.phone = None;
+        citizen.email = None;
+        let intake = check(s, &World, today(), Utc::now()).unwrap();
+        assert_eq!(intake.kind, Kind::Complaint);
         let mut s = submission(Kind::Complaint);
         s.citizen = None;
         s.anonymous = true;
@@ -712,11 +743,33 @@ mod tests {
         let intake = check(s, &World, today(), Utc::now()).unwrap();
         assert_eq!(intake.kind, Kind::Feedback);
         assert_eq!(intake.notices, vec![Notice::DenunciationTakenAsFeedback]);
-        // Without a contact it is not clearly identified either.
+        // Without a name or an address the denouncer cannot be identified (art. 25).
+        for blank in [0, 1] {
+            let mut s = submission(Kind::Denunciation);
+            let citizen = s.citizen.as_mut().unwrap();
+            if blank == 0 {
+                citizen.full_name = None;
+            } else {
+                citizen.address = None;
+            }
+            let intake = check(s, &World, today(), Utc::now()).unwrap();
+            assert_eq!(intake.kind, Kind::Feedback);
+        }
+        // Named and located but not reachable: still a denunciation, which must say how to
+        // reach the denouncer (art. 23(1)), not feedback.
         let mut s = submission(Kind::Denunciation);
-        s.citizen.as_mut().unwrap().phone = None;
-        let intake = check(s, &World, today(), Utc::now()).unwrap();
-        assert_eq!(intake.kind, Kind::Feedback);
+        let citizen = s.citizen.as_mut().unwrap();
+        citizen.phone = None;
+        citizen.email = None;
+        assert_eq!(faults(s), vec![("citizen".into(), Fault::ContactRequired)]);
+        let mut s = submission(Kind::Denunciation);
+        let citizen = s.citizen.as_mut().unwrap();
+        citizen.phone = None;
+        citizen.email = Some("an@example.vn".into());
+        assert_eq!(
+            check(s, &World, today(), Utc::now()).unwrap().kind,
+            Kind::Denunciation
+        );
         let intake = check(submission(Kind::Denunciation), &World, today(), Utc::now()).unwrap();
         assert_eq!(intake.kind, Kind::Denunciation);
     }

@@ -24,6 +24,7 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
         Fault::TooMany { max } => ("too_many", vec![("max", max.to_string())]),
         Fault::NotForKind { kind } => ("not_for_kind", kind_arg(*kind)),
         Fault::IdentityRequired { kind } => ("identity_required", kind_arg(*kind)),
+        Fault::ContactRequired => ("contact_required", vec![]),
         Fault::AnonymityNotAllowed { kind } => ("anonymity_not_allowed", kind_arg(*kind)),
         Fault::AnonymousWithIdentity => ("anonymous_with_identity", vec![]),
         Fault::IdentityOrAnonymous => ("identity_or_anonymous", vec![]),

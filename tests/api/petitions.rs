@@ -191,7 +191,29 @@ async fn the_law_shapes_intake() {
     assert_eq!(body["late_filing"], true);
     assert_eq!(body["notices"][0]["code"], "late_filing");
 
-    // Art. 8: no anonymous complaints, no complaints without name, address and contact.
+    // Law on Denunciations art. 23(1): a named denouncer with no way to reach them is asked
+    // for one, and the denunciation is not turned into feedback.
+    let mut unreachable = complaint();
+    unreachable["kind"] = json!("denunciation");
+    unreachable["decision_date"] = Value::Null;
+    unreachable["citizen"]["phone"] = Value::Null;
+    let problem = submit(&app, &key, &unreachable)
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "citizen");
+    assert_eq!(problem["errors"][0]["code"], "contact_required");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("23"),
+        "{problem}"
+    );
+
+    // Law on Complaints art. 8(2): name and address, a phone optional; never anonymous.
+    let mut no_phone = complaint();
+    no_phone["citizen"]["phone"] = Value::Null;
+    assert_eq!(submitted(&app, &key, &no_phone).await["kind"], "complaint");
     let mut nameless = complaint();
     nameless["citizen"]["full_name"] = Value::Null;
     let problem = submit(&app, &key, &nameless)

@@ -1,4 +1,4 @@
 ## What a partner should tell the citizen about how a petition was taken in.
 
-notice-denunciation_taken_as_feedback = A denunciation that does not clearly give the denouncer's name, address and contact is not handled as a denunciation (Law on Denunciations art. 25); its content was taken in as feedback.
+notice-denunciation_taken_as_feedback = A denunciation that does not give the denouncer's name and address is not handled as a denunciation (Law on Denunciations art. 25); its content was taken in as feedback.
 notice-late_filing = The complaint was filed more than 90 days after the complainant learned of the decision (Law on Complaints art. 9). It was taken in; the office will consider any valid excuse (illness, natural disaster…).

@@ -1,4 +1,4 @@
 ## Điều đối tác nên cho công dân biết về cách đơn được tiếp nhận.
 
-notice-denunciation_taken_as_feedback = Đơn tố cáo không ghi rõ họ tên, địa chỉ và cách liên lạc của người tố cáo nên không được xử lý theo thủ tục tố cáo (Luật Tố cáo điều 25); nội dung đã được tiếp nhận dưới dạng phản ánh.
+notice-denunciation_taken_as_feedback = Đơn tố cáo không ghi rõ họ tên, địa chỉ của người tố cáo nên không được xử lý theo quy định của Luật Tố cáo (điều 25); nội dung đã được tiếp nhận dưới dạng phản ánh.
 notice-late_filing = Đơn khiếu nại gửi sau 90 ngày kể từ ngày biết quyết định (Luật Khiếu nại điều 9). Đơn vẫn được tiếp nhận; cơ quan sẽ xem xét lý do chính đáng (ốm đau, thiên tai…) nếu có.
