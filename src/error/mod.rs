@@ -736,6 +736,18 @@ mod tests {
         }
     }
 
+    /// A full password-hashing queue is a 503 the client may retry, not a 500.
+    #[test]
+    fn a_busy_hashing_pool_is_a_retryable_503() {
+        let busy = ApiError::from_pool(
+            "checking a password",
+            crate::auth::password::PoolError::Busy,
+        );
+        let response = busy.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.headers().contains_key("retry-after"));
+    }
+
     #[test]
     fn actix_statuses_map_to_problems() {
         assert_eq!(
