@@ -1,21 +1,26 @@
-//! A complainant takes an unsatisfying or overdue first-time complaint to the province.
+//! A complainant takes a first-time complaint they disagree with, or one left undecided past
+//! its period, to the next level (Law on Complaints art. 7, 33).
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::citizen::citizen_action;
-use super::petition_views::{EmptyBody, SubmittedView};
+use super::petition_views::{EscalateBody, SubmittedView};
 use super::petitions::submitted_reply;
 use crate::domain::lang::Lang;
 use crate::error::ApiError;
 use crate::service;
 use crate::state::AppState;
 
-/// Escalate a complaint to the province as a second-time complaint.
+/// Escalate a complaint as a second-time complaint.
 ///
-/// Allowed when the first-time answer was rated unsatisfactory, or its resolution deadline
-/// passed without an answer (Law on Complaints art. 33). The new complaint carries the same
-/// content and petitioner, is linked to the first, and gets its own tracking code and receipt
-/// secret. By the submitting partner (API key) or the citizen (`X-Receipt-Secret`).
+/// Allowed when the first-time complaint was decided (answered) and the complainant disagrees,
+/// saying why in `reason` (or having rated the answer unsatisfying), or when it was not
+/// accepted or not decided within its period (Law on Complaints art. 7(1)). Filed more than 30
+/// days (45 in remote communes) after the decision or the period's end, it is still taken in,
+/// flagged `late_filing` with the `late_second_time_filing` notice (art. 33(1)). The new
+/// complaint carries the same content and petitioner, is linked to the first, and gets its own
+/// tracking code and receipt secret. By the submitting partner (API key) or the citizen
+/// (`X-Receipt-Secret`).
 #[utoipa::path(
     tag = "petitions",
     params(
@@ -23,7 +28,7 @@ use crate::state::AppState;
         ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen escalates without a partner key"),
         ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
     ),
-    request_body(content = EmptyBody, description = "Empty, or `{}`"),
+    request_body(content = EscalateBody, description = "The reason, or empty (`{}`) when the period ran out undecided or the answer was rated unsatisfying"),
     security(("api_key" = []), ()),
     responses(
         (status = 201, description = "The second-time complaint, at the province", body = SubmittedView, headers(("Location" = String, description = "/v1/petitions/{id}"))),
@@ -32,7 +37,7 @@ use crate::state::AppState;
         (status = 403, description = "A staff token (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such petition for this caller (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "A body that is not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not escalatable: not a complaint, already second-time or escalated, or neither unsatisfying nor overdue (`validation_failed`, field `escalation`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not escalatable: not a complaint, already second-time or escalated, or neither decided nor past its period (`validation_failed`, field `escalation`); decided, with no `reason` and no unsatisfying rating (field `reason`, `required`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
     )
@@ -45,17 +50,22 @@ pub async fn escalate(
     lang: Lang,
     payload: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    if !payload.iter().all(u8::is_ascii_whitespace) {
-        super::body::parse::<EmptyBody>(&req, &payload)?;
-    }
+    // An empty body is `{}`: the same request for idempotency.
+    let (body, canonical) = if payload.iter().all(u8::is_ascii_whitespace) {
+        (EscalateBody::default(), "{}".to_owned())
+    } else {
+        let parsed = super::body::parse::<EscalateBody>(&req, &payload)?;
+        (parsed.value, parsed.canonical)
+    };
+    let reason = body.reason;
     citizen_action(
         req,
         &path,
         &state,
         "escalate",
-        String::new(),
+        canonical,
         move |tx, by, id, now| {
-            let second = service::intake::escalate(tx, by, id, now)?;
+            let second = service::intake::escalate(tx, by, id, reason.clone(), now)?;
             submitted_reply(tx, &second, lang, now)
         },
     )

@@ -70,6 +70,17 @@ pub struct SubmitPetition {
 #[serde(deny_unknown_fields)]
 pub struct EmptyBody {}
 
+/// A second-time complaint's request.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateBody {
+    /// Why the complainant disagrees with the first-time decision, up to 2,000 characters.
+    /// Required when the complaint was decided and the answer was not rated unsatisfying
+    /// (Law on Complaints art. 7(1)); optional when its period ran out undecided.
+    #[schema(example = "Quyết định giải quyết lần đầu chưa xem xét biên bản đo đạc năm 2019.")]
+    pub reason: Option<String>,
+}
+
 /// The citizen's rating of the answer.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -62,28 +62,44 @@ impl RuleRow {
 /// Loads the shipped defaults on a database that has none yet. Nodes starting together race
 /// on the `seed_runs` row: the losers find the defaults loaded.
 pub fn load_defaults(conn: &mut DbConnection, at: NaiveDateTime) -> Result<bool, DbError> {
+    let defaults = rules::defaults().map_err(|e| DbError::ReferenceData(e.to_string()))?;
+    let mut loaded = load_batch(conn, DEFAULTS, &defaults, at)?;
+    let additions = rules::additions().map_err(|e| DbError::ReferenceData(e.to_string()))?;
+    for (name, batch) in &additions {
+        loaded |= load_batch(conn, name, batch, at)?;
+    }
+    Ok(loaded)
+}
+
+/// Loads one named batch of shipped rules unless this database already has it.
+fn load_batch(
+    conn: &mut DbConnection,
+    name: &str,
+    batch: &[Rule],
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
     let outcome: Result<bool, DbError> = super::write_transaction(conn, |conn| {
         let known = seed_runs::table
-            .find(DEFAULTS)
+            .find(name)
             .select(seed_runs::name)
             .first::<String>(conn)
             .optional()?;
         if known.is_some() {
             return Ok(false);
         }
-        let defaults = rules::defaults().map_err(|e| DbError::ReferenceData(e.to_string()))?;
         diesel::insert_into(seed_runs::table)
             .values((
-                seed_runs::name.eq(DEFAULTS),
-                seed_runs::rows_loaded.eq(defaults.len() as i64),
+                seed_runs::name.eq(name),
+                seed_runs::rows_loaded.eq(batch.len() as i64),
             ))
             .execute(conn)?;
-        for rule in &defaults {
+        for rule in batch {
             insert(conn, rule, None, None, at)?;
         }
         Ok(true)
     });
     match outcome {
+        // Another node starting at the same moment loaded it.
         Err(e) if e.is_unique_violation() => Ok(false),
         other => other,
     }

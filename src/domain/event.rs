@@ -136,9 +136,10 @@ impl EventKind {
     /// see a confidential petition's working notes (`confidentiality::free_text_shown`).
     pub fn free_text_fields(self) -> &'static [&'static str] {
         match self {
-            Self::PetitionTransferred | Self::PetitionExtended | Self::IdentityRevealed => {
-                &["reason"]
-            }
+            Self::PetitionTransferred
+            | Self::PetitionExtended
+            | Self::PetitionEscalated
+            | Self::IdentityRevealed => &["reason"],
             Self::PetitionRejected => &["note"],
             _ => &[],
         }
@@ -223,6 +224,13 @@ pub struct Withdrawn {
 pub struct Escalated {
     /// The public id of the second-time complaint.
     pub second_time: String,
+    /// Why the law allows it (Law on Complaints art. 7(1)); absent in events written before
+    /// it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ground: Option<crate::domain::escalation::Ground>,
+    /// Why the complainant disagrees with the first-time decision, in their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

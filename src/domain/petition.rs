@@ -277,6 +277,10 @@ pub enum Notice {
     /// Law on Complaints art. 9: filed more than 90 days after the complainant learned of the
     /// decision. Taken in and flagged; the office decides whether an excuse applies.
     LateFiling,
+    /// Law on Complaints art. 33(1): a second-time complaint filed more than 30 days (45 in
+    /// remote areas) after the first-time decision, or after its period ran out undecided.
+    /// Taken in and flagged, likewise.
+    LateSecondTimeFiling,
 }
 
 impl Notice {
@@ -284,12 +288,14 @@ impl Notice {
         match self {
             Self::DenunciationTakenAsFeedback => "denunciation_taken_as_feedback",
             Self::LateFiling => "late_filing",
+            Self::LateSecondTimeFiling => "late_second_time_filing",
         }
     }
     pub fn legal_basis(self) -> &'static str {
         match self {
             Self::DenunciationTakenAsFeedback => "Law on Denunciations 25/2018/QH14, art. 25",
             Self::LateFiling => "Law on Complaints 02/2011/QH13, art. 9",
+            Self::LateSecondTimeFiling => "Law on Complaints 02/2011/QH13, art. 33(1)",
         }
     }
 }
@@ -387,7 +393,9 @@ pub fn check(
             ));
         } else if date > today {
             v.push(Violation::new("decision_date", Fault::InFuture));
-        } else {
+        } else if s.second_time_of.is_none() {
+            // Art. 9's 90 days bound first-time complaints; a second-time complaint has art.
+            // 33's window, which the service checks against the first one's record.
             late_filing = (today - date).num_days() > limits::COMPLAINT_LIMITATION_DAYS;
         }
     }

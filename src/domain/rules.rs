@@ -185,6 +185,22 @@ pub fn defaults() -> Result<Vec<Rule>, TableError> {
     parse_table(include_str!("../data/clock-rules.csv"))
 }
 
+/// Rows added to the shipped table after databases had loaded it, a batch per file, each
+/// named so that every database loads it once, whether made before the batch or after.
+const ADDITIONS: [(&str, &str); 1] = [(
+    // Acceptance of a second-time complaint: art. 36, not art. 27.
+    "clock-rules-2026-12-03",
+    include_str!("../data/clock-rules-2026-12-03.csv"),
+)];
+
+/// The batches added to the shipped table, by name, oldest first.
+pub fn additions() -> Result<Vec<(&'static str, Vec<Rule>)>, TableError> {
+    ADDITIONS
+        .iter()
+        .map(|(name, text)| parse_table(text).map(|rules| (*name, rules)))
+        .collect()
+}
+
 fn parse_table(text: &str) -> Result<Vec<Rule>, TableError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut rules = Vec::new();

@@ -71,7 +71,7 @@ pub fn submit(
             law::desk_receipt(cmd.received_at, now).map_err(|v| ServiceError::Invalid(vec![v]))?,
         ),
     };
-    receive(tx, origin, cmd.submission, received)
+    receive(tx, origin, cmd.submission, received, None)
 }
 
 /// Takes the complainant's first-time complaint to the next level as a second-time complaint
@@ -81,8 +81,13 @@ pub fn escalate(
     tx: &mut Tx,
     by: &Citizen,
     first: &str,
+    reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Submitted, ServiceError> {
+    if let Some(reason) = &reason {
+        super::workflow::text("reason", reason, 2_000)?;
+    }
+    let reason = reason.map(|r| r.trim().to_owned());
     let id = super::citizen::petition_of(tx, by, first)?;
     // Two escalations of one complaint at once: the second waits, then finds it escalated.
     crate::db::petitions::lock(tx.conn, id)?;
@@ -90,9 +95,16 @@ pub fn escalate(
         petitions::detail(tx.conn, id)?.ok_or(ServiceError::NotFound(NotFound::Petition))?;
     let p = &first.petition;
     let facts = crate::db::escalation::facts(tx.conn, p, now.naive_utc())?;
-    escalation::check(facts).map_err(|why: NotEscalatable| {
+    let calendar = tx.ctx.law().calendar;
+    let filing = escalation::check(facts, reason.is_some(), local_date(now), |day| {
+        crate::domain::clock::Calendar::is_working_day(calendar, day)
+    })
+    .map_err(|why: NotEscalatable| {
         tracing::debug!(%why, "not escalated");
-        ServiceError::invalid("escalation", Fault::NotPermitted)
+        match why {
+            NotEscalatable::ReasonRequired => ServiceError::invalid("reason", Fault::Required),
+            _ => ServiceError::invalid("escalation", Fault::NotPermitted),
+        }
     })?;
     let petitioner = super::identity::unseal(tx.ctx, &first)?;
     let submission = Submission {
@@ -128,13 +140,15 @@ pub fn escalate(
         channel: p.channel,
         desk_office: None,
     };
-    let second = receive(tx, origin, submission, now)?;
+    let second = receive(tx, origin, submission, now, Some(filing))?;
     events::append(
         tx.conn,
         Some(id),
         &by.actor(),
         &Event::PetitionEscalated(Escalated {
             second_time: second.petition.petition.public_id.clone(),
+            ground: Some(filing.ground),
+            reason,
         }),
         now.naive_utc(),
     )?;
@@ -150,17 +164,23 @@ struct Origin {
     desk_office: Option<i64>,
 }
 
-/// The intake every petition goes through.
+/// The intake every petition goes through; `second_time`, the filing of an escalation.
 fn receive(
     tx: &mut Tx,
     origin: Origin,
     submission: Submission,
     received: DateTime<Utc>,
+    second_time: Option<escalation::Filing>,
 ) -> Result<Submitted, ServiceError> {
     let ctx = tx.ctx;
     let units = ctx.units.as_ref();
-    let intake = law::check(submission, units, local_date(received), received)
+    let mut intake = law::check(submission, units, local_date(received), received)
         .map_err(ServiceError::Invalid)?;
+    // Art. 33(1): filed after its window, taken in and flagged, as art. 9 cases are.
+    if second_time.is_some_and(|filing| filing.late) {
+        intake.late_filing = true;
+        intake.notices.push(Notice::LateSecondTimeFiling);
+    }
     let commune = units
         .commune(&intake.submission.commune_code)
         .ok_or_else(|| ServiceError::bug("a commune intake accepted is unknown"))?;

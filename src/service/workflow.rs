@@ -34,7 +34,7 @@ pub fn petition_of(
     Ok(p)
 }
 
-fn text(field: &str, value: &str, max: usize) -> Result<(), ServiceError> {
+pub(super) fn text(field: &str, value: &str, max: usize) -> Result<(), ServiceError> {
     match text_fault(value, max) {
         Some(fault) => Err(ServiceError::invalid(field, fault)),
         None => Ok(()),

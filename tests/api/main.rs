@@ -29,6 +29,7 @@ mod petitions;
 mod petitions_bad_input;
 mod retention;
 mod rules;
+mod second_time;
 mod security;
 mod staff;
 mod stats;

@@ -8,7 +8,7 @@ use crate::helpers::TestApp;
 use crate::petitions::{complaint, feedback, submitted};
 use crate::workflow::{act, clock, world};
 
-async fn admin(app: &TestApp) -> String {
+pub async fn admin(app: &TestApp) -> String {
     app.create_user("quantri", Role::Admin, None, None);
     format!("Bearer {}", app.access_token("quantri").await)
 }
@@ -36,7 +36,7 @@ async fn working_days_after(app: &TestApp, start: &str, days: u32) -> String {
 async fn the_rule_table_cites_the_law_for_every_clock() {
     let w = world().await;
     let rules = w.app.get_json("/v1/rules").await;
-    assert_eq!(rules["rules"].as_array().unwrap().len(), 22, "{rules}");
+    assert_eq!(rules["rules"].as_array().unwrap().len(), 23, "{rules}");
     assert!(
         rules["rules_version"]
             .as_str()
@@ -115,7 +115,7 @@ async fn a_provincial_rule_governs_only_its_province() {
             .as_array()
             .unwrap()
             .len(),
-        23
+        24
     );
 }
 
