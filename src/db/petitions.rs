@@ -175,13 +175,16 @@ pub fn submit(
         .iter()
         .find(|r| r.id == rule.id)
         .ok_or_else(|| DbError::Corrupt("routing rule vanished".into()))?;
-    let office = match rule.target {
-        Target::CommuneOffice => new.commune_office.clone(),
-        Target::ProvinceOffice => new.province_office.clone(),
-        Target::Office(id) => offices::table
-            .find(id)
-            .select(OfficeRef::as_select())
-            .first(conn)?,
+    let office = match (second_time_of, row.code.as_str()) {
+        (Some(first), routing::LAW_SECOND_TIME_COMPLAINT) => above_first_resolver(conn, first)?,
+        _ => match rule.target {
+            Target::CommuneOffice => new.commune_office.clone(),
+            Target::ProvinceOffice => new.province_office.clone(),
+            Target::Office(id) => offices::table
+                .find(id)
+                .select(OfficeRef::as_select())
+                .first(conn)?,
+        },
     };
     if let Some(desk) = new.desk_office
         && !routing::desk_may_take(desk, office.id)
@@ -304,6 +307,27 @@ pub fn refresh_next_due(conn: &mut DbConnection, id: i64) -> Result<(), DbError>
         .set(petitions::next_due_at.eq(next))
         .execute(conn)?;
     Ok(())
+}
+
+/// The office directly above the one that holds the first-time complaint `first` (Law on
+/// Complaints art. 7(1)); refused when that is a province People's Committee, whose decisions
+/// go to a Minister (art. 7(3)).
+fn above_first_resolver(conn: &mut DbConnection, first: i64) -> Result<OfficeRef, SubmitError> {
+    let parent: Option<i64> = petitions::table
+        .find(first)
+        .inner_join(offices::table)
+        .select(offices::parent_id)
+        .first(conn)?;
+    let Some(parent) = parent else {
+        return Err(SubmitError::Invalid(vec![Violation::new(
+            "second_time_of",
+            Fault::DecidedByProvince,
+        )]));
+    };
+    Ok(offices::table
+        .find(parent)
+        .select(OfficeRef::as_select())
+        .first(conn)?)
 }
 
 /// The internal id of the partner's earlier complaint named by `public_id`.

@@ -221,6 +221,9 @@ pub enum Fault {
     IdentityOrAnonymous,
     /// The earlier petition a second-time complaint names is not a complaint.
     NotAComplaint,
+    /// The first-time complaint was decided by a province People's Committee: its second time
+    /// is a Minister's (Law on Complaints art. 7(3)), outside this service.
+    DecidedByProvince,
     /// A field the API does not know (a typo, or a field of another version).
     UnknownField,
     /// The value has the wrong type or shape; the reason is the parser's.

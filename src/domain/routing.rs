@@ -80,14 +80,32 @@ impl Rule {
 
 /// The rule that routes `case`: the most specific match, then the highest priority, then the
 /// lowest id. `None` only when no rule matches (the seeded `default` rule matches everything).
+///
+/// A second-time complaint is routed by the law, not by how specific a rule is: only rules
+/// that say `second_time: true` apply to it (the law's own, and an admin's sector exceptions),
+/// so a province's rule for complaints about land cannot silently take the second time too
+/// (Law on Complaints art. 7(1)).
 pub fn pick<'r>(rules: &'r [Rule], case: &Case) -> Option<&'r Rule> {
-    rules.iter().filter(|r| r.matches(case)).max_by(|a, b| {
-        a.specificity()
-            .cmp(&b.specificity())
-            .then(a.priority.cmp(&b.priority))
-            .then(b.id.cmp(&a.id))
-    })
+    let applies = |r: &&Rule| !case.second_time || r.second_time == Some(true);
+    rules
+        .iter()
+        .filter(|r| r.matches(case))
+        .filter(applies)
+        .max_by(|a, b| {
+            a.specificity()
+                .cmp(&b.specificity())
+                .then(a.priority.cmp(&b.priority))
+                .then(b.id.cmp(&a.id))
+        })
 }
+
+/// The code of the law's rule for second-time complaints. Its target is not a fixed tier: it
+/// is "Thủ trưởng cấp trên trực tiếp của người có thẩm quyền giải quyết khiếu nại lần đầu"
+/// (Law on Complaints 02/2011/QH13 art. 7(1)), the office directly above the one that decided
+/// the first time. A commune People's Committee's decision goes to the province's; an office
+/// under a commune's, to the commune's; a province People's Committee's, to the Minister of the
+/// sector (art. 7(3)), outside this service.
+pub const LAW_SECOND_TIME_COMPLAINT: &str = "law.second_time_complaint";
 
 /// The subject code of a denunciation about a commune's leadership (its chair or vice-chairs).
 pub const COMMUNE_LEADERSHIP: &str = "commune_leadership";
@@ -155,6 +173,38 @@ mod tests {
                 ..rule(3)
             },
         ]
+    }
+
+    #[test]
+    fn a_more_specific_rule_does_not_take_second_time_complaints_unless_it_says_so() {
+        let mut rules = seeded();
+        // A province sends complaints about land to its land department.
+        rules.push(Rule {
+            province: Some("01".into()),
+            kind: Some(Kind::Complaint),
+            category: Some("land".into()),
+            target: Target::Office(77),
+            ..rule(4)
+        });
+        let land = Case {
+            category: "land",
+            ..case(Kind::Complaint)
+        };
+        assert_eq!(pick(&rules, &land).unwrap().id, 4);
+        let second = Case {
+            second_time: true,
+            ..land.clone()
+        };
+        assert_eq!(pick(&rules, &second).unwrap().id, 2, "the law's rule");
+        // A sector exception for the second time must say so.
+        rules.push(Rule {
+            second_time: Some(true),
+            target: Target::Office(78),
+            ..rules[3].clone()
+        });
+        rules.last_mut().unwrap().id = 5;
+        assert_eq!(pick(&rules, &second).unwrap().id, 5);
+        assert_eq!(pick(&rules, &land).unwrap().id, 4);
     }
 
     fn case(kind: Kind) -> Case<'static> {

@@ -29,6 +29,7 @@ pub fn describe(v: &Violation, lang: Lang) -> FieldProblem {
         Fault::AnonymousWithIdentity => ("anonymous_with_identity", vec![]),
         Fault::IdentityOrAnonymous => ("identity_or_anonymous", vec![]),
         Fault::NotAComplaint => ("not_a_complaint", vec![]),
+        Fault::DecidedByProvince => ("decided_by_province", vec![]),
         Fault::UnknownField => ("unknown_field", vec![]),
         Fault::WeakPassword => ("weak_password", vec![]),
         Fault::WrongPassword => ("wrong_password", vec![]),

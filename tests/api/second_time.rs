@@ -171,3 +171,143 @@ async fn the_ninety_days_of_article_nine_do_not_bound_a_second_time_complaint() 
         true
     );
 }
+
+/// Sends complaints about land in Hà Nội to `target` (an office id, or the province's
+/// People's Committee when `None`), as a province's own routing rule would; the rule does not
+/// say `second_time`.
+fn route_land_complaints(w: &World, target: Option<i64>) {
+    use diesel::prelude::*;
+    use tiengdan::db::schema::routing_rules as r;
+    let mut conn = w.app.db();
+    diesel::insert_into(r::table)
+        .values((
+            r::code.eq("test.land"),
+            r::province_code.eq("01"),
+            r::kind.eq("complaint"),
+            r::category_code.eq("land"),
+            r::target.eq(if target.is_some() {
+                "office"
+            } else {
+                "province_office"
+            }),
+            r::office_id.eq(target),
+            r::priority.eq(0),
+            r::reason.eq("Khiếu nại đất đai: phòng chuyên môn"),
+        ))
+        .execute(&mut conn)
+        .expect("insert a routing rule");
+}
+
+/// Adds a province-level office under `parent`; its id.
+fn add_office(w: &World, code: &str, name: &str, parent: i64) -> i64 {
+    use diesel::prelude::*;
+    use tiengdan::db::schema::offices as o;
+    diesel::insert_into(o::table)
+        .values((
+            o::code.eq(code),
+            o::name.eq(name),
+            o::name_en.eq(name),
+            o::level.eq("province"),
+            o::province_code.eq("01"),
+            o::parent_id.eq(parent),
+        ))
+        .returning(o::id)
+        .get_result(&mut w.app.db())
+        .expect("insert an office")
+}
+
+/// Art. 7(1): the second time goes to the office directly above the one that decided the
+/// first (a division under a department: the department, art. 20(2)), and a more specific
+/// routing rule for complaints does not take it unless it says `second_time`.
+#[actix_web::test]
+async fn the_second_time_goes_to_the_office_above_the_first_resolver() {
+    use tiengdan::domain::staff::Role;
+    let w = world().await;
+    let province = w
+        .app
+        .get_json(&format!("/v1/offices/{}", w.ba_dinh.id))
+        .await["parent_id"]
+        .as_i64()
+        .expect("the province's office");
+    let department = add_office(
+        &w,
+        "so-nnmt-01",
+        "Sở Nông nghiệp và Môi trường Hà Nội",
+        province,
+    );
+    let division = add_office(
+        &w,
+        "ccql-dat-01",
+        "Chi cục Quản lý đất đai Hà Nội",
+        department,
+    );
+    route_land_complaints(&w, Some(division));
+    w.app
+        .create_user("canbo.chicuc", Role::Official, Some(division), None);
+    let official = format!("Bearer {}", w.app.access_token("canbo.chicuc").await);
+
+    let first = submitted(&w.app, &w.partner, &complaint()).await;
+    assert_eq!(first["office"]["id"], division, "{first}");
+    let id = first["id"].as_str().unwrap();
+    assert_eq!(
+        act(&w.app, &official, id, "accept", json!({})).await.status,
+        200
+    );
+    let answered = act(
+        &w.app,
+        &official,
+        id,
+        "answer",
+        json!({"body": "Giữ nguyên."}),
+    )
+    .await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
+
+    let second = escalate(&w, id, json!({"reason": "Không đồng ý"})).await;
+    assert_eq!(second.status, 201, "{}", second.text());
+    let second = second.json();
+    assert_eq!(second["office"]["id"], department, "{second}");
+    assert_eq!(second["routing"]["rule"], "law.second_time_complaint");
+}
+
+/// Art. 7(3): a province People's Committee's first-time decision goes to a Minister, not
+/// through this service.
+#[actix_web::test]
+async fn a_decision_of_the_province_is_not_taken_up_here() {
+    use tiengdan::domain::staff::Role;
+    let w = world().await;
+    route_land_complaints(&w, None);
+    let first = submitted(&w.app, &w.partner, &complaint()).await;
+    assert_eq!(first["office"]["code"], "ubnd-01", "{first}");
+    let province = first["office"]["id"].as_i64().unwrap();
+    w.app
+        .create_user("canbo.tinh", Role::Official, Some(province), None);
+    let official = format!("Bearer {}", w.app.access_token("canbo.tinh").await);
+    let id = first["id"].as_str().unwrap();
+    assert_eq!(
+        act(&w.app, &official, id, "accept", json!({})).await.status,
+        200
+    );
+    let answered = act(
+        &w.app,
+        &official,
+        id,
+        "answer",
+        json!({"body": "Giữ nguyên."}),
+    )
+    .await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
+
+    let problem = escalate(&w, id, json!({"reason": "Không đồng ý"}))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "second_time_of", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "decided_by_province");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("7"),
+        "{problem}"
+    );
+}

@@ -18,6 +18,7 @@ fault-contact_required = A denunciation must say how to reach the denouncer, a p
 fault-anonymity_not_allowed = A { $kind } cannot be anonymous (Law on Complaints art. 8).
 fault-anonymous_with_identity = An anonymous petition carries no personal data: drop anonymous, or the personal fields of citizen.
 fault-identity_or_anonymous = Send the petitioner in citizen, or anonymous: true.
+fault-decided_by_province = The first-time complaint was decided by a province People's Committee: a second-time complaint goes to the Minister of the sector (Law on Complaints art. 7(3)), or to court, not through this service.
 fault-not_a_complaint = The petition named is not one of your complaints.
 fault-unknown_field = This field is not part of the API: check its spelling.
 fault-weak_password = A password has at least 12 characters and is hard to guess (no common passwords, not the username).

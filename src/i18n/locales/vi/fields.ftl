@@ -23,6 +23,7 @@ fault-contact_required = Đơn tố cáo phải ghi cách thức liên hệ vớ
 fault-anonymity_not_allowed = Đơn { kind-name } không được gửi nặc danh (Luật Khiếu nại điều 8).
 fault-anonymous_with_identity = Đơn nặc danh không kèm thông tin cá nhân: bỏ anonymous hoặc bỏ thông tin trong citizen.
 fault-identity_or_anonymous = Gửi thông tin người gửi trong citizen, hoặc anonymous: true.
+fault-decided_by_province = Khiếu nại lần đầu do Chủ tịch Ủy ban nhân dân cấp tỉnh giải quyết: khiếu nại lần hai gửi Bộ trưởng quản lý ngành, lĩnh vực (Luật Khiếu nại điều 7 khoản 3) hoặc khởi kiện tại Tòa án, không qua hệ thống này.
 fault-not_a_complaint = Đơn được nêu không phải là đơn khiếu nại của bạn.
 fault-unknown_field = Trường này không có trong API: kiểm tra lỗi chính tả.
 fault-weak_password = Mật khẩu phải dài ít nhất 12 ký tự và khó đoán (không dùng mật khẩu phổ biến hay tên đăng nhập).
