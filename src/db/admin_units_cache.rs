@@ -97,12 +97,9 @@ impl AdminUnitsSnapshot {
     }
 }
 
-impl crate::domain::petition::Registry for AdminUnitsSnapshot {
-    fn commune_exists(&self, code: &str) -> bool {
+impl AdminUnitsSnapshot {
+    pub fn commune_exists(&self, code: &str) -> bool {
         self.communes.contains_key(code)
-    }
-    fn category_exists(&self, code: &str) -> bool {
-        AdminUnitsSnapshot::category_exists(self, code)
     }
 }
 

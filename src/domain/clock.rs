@@ -179,6 +179,27 @@ impl Complexity {
     }
 }
 
+/// The last day of a period of `days` days counted from the event on `from`, as the Civil
+/// Code 2015 counts it: from the next day (art. 147(2)–(3)), to the end of the last day (art.
+/// 148(1), (6)), and when that day is a weekend or holiday, to the end of the next working day
+/// (art. 148(5)). For the Laws' periods a citizen must meet (art. 9's 90 days, art. 33's 30);
+/// the clocks an office must meet count with [`Calendar`] and the rule table.
+pub fn period_end(
+    from: NaiveDate,
+    days: u64,
+    is_working_day: impl Fn(NaiveDate) -> bool,
+) -> NaiveDate {
+    let mut end = from + chrono::Days::new(days);
+    // Tết is the longest run of days off, under two weeks; a month bounds the search.
+    for _ in 0..31 {
+        if is_working_day(end) {
+            break;
+        }
+        end = end + chrono::Days::new(1);
+    }
+    end
+}
+
 /// Which days civil servants work.
 pub trait Calendar {
     fn is_working_day(&self, date: NaiveDate) -> bool;

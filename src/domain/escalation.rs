@@ -16,7 +16,7 @@
 //! time; its window runs from the end of the acceptance period. That is this service's reading:
 //! art. 33 speaks only of the art. 28 period, which never starts without an acceptance.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 /// Art. 33(1): days to file a second-time complaint.
 pub const WINDOW_DAYS: u64 = 30;
@@ -119,21 +119,13 @@ pub fn window_end(
     } else {
         WINDOW_DAYS
     };
-    let mut end = from + Days::new(days);
-    // Tết is the longest run of days off, under two weeks; a month bounds the search.
-    for _ in 0..31 {
-        if is_working_day(end) {
-            break;
-        }
-        end = end + Days::new(1);
-    }
-    end
+    super::clock::period_end(from, days, is_working_day)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Datelike, Weekday};
+    use chrono::{Datelike, Days, Weekday};
     use proptest::prelude::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

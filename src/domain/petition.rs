@@ -93,7 +93,7 @@ pub mod limits {
     pub const ATTACHMENTS: usize = 10;
     pub const SUBJECT: usize = 40;
     /// Law on Complaints art. 9: 90 days from learning of the decision.
-    pub const COMPLAINT_LIMITATION_DAYS: i64 = 90;
+    pub const COMPLAINT_LIMITATION_DAYS: u64 = 90;
 }
 
 /// Vietnam's extent, the Trường Sa (Spratly) islands included: a coordinate outside it is a
@@ -347,6 +347,9 @@ pub fn desk_receipt(
 pub trait Registry {
     fn commune_exists(&self, code: &str) -> bool;
     fn category_exists(&self, code: &str) -> bool;
+    /// Whether civil servants work on `date` (a period ending on a day off runs to the next
+    /// working day, Civil Code art. 148(5)).
+    fn is_working_day(&self, date: NaiveDate) -> bool;
 }
 
 /// Checks a submission against the limits and the law. `today` is the date in Vietnam at
@@ -399,7 +402,11 @@ pub fn check(
         } else if s.second_time_of.is_none() {
             // Art. 9's 90 days bound first-time complaints; a second-time complaint has art.
             // 33's window, which the service checks against the first one's record.
-            late_filing = (today - date).num_days() > limits::COMPLAINT_LIMITATION_DAYS;
+            let limitation =
+                super::clock::period_end(date, limits::COMPLAINT_LIMITATION_DAYS, |day| {
+                    registry.is_working_day(day)
+                });
+            late_filing = today > limitation;
         }
     }
     if s.second_time_of.as_deref().is_some_and(|id| !is_uuid(id)) {
@@ -657,6 +664,10 @@ mod tests {
         fn commune_exists(&self, code: &str) -> bool {
             code == "00004"
         }
+        fn is_working_day(&self, date: NaiveDate) -> bool {
+            use chrono::Datelike;
+            !matches!(date.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+        }
         fn category_exists(&self, code: &str) -> bool {
             code == "land"
         }
@@ -783,6 +794,26 @@ mod tests {
         );
         let intake = check(submission(Kind::Denunciation), &World, today(), Utc::now()).unwrap();
         assert_eq!(intake.kind, Kind::Denunciation);
+    }
+
+    #[test]
+    fn ninety_days_ending_on_a_day_off_run_to_the_next_working_day() {
+        // Decided Sunday 23 August 2026: day 90 is Saturday 21 November, so the period runs
+        // to the end of Monday 23 November (Civil Code art. 148(5)).
+        let mut s = submission(Kind::Complaint);
+        s.decision_date = NaiveDate::from_ymd_opt(2026, 8, 23);
+        let on_monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert!(
+            !check(s.clone(), &World, on_monday, Utc::now())
+                .unwrap()
+                .late_filing
+        );
+        let on_tuesday = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert!(
+            check(s, &World, on_tuesday, Utc::now())
+                .unwrap()
+                .late_filing
+        );
     }
 
     #[test]

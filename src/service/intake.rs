@@ -164,6 +164,25 @@ struct Origin {
     desk_office: Option<i64>,
 }
 
+/// What intake checks a submission against: the admin units and categories, and the
+/// calendar.
+struct Known<'a> {
+    units: &'a crate::db::admin_units_cache::AdminUnitsSnapshot,
+    calendar: &'a crate::domain::calendar::VietnamCalendar,
+}
+
+impl law::Registry for Known<'_> {
+    fn commune_exists(&self, code: &str) -> bool {
+        self.units.commune_exists(code)
+    }
+    fn category_exists(&self, code: &str) -> bool {
+        self.units.category_exists(code)
+    }
+    fn is_working_day(&self, date: chrono::NaiveDate) -> bool {
+        crate::domain::clock::Calendar::is_working_day(self.calendar, date)
+    }
+}
+
 /// The intake every petition goes through; `second_time`, the filing of an escalation.
 fn receive(
     tx: &mut Tx,
@@ -174,7 +193,11 @@ fn receive(
 ) -> Result<Submitted, ServiceError> {
     let ctx = tx.ctx;
     let units = ctx.units.as_ref();
-    let mut intake = law::check(submission, units, local_date(received), received)
+    let known = Known {
+        units,
+        calendar: ctx.law().calendar,
+    };
+    let mut intake = law::check(submission, &known, local_date(received), received)
         .map_err(ServiceError::Invalid)?;
     // Art. 33(1): filed after its window, taken in and flagged, as art. 9 cases are.
     if second_time.is_some_and(|filing| filing.late) {
