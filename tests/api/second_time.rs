@@ -22,21 +22,23 @@ async fn escalate(w: &World, id: &str, body: Value) -> crate::helpers::Reply {
 async fn decided(w: &World) -> String {
     let first = submitted(&w.app, &w.partner, &complaint()).await;
     let id = first["id"].as_str().unwrap().to_owned();
-    let official = w.ba_dinh.official.as_str();
-    assert_eq!(
-        act(&w.app, official, &id, "accept", json!({})).await.status,
-        200
-    );
+    accept_and_answer(w, &w.ba_dinh.official, &id).await;
+    id
+}
+
+/// `official` accepts the complaint and answers it, upholding the decision.
+async fn accept_and_answer(w: &World, official: &str, id: &str) {
+    let accepted = act(&w.app, official, id, "accept", json!({})).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text());
     let answered = act(
         &w.app,
         official,
-        &id,
+        id,
         "answer",
         json!({"body": "Giữ nguyên quyết định thu hồi đất."}),
     )
     .await;
     assert_eq!(answered.status, 200, "{}", answered.text());
-    id
 }
 
 #[actix_web::test]
@@ -249,19 +251,7 @@ async fn the_second_time_goes_to_the_office_above_the_first_resolver() {
     let first = submitted(&w.app, &w.partner, &complaint()).await;
     assert_eq!(first["office"]["id"], division, "{first}");
     let id = first["id"].as_str().unwrap();
-    assert_eq!(
-        act(&w.app, &official, id, "accept", json!({})).await.status,
-        200
-    );
-    let answered = act(
-        &w.app,
-        &official,
-        id,
-        "answer",
-        json!({"body": "Giữ nguyên."}),
-    )
-    .await;
-    assert_eq!(answered.status, 200, "{}", answered.text());
+    accept_and_answer(&w, &official, id).await;
 
     let second = escalate(&w, id, json!({"reason": "Không đồng ý"})).await;
     assert_eq!(second.status, 201, "{}", second.text());
@@ -284,19 +274,7 @@ async fn a_decision_of_the_province_is_not_taken_up_here() {
         .create_user("canbo.tinh", Role::Official, Some(province), None);
     let official = format!("Bearer {}", w.app.access_token("canbo.tinh").await);
     let id = first["id"].as_str().unwrap();
-    assert_eq!(
-        act(&w.app, &official, id, "accept", json!({})).await.status,
-        200
-    );
-    let answered = act(
-        &w.app,
-        &official,
-        id,
-        "answer",
-        json!({"body": "Giữ nguyên."}),
-    )
-    .await;
-    assert_eq!(answered.status, 200, "{}", answered.text());
+    accept_and_answer(&w, &official, id).await;
 
     let problem = escalate(&w, id, json!({"reason": "Không đồng ý"}))
         .await
