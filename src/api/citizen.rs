@@ -1,5 +1,5 @@
 //! What citizens do to their petition, through their partner app or with the receipt
-//! secret: withdraw, rate.
+//! secret: complete, withdraw, rate.
 
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, post, web};
@@ -7,16 +7,74 @@ use chrono::{DateTime, Utc};
 
 use super::body;
 use super::idempotency::{self, Reply};
-use super::petition_views::{EmptyBody, RatingBody, StatusView, local_time, tracking_code};
+use super::petition_views::{
+    ContactBody, EmptyBody, RatingBody, StatusView, local_time, tracking_code,
+};
 use crate::auth::partner::{Partner, presented_key};
 use crate::auth::rate_limit::RetryAfter;
 use crate::db::petitions::PetitionRow;
+use crate::domain::petition::Contact;
 use crate::error::ApiError;
 use crate::service::citizen::Rating;
 use crate::service::{self, Citizen, Tx};
 use crate::state::AppState;
 
 use super::petitions::{RECEIPT_HEADER, petition_id};
+
+/// Complete an incomplete denunciation with a way to reach the denouncer.
+///
+/// A denunciation that names the denouncer and their address but gives neither a phone nor an
+/// email is taken in as `incomplete` (Law on Denunciations art. 23(1) asks for "cách thức liên
+/// hệ"), with no clock running. Adding a phone or an email here makes it `received`, and the
+/// clocks of its receipt start now. By the partner that submitted it (API key), or by the
+/// citizen with `X-Receipt-Secret` and no API key. The contact is sealed with the identity.
+#[utoipa::path(
+    tag = "petitions",
+    params(
+        ("id" = String, Path, format = Uuid, description = "The petition's `id`"),
+        ("X-Receipt-Secret" = Option<String>, Header, description = "The receipt secret, when the citizen completes it without a partner key"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "As for submissions"),
+    ),
+    request_body = ContactBody,
+    security(("api_key" = []), ()),
+    responses(
+        (status = 200, description = "Completed: the petition is received and its clocks run", body = StatusView),
+        (status = 400, description = "Not JSON, an unknown field, not a petition id, or a bad `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Neither an API key nor a receipt secret (`unauthenticated`), or a wrong key (`invalid_api_key`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A staff token (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such petition for this caller, or a wrong receipt secret (`petition_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not incomplete (`wrong_state`, with `allowed_actions`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither a phone nor an email (`contact_required`), or one malformed (`invalid_format`); or `Idempotency-Key` reused with another request", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the request budget (`rate_limited`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/petitions/{id}/complete")]
+pub async fn complete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let parsed = body::parse::<ContactBody>(&req, &payload)?;
+    let contact = Contact {
+        phone: parsed.value.phone,
+        email: parsed.value.email,
+    };
+    citizen_action(
+        req,
+        &path,
+        &state,
+        "complete",
+        parsed.canonical,
+        move |tx, by, id, now| {
+            let p = service::citizen::complete(tx, by, id, &contact, now)?;
+            status_reply(&p)
+        },
+    )
+    .await
+}
 
 /// Withdraw a petition (Law on Complaints art. 10: at any time before it is closed).
 ///

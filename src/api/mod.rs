@@ -86,6 +86,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(transparency::checkpoints)
                 .service(transparency::verify)
                 .service(transparency::chain)
+                .service(citizen::complete)
                 .service(citizen::withdraw)
                 .service(citizen::rate)
                 .service(escalation::escalate)

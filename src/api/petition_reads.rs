@@ -16,6 +16,7 @@ use crate::db::petitions::{self, PetitionFilter};
 use crate::domain::calendar::{self, Explanation};
 use crate::domain::clock::{local_date, vietnam};
 use crate::domain::confidentiality::{self, Hidden, IdentityShown, Reader, Sight};
+use crate::domain::lang::Lang;
 use crate::domain::pagination::paginate;
 use crate::domain::petition::{Citizen, Kind};
 use crate::domain::staff::Role;
@@ -77,6 +78,7 @@ pub fn view_for(
     vault: &Vault,
     detail: &petitions::PetitionDetail,
     as_of: &AsOf,
+    lang: Lang,
 ) -> Result<PetitionView, ApiError> {
     let sight = sight(caller, &detail.petition)?;
     let p = &detail.petition;
@@ -96,7 +98,7 @@ pub fn view_for(
             id_number: c.id_number,
         }),
     };
-    let view = PetitionView::new(detail, citizen, as_of)?;
+    let view = PetitionView::new(detail, citizen, as_of, lang)?;
     Ok(if confidentiality::content_shown(sight, denunciation) {
         view
     } else {
@@ -155,6 +157,7 @@ pub async fn get_petition(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
+    lang: Lang,
     _: web::Query<params::NoParams>,
 ) -> Result<web::Json<PetitionView>, ApiError> {
     let now = state.now();
@@ -164,7 +167,7 @@ pub async fn get_petition(
     let public_id = petition_id(&path)?;
     let detail = visible(db, &caller, public_id).await?;
     let as_of = AsOf::new(calendars.current(), now);
-    Ok(web::Json(view_for(&caller, vault, &detail, &as_of)?))
+    Ok(web::Json(view_for(&caller, vault, &detail, &as_of, lang)?))
 }
 
 /// A petition's legal clocks, each with how its due date was reached.

@@ -81,6 +81,17 @@ pub struct EscalateBody {
     pub reason: Option<String>,
 }
 
+/// A way to reach the denouncer, added to an incomplete denunciation (Law on Denunciations
+/// art. 23(1)): a phone, an email, or both.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactBody {
+    #[schema(example = "0912345678")]
+    pub phone: Option<String>,
+    #[schema(example = "to.cao@example.vn")]
+    pub email: Option<String>,
+}
+
 /// The citizen's rating of the answer.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -191,6 +202,15 @@ impl NoticeView {
             code: notice,
             legal_basis: notice.legal_basis().to_owned(),
             message: crate::i18n::text(lang, &format!("notice-{}", notice.code())),
+        }
+    }
+
+    /// What the petitioner must still do for a petition in `status`: an incomplete
+    /// denunciation waits for their contact.
+    pub fn for_status(status: Status, lang: Lang) -> Vec<Self> {
+        match status {
+            Status::Incomplete => vec![Self::new(Notice::DenunciationIncomplete, lang)],
+            _ => Vec::new(),
         }
     }
 }
@@ -434,6 +454,9 @@ pub struct PetitionView {
     pub deadlines: Vec<ClockView>,
     pub received_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// What the petitioner must still do (`denunciation_incomplete`: add a phone or an email
+    /// with `POST /v1/petitions/{id}/complete`), in the language asked for.
+    pub notices: Vec<NoticeView>,
 }
 
 impl PetitionView {
@@ -441,6 +464,7 @@ impl PetitionView {
         d: &PetitionDetail,
         citizen: Option<CitizenView>,
         as_of: &AsOf,
+        lang: Lang,
     ) -> Result<Self, ApiError> {
         let p = &d.petition;
         let location =
@@ -496,6 +520,7 @@ impl PetitionView {
             deadlines: clocks(&d.clocks, as_of)?,
             received_at: local_time(p.received_at),
             updated_at: local_time(p.updated_at),
+            notices: NoticeView::for_status(p.status, lang),
         })
     }
 
@@ -579,6 +604,8 @@ pub struct TrackView {
     pub deadlines: Vec<ClockView>,
     pub received_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// What the citizen must still do, as for the partner's view.
+    pub notices: Vec<NoticeView>,
 }
 
 impl TrackView {
@@ -592,6 +619,7 @@ impl TrackView {
             deadlines: clocks(&d.clocks, as_of)?,
             received_at: local_time(p.received_at),
             updated_at: local_time(p.updated_at),
+            notices: NoticeView::for_status(p.status, lang),
         })
     }
 }

@@ -135,6 +135,7 @@ where
         &canonical,
     );
     let now = state.now();
+    let lang = super::middleware::language(&req);
     let scope = format!("user:{}", staff.user_id);
     let caller = Caller::Staff(staff);
     let work = move |tx: &mut Tx| {
@@ -144,9 +145,9 @@ where
         let ctx = tx.context();
         let as_of = AsOf::new(ctx.calendar.clone(), now);
         // The caller acted as the handling office; after a transfer it no longer is.
-        let view = match view_for(&caller, ctx.vault()?, &detail, &as_of) {
+        let view = match view_for(&caller, ctx.vault()?, &detail, &as_of, lang) {
             Ok(view) => view,
-            Err(_) => PetitionView::new(&detail, None, &as_of)?,
+            Err(_) => PetitionView::new(&detail, None, &as_of, lang)?,
         };
         Reply::json(StatusCode::OK, &view)
     };

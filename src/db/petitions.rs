@@ -196,6 +196,11 @@ pub fn submit(
     }
 
     let at = new.received_at.naive_utc();
+    let status = if new.intake.incomplete {
+        Status::Incomplete
+    } else {
+        Status::Received
+    };
     let location = s.location.as_ref();
     let id: i64 = diesel::insert_into(petitions::table)
         .values((
@@ -212,7 +217,7 @@ pub fn submit(
             petitions::office_id.eq(office.id),
             petitions::routing_rule_id.eq(rule.id),
             petitions::routing_reason.eq(&row.reason),
-            petitions::status.eq(Status::Received),
+            petitions::status.eq(status),
             petitions::title.eq(s.title.trim()),
             petitions::description.eq(&s.description),
             petitions::subject.eq(&s.subject),
@@ -251,25 +256,19 @@ pub fn submit(
             ))
             .execute(conn)?;
     }
-    let remote = law.rules.asks_remote(new.intake.kind, Starts::Receipt)
-        && super::rules::is_remote(conn, &s.commune_code)?;
-    let clock_case = RuleCase {
-        kind: new.intake.kind,
-        second_time: second_time_of.is_some(),
-        remote,
-        complexity: None,
-        province_code: &new.province_code,
-        category_code: &s.category,
+    // An incomplete denunciation waits for the denouncer's contact with no clock running.
+    let clocks = if new.intake.incomplete {
+        Vec::new()
+    } else {
+        let receipt = Receipt {
+            kind: new.intake.kind,
+            second_time: second_time_of.is_some(),
+            province_code: &new.province_code,
+            commune_code: &s.commune_code,
+            category_code: &s.category,
+        };
+        start_receipt_clocks(conn, law, id, &receipt, new.received_at)?
     };
-    let clocks = clock::start_clocks(
-        law.calendar,
-        law.rules,
-        &clock_case,
-        Starts::Receipt,
-        new.received_at,
-    );
-    super::clocks::start(conn, id, &clocks, false)?;
-    refresh_next_due(conn, id)?;
     let stored = detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()))?;
     // Last, because every event takes the chain's head and every petition to an office bumps
     // the same counter row: on PostgreSQL those row locks are held to the commit, so the later
@@ -289,11 +288,46 @@ pub fn submit(
             routing_rule: row.code.clone(),
             late_filing: new.intake.late_filing,
             clocks: super::clocks::payload(&clocks),
+            incomplete: new.intake.incomplete,
         }),
         at,
     )?;
-    super::inbox::recount(conn, None, Some((office.id, Status::Received.code())))?;
+    super::inbox::recount(conn, None, Some((office.id, status.code())))?;
     Ok(stored)
+}
+
+/// What the clocks of a receipt depend on.
+pub struct Receipt<'a> {
+    pub kind: Kind,
+    pub second_time: bool,
+    pub province_code: &'a str,
+    pub commune_code: &'a str,
+    pub category_code: &'a str,
+}
+
+/// Starts the clocks that run from a petition's receipt, at `at`: on intake, or when an
+/// incomplete denunciation is completed.
+pub fn start_receipt_clocks(
+    conn: &mut DbConnection,
+    law: &Law,
+    id: i64,
+    receipt: &Receipt,
+    at: DateTime<Utc>,
+) -> Result<Vec<clock::Clock>, DbError> {
+    let remote = law.rules.asks_remote(receipt.kind, Starts::Receipt)
+        && super::rules::is_remote(conn, receipt.commune_code)?;
+    let case = RuleCase {
+        kind: receipt.kind,
+        second_time: receipt.second_time,
+        remote,
+        complexity: None,
+        province_code: receipt.province_code,
+        category_code: receipt.category_code,
+    };
+    let clocks = clock::start_clocks(law.calendar, law.rules, &case, Starts::Receipt, at);
+    super::clocks::start(conn, id, &clocks, false)?;
+    refresh_next_due(conn, id)?;
+    Ok(clocks)
 }
 
 /// Keeps `next_due_at` equal to the earliest running clock, for the inbox's order.
@@ -574,4 +608,21 @@ pub fn erase_identity(conn: &mut DbConnection, id: i64) -> Result<bool, DbError>
     use super::schema::petition_identities;
     let deleted = diesel::delete(petition_identities::table.find(id)).execute(conn)?;
     Ok(deleted == 1)
+}
+
+/// Replaces petition `id`'s sealed identity (a contact added to an incomplete denunciation).
+pub fn reseal_identity(conn: &mut DbConnection, id: i64, identity: &Sealed) -> Result<(), DbError> {
+    let changed = diesel::update(petition_identities::table.find(id))
+        .set((
+            petition_identities::key_id.eq(&identity.key_id),
+            petition_identities::nonce.eq(&identity.nonce),
+            petition_identities::ciphertext.eq(&identity.ciphertext),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(DbError::Corrupt(format!(
+            "petition {id} has no identity to reseal"
+        )));
+    }
+    Ok(())
 }

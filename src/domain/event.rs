@@ -25,6 +25,7 @@ use super::workflow::{RejectReason, Status};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
     PetitionReceived,
+    PetitionCompleted,
     PetitionAccepted,
     PetitionRejected,
     PetitionTransferred,
@@ -58,8 +59,9 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::PetitionReceived,
+        Self::PetitionCompleted,
         Self::PetitionAccepted,
         Self::PetitionRejected,
         Self::PetitionTransferred,
@@ -95,6 +97,7 @@ impl EventKind {
     pub fn code(self) -> &'static str {
         match self {
             Self::PetitionReceived => "petition.received",
+            Self::PetitionCompleted => "petition.completed",
             Self::PetitionAccepted => "petition.accepted",
             Self::PetitionRejected => "petition.rejected",
             Self::PetitionTransferred => "petition.transferred",
@@ -168,6 +171,23 @@ pub struct Received {
     /// The routing rule's code.
     pub routing_rule: String,
     pub late_filing: bool,
+    pub clocks: Vec<StartedClock>,
+    /// A denunciation taken in without a way to reach the denouncer (art. 23(1)): no clock
+    /// started; `petition.completed` starts them. Absent when false, so that every other
+    /// receipt hashes as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
+}
+
+/// An incomplete denunciation completed: the denouncer gave a way to reach them, and the
+/// clocks of its receipt started (Law on Denunciations art. 23(1), 24(1)). What the
+/// statistics count as its receipt; the contact itself is sealed with the identity, never here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completed {
+    pub kind: Kind,
+    pub channel: Channel,
+    pub category: String,
+    pub office_id: i64,
     pub clocks: Vec<StartedClock>,
 }
 
@@ -366,6 +386,7 @@ struct Nothing {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     PetitionReceived(Received),
+    PetitionCompleted(Completed),
     PetitionAccepted(Accepted),
     PetitionRejected(Rejected),
     PetitionTransferred(Transferred),
@@ -416,6 +437,7 @@ impl Event {
     pub fn kind(&self) -> EventKind {
         match self {
             Self::PetitionReceived(_) => EventKind::PetitionReceived,
+            Self::PetitionCompleted(_) => EventKind::PetitionCompleted,
             Self::PetitionAccepted(_) => EventKind::PetitionAccepted,
             Self::PetitionRejected(_) => EventKind::PetitionRejected,
             Self::PetitionTransferred(_) => EventKind::PetitionTransferred,
@@ -453,6 +475,7 @@ impl Event {
     pub fn payload(&self) -> Result<String, serde_json::Error> {
         match self {
             Self::PetitionReceived(p) => canonical(p),
+            Self::PetitionCompleted(p) => canonical(p),
             Self::PetitionAccepted(p) => canonical(p),
             Self::PetitionRejected(p) => canonical(p),
             Self::PetitionTransferred(p) => canonical(p),
@@ -501,6 +524,7 @@ impl Event {
         }
         Ok(match kind {
             EventKind::PetitionReceived => Self::PetitionReceived(read(kind, payload)?),
+            EventKind::PetitionCompleted => Self::PetitionCompleted(read(kind, payload)?),
             EventKind::PetitionAccepted => Self::PetitionAccepted(read(kind, payload)?),
             EventKind::PetitionRejected => Self::PetitionRejected(read(kind, payload)?),
             EventKind::PetitionTransferred => Self::PetitionTransferred(read(kind, payload)?),

@@ -208,8 +208,8 @@ pub enum Fault {
     IdentityRequired {
         kind: Kind,
     },
-    /// A denunciation names its denouncer but gives no way to reach them (Law on
-    /// Denunciations art. 23(1)).
+    /// A way to reach the denouncer, a phone or an email, is needed and none was given (Law
+    /// on Denunciations art. 23(1)): completing an incomplete denunciation.
     ContactRequired,
     /// The law does not allow this kind to be anonymous.
     AnonymityNotAllowed {
@@ -284,6 +284,10 @@ pub enum Notice {
     /// remote areas) after the first-time decision, or after its period ran out undecided.
     /// Taken in and flagged, likewise.
     LateSecondTimeFiling,
+    /// Law on Denunciations art. 23(1): the denunciation names the denouncer but gives no way
+    /// to reach them. It is kept as `incomplete`, with no clock running, until the denouncer
+    /// adds a phone or an email (`POST /v1/petitions/{id}/complete`).
+    DenunciationIncomplete,
 }
 
 impl Notice {
@@ -292,6 +296,7 @@ impl Notice {
             Self::DenunciationTakenAsFeedback => "denunciation_taken_as_feedback",
             Self::LateFiling => "late_filing",
             Self::LateSecondTimeFiling => "late_second_time_filing",
+            Self::DenunciationIncomplete => "denunciation_incomplete",
         }
     }
     pub fn legal_basis(self) -> &'static str {
@@ -299,6 +304,7 @@ impl Notice {
             Self::DenunciationTakenAsFeedback => "Law on Denunciations 25/2018/QH14, art. 25",
             Self::LateFiling => "Law on Complaints 02/2011/QH13, art. 9",
             Self::LateSecondTimeFiling => "Law on Complaints 02/2011/QH13, art. 33(1)",
+            Self::DenunciationIncomplete => "Law on Denunciations 25/2018/QH14, art. 23(1)",
         }
     }
 }
@@ -310,6 +316,8 @@ pub struct Intake {
     /// The kind it is handled as (a denunciation without identity becomes feedback).
     pub kind: Kind,
     pub late_filing: bool,
+    /// A denunciation waiting for the denouncer's contact (art. 23(1)).
+    pub incomplete: bool,
     pub notices: Vec<Notice>,
 }
 
@@ -428,12 +436,20 @@ pub fn check(
     if kind != s.kind {
         notices.push(Notice::DenunciationTakenAsFeedback);
     }
+    // Art. 23(1): named, but with no way to reach them. Art. 25 does not apply (they can be
+    // identified); the denunciation waits for the contact instead of being refused.
+    let incomplete =
+        kind == Kind::Denunciation && !s.citizen.as_ref().is_some_and(Citizen::gives_contact);
+    if incomplete {
+        notices.push(Notice::DenunciationIncomplete);
+    }
     if late_filing {
         notices.push(Notice::LateFiling);
     }
     Ok(Intake {
         kind,
         late_filing,
+        incomplete,
         notices,
         submission,
     })
@@ -448,7 +464,6 @@ fn check_identity(v: &mut Vec<Violation>, s: &Submission) -> Kind {
         .citizen
         .as_ref()
         .is_some_and(Citizen::gives_name_and_address);
-    let reachable = s.citizen.as_ref().is_some_and(Citizen::gives_contact);
     let personal = s.citizen.as_ref().is_some_and(Citizen::has_personal_data);
     if s.anonymous && personal {
         v.push(Violation::new("anonymous", Fault::AnonymousWithIdentity));
@@ -472,17 +487,50 @@ fn check_identity(v: &mut Vec<Violation>, s: &Submission) -> Kind {
         // Law on Denunciations art. 25: a denouncer who cannot be identified (no name and
         // address) makes no denunciation under that Law; its content is taken as feedback.
         Kind::Denunciation if !identified => Kind::Feedback,
-        // Art. 23(1): named, but with no way to reach them: the partner adds one and sends it
-        // again. (Issue 16 has it taken in as incomplete instead, once that state exists.)
-        Kind::Denunciation if !reachable => {
-            v.push(Violation::new("citizen", Fault::ContactRequired));
-            s.kind
-        }
         Kind::Recommendation | Kind::Feedback if s.citizen.is_none() && !s.anonymous => {
             v.push(Violation::new("citizen", Fault::IdentityOrAnonymous));
             s.kind
         }
         kind => kind,
+    }
+}
+
+/// What a denouncer adds to an incomplete denunciation: a way to reach them (Law on
+/// Denunciations art. 23(1) names "cách thức liên hệ", without saying which).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl Contact {
+    /// Checks the contact as intake checks a citizen's: at least one, each well formed.
+    pub fn check(&self) -> Result<(), Vec<Violation>> {
+        let mut v = Vec::new();
+        if let Some(phone) = &self.phone
+            && !is_phone(phone)
+        {
+            v.push(Violation::new("phone", Fault::InvalidFormat));
+        }
+        if let Some(email) = &self.email
+            && !is_email(email)
+        {
+            v.push(Violation::new("email", Fault::InvalidFormat));
+        }
+        if self.phone.is_none() && self.email.is_none() {
+            v.push(Violation::new("contact", Fault::ContactRequired));
+        }
+        if v.is_empty() { Ok(()) } else { Err(v) }
+    }
+
+    /// The citizen with this contact added; what they gave before stays unless replaced.
+    pub fn added_to(&self, citizen: &Citizen) -> Citizen {
+        let trimmed = |v: &Option<String>| v.as_deref().map(|s| s.trim().to_owned());
+        Citizen {
+            phone: trimmed(&self.phone).or_else(|| citizen.phone.clone()),
+            email: trimmed(&self.email).or_else(|| citizen.email.clone()),
+            ..citizen.clone()
+        }
     }
 }
 
@@ -777,23 +825,33 @@ mod tests {
             let intake = check(s, &World, today(), Utc::now()).unwrap();
             assert_eq!(intake.kind, Kind::Feedback);
         }
-        // Named and located but not reachable: still a denunciation, which must say how to
-        // reach the denouncer (art. 23(1)), not feedback.
+        // Named and located but not reachable: still a denunciation (art. 25 is for a
+        // denouncer who cannot be identified), taken in incomplete until a contact is added
+        // (art. 23(1)).
         let mut s = submission(Kind::Denunciation);
         let citizen = s.citizen.as_mut().unwrap();
         citizen.phone = None;
         citizen.email = None;
-        assert_eq!(faults(s), vec![("citizen".into(), Fault::ContactRequired)]);
+        let intake = check(s, &World, today(), Utc::now()).unwrap();
+        assert_eq!(intake.kind, Kind::Denunciation);
+        assert!(intake.incomplete);
+        assert_eq!(intake.notices, vec![Notice::DenunciationIncomplete]);
         let mut s = submission(Kind::Denunciation);
         let citizen = s.citizen.as_mut().unwrap();
         citizen.phone = None;
         citizen.email = Some("an@example.vn".into());
-        assert_eq!(
-            check(s, &World, today(), Utc::now()).unwrap().kind,
-            Kind::Denunciation
-        );
+        let intake = check(s, &World, today(), Utc::now()).unwrap();
+        assert_eq!(intake.kind, Kind::Denunciation);
+        assert!(!intake.incomplete);
         let intake = check(submission(Kind::Denunciation), &World, today(), Utc::now()).unwrap();
         assert_eq!(intake.kind, Kind::Denunciation);
+        assert!(intake.notices.is_empty());
+        // A complaint needs no contact (art. 8(2)), and is never incomplete.
+        let mut s = submission(Kind::Complaint);
+        let citizen = s.citizen.as_mut().unwrap();
+        citizen.phone = None;
+        citizen.email = None;
+        assert!(!check(s, &World, today(), Utc::now()).unwrap().incomplete);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The life of a petition (DESIGN §3.3): which action may move it from which state.
 //!
 //! ```text
+//! incomplete ─complete─▶ received      (a denunciation without a contact: art. 23(1))
 //! received ─accept─▶ accepted ─answer─▶ answered ─close / rating─▶ closed
 //!    │  ╰─reject─▶ rejected
 //!    ╰─transfer─▶ received (at the new office)
@@ -16,6 +17,10 @@
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// A denunciation that names its denouncer but gives no way to reach them (Law on
+    /// Denunciations 25/2018/QH14 art. 23(1)): waiting for the denouncer to add one. No
+    /// clock runs until they do.
+    Incomplete,
     Received,
     Accepted,
     Rejected,
@@ -25,7 +30,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
+        Self::Incomplete,
         Self::Received,
         Self::Accepted,
         Self::Rejected,
@@ -36,6 +42,7 @@ impl Status {
 
     pub fn code(self) -> &'static str {
         match self {
+            Self::Incomplete => "incomplete",
             Self::Received => "received",
             Self::Accepted => "accepted",
             Self::Rejected => "rejected",
@@ -82,10 +89,13 @@ pub enum Action {
     /// resolved (Law on Denunciations 25/2018/QH14 art. 29: within 5 working days of the
     /// acceptance decision). The petition stays accepted; its `notify` clock ends.
     Notify,
+    /// The denouncer (through the partner, or with the receipt secret) adds what an
+    /// incomplete denunciation lacked; it is then received and its clocks start.
+    Complete,
 }
 
 impl Action {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Accept,
         Self::Reject,
         Self::Transfer,
@@ -95,6 +105,7 @@ impl Action {
         Self::Withdraw,
         Self::Rate,
         Self::Notify,
+        Self::Complete,
     ];
 
     pub fn code(self) -> &'static str {
@@ -108,6 +119,7 @@ impl Action {
             Self::Withdraw => "withdraw",
             Self::Rate => "rate",
             Self::Notify => "notify",
+            Self::Complete => "complete",
         }
     }
 }
@@ -135,13 +147,18 @@ fn transition(status: Status, action: Action) -> Option<Status> {
     use Action as A;
     use Status as S;
     match (status, action) {
+        (S::Incomplete, A::Complete) => Some(S::Received),
+        // Never completed: the office may refuse it (art. 29(1)(a): it does not meet art. 23).
+        (S::Incomplete, A::Reject) => Some(S::Rejected),
         (S::Received, A::Accept) => Some(S::Accepted),
         (S::Received, A::Reject) => Some(S::Rejected),
         (S::Received, A::Transfer) => Some(S::Received),
         (S::Accepted, A::Extend | A::Notify) => Some(S::Accepted),
         (S::Accepted, A::Answer) => Some(S::Answered),
         (S::Answered, A::Close | A::Rate) => Some(S::Closed),
-        (S::Received | S::Accepted | S::Answered, A::Withdraw) => Some(S::Withdrawn),
+        (S::Incomplete | S::Received | S::Accepted | S::Answered, A::Withdraw) => {
+            Some(S::Withdrawn)
+        }
         _ => None,
     }
 }
@@ -203,7 +220,7 @@ mod tests {
         /// state's allowed actions exactly.
         #[test]
         fn terminal_states_stay_terminal(actions in prop::collection::vec(prop::sample::select(Action::ALL.to_vec()), 0..40)) {
-            let mut status = Status::Received;
+            let mut status = Status::Incomplete;
             for action in actions {
                 match next(status, action) {
                     Ok(to) => {

@@ -1,5 +1,5 @@
 //! What the citizen does to their own petition, through the partner app that submitted it or
-//! with the receipt secret: withdraw it, rate the answer.
+//! with the receipt secret: complete it, withdraw it, rate the answer.
 
 use chrono::{DateTime, Utc};
 
@@ -8,8 +8,8 @@ use super::{NotFound, ServiceError, Tx};
 use crate::auth::secret_matches;
 use crate::db::petitions::{self, PetitionRow};
 use crate::db::{events, workflow as stored};
-use crate::domain::event::{Event, Rated, Withdrawn};
-use crate::domain::petition::Fault;
+use crate::domain::event::{Completed, Event, Rated, Withdrawn};
+use crate::domain::petition::{Contact, Fault};
 use crate::domain::workflow::{self, Action};
 
 /// How long after the answer a citizen may rate it.
@@ -25,6 +25,53 @@ pub fn petition_of(tx: &mut Tx, by: &Citizen, public_id: &str) -> Result<i64, Se
             .map(|(id, _)| id),
     };
     id.ok_or(ServiceError::NotFound(NotFound::Petition))
+}
+
+/// Completes an incomplete denunciation with a way to reach the denouncer (Law on
+/// Denunciations art. 23(1)): the contact is sealed with the rest of the identity, the
+/// petition is received now, and the clocks of its receipt start from now (art. 24(1)).
+pub fn complete(
+    tx: &mut Tx,
+    by: &Citizen,
+    public_id: &str,
+    contact: &Contact,
+    now: DateTime<Utc>,
+) -> Result<PetitionRow, ServiceError> {
+    contact.check().map_err(ServiceError::Invalid)?;
+    let id = petition_of(tx, by, public_id)?;
+    let p = stored::load(tx.conn, id)?;
+    let to = workflow::next(p.status, Action::Complete)?;
+    let detail = petitions::detail(tx.conn, id)?
+        .ok_or_else(|| ServiceError::bug("a loaded petition without its detail"))?;
+    let citizen = super::identity::unseal(tx.ctx, &detail)?
+        .ok_or_else(|| ServiceError::bug("an incomplete denunciation without an identity"))?;
+    let sealed = super::intake::seal(tx.ctx, public_id, &contact.added_to(&citizen))?;
+    petitions::reseal_identity(tx.conn, id, &sealed)?;
+    let at = now.naive_utc();
+    stored::set_status(tx.conn, &p, to, at)?;
+    let receipt = petitions::Receipt {
+        kind: p.kind,
+        second_time: false,
+        province_code: &p.province_code,
+        commune_code: &p.commune_code,
+        category_code: &p.category_code,
+    };
+    let clocks = petitions::start_receipt_clocks(tx.conn, &tx.ctx.law(), id, &receipt, now)?;
+    events::append(
+        tx.conn,
+        Some(id),
+        &by.actor(),
+        &Event::PetitionCompleted(Completed {
+            kind: p.kind,
+            channel: p.channel,
+            category: p.category_code.clone(),
+            office_id: p.office_id,
+            clocks: crate::db::clocks::payload(&clocks),
+        }),
+        at,
+    )?;
+    stored::recount(tx.conn, &p, p.office_id, to)?;
+    Ok(stored::load(tx.conn, id)?)
 }
 
 /// Withdraws the petition (Law on Complaints art. 10: at any time before it is settled); its

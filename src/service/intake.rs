@@ -250,7 +250,7 @@ fn random(e: impl std::fmt::Display) -> ServiceError {
 }
 
 /// Seals the petitioner's identity under the data key, bound to the petition's public id.
-fn seal(
+pub(super) fn seal(
     ctx: &super::Context,
     public_id: &str,
     citizen: &Petitioner,

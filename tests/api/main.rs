@@ -19,6 +19,7 @@ mod durability;
 mod errors;
 mod faults;
 mod health;
+mod incomplete;
 mod logs;
 mod matrix;
 mod metrics;

@@ -76,6 +76,8 @@ enum Setup {
     Unsatisfied,
     /// A denunciation accepted by office X, its denouncer not yet notified.
     AcceptedDenunciation,
+    /// A denunciation to office X without a way to reach the denouncer (art. 23(1)).
+    IncompleteDenunciation,
     /// A supervision request to office X about a received petition, filed by the supervisor
     /// in scope; `id` is the request's.
     Supervised,
@@ -136,6 +138,15 @@ async fn prepare(c: &Callers, setup: Setup) -> Value {
             let id = p["id"].as_str().unwrap().to_owned();
             let accepted = act(app, &c.w.ba_dinh.official, &id, "accept", json!({})).await;
             assert_eq!(accepted.status, 200, "{}", accepted.text());
+            p
+        }
+        Setup::IncompleteDenunciation => {
+            let mut denunciation = crate::petitions::complaint();
+            denunciation["kind"] = json!("denunciation");
+            denunciation["decision_date"] = Value::Null;
+            denunciation["citizen"]["phone"] = Value::Null;
+            let p = submitted(app, &c.w.partner, &denunciation).await;
+            assert_eq!(p["status"], "incomplete");
             p
         }
         Setup::Unsatisfied => {
@@ -378,6 +389,12 @@ fn rows() -> Vec<Row> {
             Admin => 200,
             _ => 403,
         },
+    });
+    rows.push(Row {
+        method: "POST",
+        pattern: "/v1/petitions/{id}/complete",
+        setup: Setup::IncompleteDenunciation,
+        expect: citizen,
     });
     rows.push(Row {
         method: "POST",
@@ -659,6 +676,7 @@ async fn request(
         (_, p) if p.ends_with("/answer") => Some(json!({"body": "Trả lời"})),
         (_, p) if p.ends_with("/extend") => Some(json!({"clock": "answer", "reason": "Xác minh"})),
         (_, p) if p.ends_with("/rating") => Some(json!({"satisfied": true, "score": 5})),
+        (_, p) if p.ends_with("/complete") => Some(json!({"email": "to.cao@example.vn"})),
         (_, p) if p.ends_with("/reveal-identity") => Some(json!({"reason": "Xác minh nội dung"})),
         (_, "/v1/supervision-requests") => Some(json!({
             "office_id": c.w.ba_dinh.id,

@@ -99,6 +99,8 @@ fn every_old_event_reads_as_its_type_and_is_written_again_byte_for_byte() {
         "user.password_reset",
         "user.password_changed",
         "identity.erased",
+        "petition.completed",
+        "petition.not_competent",
     ];
     let all: BTreeSet<&str> = EventKind::ALL
         .iter()

@@ -191,24 +191,16 @@ async fn the_law_shapes_intake() {
     assert_eq!(body["late_filing"], true);
     assert_eq!(body["notices"][0]["code"], "late_filing");
 
-    // Law on Denunciations art. 23(1): a named denouncer with no way to reach them is asked
-    // for one, and the denunciation is not turned into feedback.
+    // Law on Denunciations art. 23(1): a named denouncer with no way to reach them is neither
+    // refused nor turned into feedback: the denunciation waits, incomplete (tests/api/incomplete.rs).
     let mut unreachable = complaint();
     unreachable["kind"] = json!("denunciation");
     unreachable["decision_date"] = Value::Null;
     unreachable["citizen"]["phone"] = Value::Null;
-    let problem = submit(&app, &key, &unreachable)
-        .await
-        .problem(422, "validation_failed");
-    assert_eq!(problem["errors"][0]["field"], "citizen");
-    assert_eq!(problem["errors"][0]["code"], "contact_required");
-    assert!(
-        problem["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("23"),
-        "{problem}"
-    );
+    let body = submitted(&app, &key, &unreachable).await;
+    assert_eq!(body["kind"], "denunciation");
+    assert_eq!(body["status"], "incomplete");
+    assert_eq!(body["notices"][0]["code"], "denunciation_incomplete");
 
     // Law on Complaints art. 8(2): name and address, a phone optional; never anonymous.
     let mut no_phone = complaint();

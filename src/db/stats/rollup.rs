@@ -222,12 +222,22 @@ fn started(clocks: Vec<StartedClock>) -> Vec<(ClockName, DateTime<Utc>)> {
 /// What an event means to the statistics; `None` for the events that change no figure.
 fn happening(event: Event) -> Option<Happening> {
     Some(match event {
+        // An incomplete denunciation is counted when it is completed: until then no clock
+        // runs and the office has nothing it can act on.
+        Event::PetitionReceived(r) if r.incomplete => return None,
         Event::PetitionReceived(r) => Happening::Received {
             office_id: r.office_id,
             kind: r.kind,
             category: r.category,
             online: r.channel == Channel::Partner,
             clocks: started(r.clocks),
+        },
+        Event::PetitionCompleted(c) => Happening::Received {
+            office_id: c.office_id,
+            kind: c.kind,
+            category: c.category,
+            online: c.channel == Channel::Partner,
+            clocks: started(c.clocks),
         },
         Event::PetitionAccepted(a) => Happening::Accepted {
             clocks: started(a.clocks),
