@@ -185,6 +185,11 @@ pub struct DayUpdate {
     /// What the day is, as the decision names it.
     #[schema(example = "Nghỉ bù Quốc khánh")]
     pub name: String,
+    /// The same day every year from this one on: a holiday the law adds from a year (such as
+    /// 24 November, Vietnamese Culture Day); with `working`, the end of such a holiday from
+    /// this year on. Default `false`: this day only.
+    #[serde(default)]
+    pub recurring: bool,
 }
 
 /// The day after a change.
@@ -193,6 +198,7 @@ pub struct DayChangeView {
     pub date: NaiveDate,
     pub kind: DayKind,
     pub name: String,
+    pub recurring: bool,
     /// The calendar's new version.
     pub calendar_version: String,
     /// Running clocks whose due time moved, each recorded as a `deadline.recomputed` event.
@@ -202,8 +208,9 @@ pub struct DayChangeView {
 /// Change a day (admins).
 ///
 /// Makes a day a holiday or a working day, for example after a government decision swapping
-/// days. Every change is kept; the calendar's version moves on, and running clocks the day
-/// can move are recomputed at once in the same transaction.
+/// days; with `recurring`, the same day every year from this one on. Every change is kept; the
+/// calendar's version moves on, and running clocks the days can move are recomputed at once in
+/// the same transaction, each with a `deadline.recomputed` event.
 #[utoipa::path(
     tag = "calendar",
     params(("date" = String, Path, format = Date, description = "The day, YYYY-MM-DD", example = "2027-04-30")),
@@ -234,6 +241,7 @@ pub async fn change_day(
         date: day,
         kind: update.kind,
         name: update.name,
+        recurring: update.recurring,
     };
     let by = staff.user_id;
     let now = state.now();
@@ -250,6 +258,7 @@ pub async fn change_day(
         date: changed.change.date,
         kind: changed.change.kind,
         name: changed.change.name,
+        recurring: changed.change.recurring,
         calendar_version: version,
         recomputed_clocks: changed.recomputed,
     }))

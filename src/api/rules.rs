@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -33,7 +34,8 @@ pub struct RuleBookView {
 /// The rule table: every clock a petition can get, with its length and legal basis.
 ///
 /// For a case, each clock takes its most specific matching rule (most conditions set, then
-/// the newest).
+/// the newest) among those in force on the day the petition was received: a rule applies from
+/// its `effective_from` (when set) to the day before its `effective_to` (when set).
 #[utoipa::path(
     tag = "calendar",
     responses((status = 200, description = "The rules in force", body = RuleBookView))
@@ -67,6 +69,11 @@ pub struct RuleTerms {
     /// The law or decision the rule follows, up to 500 characters.
     #[schema(example = "Đà Nẵng Decision 960/QĐ-UBND (2021)")]
     pub legal_basis: String,
+    /// A law that changes on a date: from this day (after today) petitions received get the
+    /// new terms, and the old rule ends the day before (`effective_to`); running clocks keep
+    /// theirs. Absent: a correction, applied at once, running clocks counted again.
+    #[schema(example = "2027-07-01")]
+    pub effective_from: Option<NaiveDate>,
 }
 
 /// A new rule: which cases and clock it governs, and its terms.
@@ -99,6 +106,9 @@ pub struct NewRule {
     /// The law or decision the rule follows, up to 500 characters.
     #[schema(example = "Đà Nẵng Decision 960/QĐ-UBND (2021)")]
     pub legal_basis: String,
+    /// In force for petitions received from this day (after today); at once when absent.
+    #[schema(example = "2027-07-01")]
+    pub effective_from: Option<NaiveDate>,
 }
 
 impl NewRule {
@@ -109,6 +119,7 @@ impl NewRule {
             max_extensions: self.max_extensions,
             extension_days: self.extension_days,
             legal_basis: self.legal_basis.clone(),
+            effective_from: self.effective_from,
         }
     }
 }
@@ -158,7 +169,8 @@ fn check_terms(t: &RuleTerms) -> Vec<Violation> {
 
 /// Add a rule (admins): for example a province's own answer period for feedback.
 ///
-/// It governs clocks started from now on; running clocks keep theirs.
+/// It governs clocks started from now on (or, with `effective_from`, clocks of petitions
+/// received from that day); running clocks keep theirs.
 #[utoipa::path(
     tag = "calendar",
     request_body = NewRule,
@@ -170,7 +182,7 @@ fn check_terms(t: &RuleTerms) -> Vec<Violation> {
         (status = 401, description = "No access token, or an invalid one", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: days or extensions out of range, a blank legal basis, an unknown province or category; or a reused `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: days or extensions out of range, a blank legal basis, an unknown province or category, an `effective_from` not after today (`expired`); or a reused `Idempotency-Key`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -205,6 +217,8 @@ pub async fn add_rule(
         max_extensions: r.max_extensions,
         extension_days: r.extension_days,
         legal_basis: r.legal_basis.trim().to_owned(),
+        effective_from: r.effective_from,
+        effective_to: None,
     };
     let by = staff.user_id;
     let now = state.now();
@@ -236,9 +250,13 @@ pub struct RuleChangeView {
 
 /// Change a rule's terms (admins).
 ///
-/// The rule is retired and a successor with the new terms takes its place; every running
-/// clock it governs is counted again from its start with the new length (keeping the
-/// extensions it was granted), in the same transaction.
+/// Without `effective_from` (a correction): the rule is retired and a successor with the new
+/// terms takes its place; every running clock it governs is counted again from its start with
+/// the new length (keeping the extensions it was granted), in the same transaction.
+///
+/// With `effective_from` (a law that changes on a date, after today): the rule stays for
+/// petitions received before that day and gets it as its `effective_to`; the successor
+/// governs petitions received from then on. No running clock moves.
 #[utoipa::path(
     tag = "calendar",
     params(("id" = i64, Path, description = "The rule's id", minimum = 1)),
@@ -251,7 +269,7 @@ pub struct RuleChangeView {
         (status = 403, description = "Not an admin (`forbidden`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No rule in force has this id (`rule_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/json`", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: days or extensions out of range, a blank legal basis", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: days or extensions out of range, a blank legal basis, an `effective_from` not after today (`expired`) or not after the rule's own start, or a rule that already has a dated successor (`not_permitted`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -280,6 +298,7 @@ pub async fn change_rule(
         max_extensions: terms.max_extensions,
         extension_days: terms.extension_days,
         legal_basis: terms.legal_basis,
+        effective_from: terms.effective_from,
     };
     let by = staff.user_id;
     let now = state.now();

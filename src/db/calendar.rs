@@ -17,25 +17,31 @@ use diesel::prelude::*;
 
 /// The calendar with every stored change applied.
 pub fn load(conn: &mut DbConnection) -> Result<VietnamCalendar, DbError> {
-    let rows: Vec<(i64, NaiveDate, String, String)> = calendar_changes::table
+    let rows: Vec<(i64, NaiveDate, String, String, bool)> = calendar_changes::table
         .order(calendar_changes::id)
         .select((
             calendar_changes::id,
             calendar_changes::day,
             calendar_changes::kind,
             calendar_changes::name,
+            calendar_changes::recurring,
         ))
         .load(conn)?;
     let revision = rows.last().map_or(0, |r| r.0);
     let changes = rows
         .into_iter()
-        .map(|(_, date, kind, name)| {
+        .map(|(_, date, kind, name, recurring)| {
             let kind = match kind.as_str() {
                 "holiday" => DayKind::Holiday,
                 "working" => DayKind::Working,
                 other => return Err(DbError::Corrupt(format!("calendar change kind {other}"))),
             };
-            Ok(DayChange { date, kind, name })
+            Ok(DayChange {
+                date,
+                kind,
+                name,
+                recurring,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(VietnamCalendar::new(
@@ -68,6 +74,7 @@ pub fn record_change(
                 DayKind::Working => "working",
             }),
             calendar_changes::name.eq(&change.name),
+            calendar_changes::recurring.eq(change.recurring),
             calendar_changes::changed_by.eq(Some(by)),
             calendar_changes::changed_at.eq(at),
         ))
@@ -82,22 +89,30 @@ pub fn record_change(
 }
 
 /// Recomputes the running clocks that `day` can move: those started before it and due on or
-/// after it (a day outside a clock's span changes neither its count nor its last day).
+/// after it (a day outside a clock's span changes neither its count nor its last day); with
+/// `every_year`, every clock due on or after it.
 pub fn recompute_around(
     conn: &mut DbConnection,
     calendar: &VietnamCalendar,
     day: NaiveDate,
+    every_year: bool,
     actor: &Actor,
     at: NaiveDateTime,
 ) -> Result<Vec<Recomputed>, DbError> {
     let day_starts = end_of_day(day - chrono::Days::new(1)).naive_utc();
     let day_ends = end_of_day(day).naive_utc();
-    let clocks: Vec<OpenClock> = petition_clocks::table
+    let running = petition_clocks::table
         .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
-        .filter(petition_clocks::started_at.le(day_ends))
         .filter(petition_clocks::due_at.gt(day_starts))
-        .select(OpenClock::as_select())
-        .load(conn)?;
+        .select(OpenClock::as_select());
+    // A change of every year from `day` on can move any clock due after it.
+    let clocks: Vec<OpenClock> = if every_year {
+        running.load(conn)?
+    } else {
+        running
+            .filter(petition_clocks::started_at.le(day_ends))
+            .load(conn)?
+    };
     let mut moved = Vec::new();
     for clock in &clocks {
         moved.extend(recompute(conn, clock, calendar, None, actor, at)?);

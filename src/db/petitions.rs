@@ -166,6 +166,7 @@ pub fn submit(
         category: &s.category,
         subject: s.subject.as_deref(),
         second_time: second_time_of.is_some(),
+        received_on: clock::local_date(new.received_at),
     };
     let rows = super::routing::candidates(conn, &case)?;
     let rules: Vec<_> = rows.iter().filter_map(|r| r.to_rule()).collect();
@@ -266,6 +267,7 @@ pub fn submit(
             province_code: &new.province_code,
             commune_code: &s.commune_code,
             category_code: &s.category,
+            received_on: clock::local_date(new.received_at),
         };
         start_receipt_clocks(conn, law, id, &receipt, new.received_at)?
     };
@@ -303,6 +305,8 @@ pub struct Receipt<'a> {
     pub province_code: &'a str,
     pub commune_code: &'a str,
     pub category_code: &'a str,
+    /// The day it was received, whose rules govern it.
+    pub received_on: NaiveDate,
 }
 
 /// Starts the clocks that run from a petition's receipt, at `at`: on intake, or when an
@@ -323,6 +327,7 @@ pub fn start_receipt_clocks(
         complexity: None,
         province_code: receipt.province_code,
         category_code: receipt.category_code,
+        received_on: receipt.received_on,
     };
     let clocks = clock::start_clocks(law.calendar, law.rules, &case, Starts::Receipt, at);
     super::clocks::start(conn, id, &clocks, false)?;

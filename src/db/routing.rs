@@ -22,6 +22,8 @@ pub struct RuleRow {
     pub office_id: Option<i64>,
     pub priority: i32,
     pub reason: String,
+    pub effective_from: Option<chrono::NaiveDate>,
+    pub effective_to: Option<chrono::NaiveDate>,
 }
 
 impl RuleRow {
@@ -45,6 +47,8 @@ impl RuleRow {
             second_time: self.second_time,
             priority: self.priority,
             target,
+            effective_from: self.effective_from,
+            effective_to: self.effective_to,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! once, read into a [`RuleBook`], added to and superseded by admins.
 
 use crate::domain::event::{Event, RemoteChanged, RuleAdded, RuleChanged};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::clocks::{OpenClock, Recomputed, Successor, recompute};
@@ -34,6 +34,8 @@ struct RuleRow {
     max_extensions: i32,
     extension_days: i32,
     legal_basis: String,
+    effective_from: Option<NaiveDate>,
+    effective_to: Option<NaiveDate>,
 }
 
 impl RuleRow {
@@ -55,6 +57,8 @@ impl RuleRow {
             max_extensions: u32::try_from(self.max_extensions).unwrap_or(0),
             extension_days: u32::try_from(self.extension_days).unwrap_or(0),
             legal_basis: self.legal_basis,
+            effective_from: self.effective_from,
+            effective_to: self.effective_to,
         })
     }
 }
@@ -127,6 +131,8 @@ fn insert(
             clock_rules::max_extensions.eq(rule.max_extensions as i32),
             clock_rules::extension_days.eq(rule.extension_days as i32),
             clock_rules::legal_basis.eq(&rule.legal_basis),
+            clock_rules::effective_from.eq(rule.effective_from),
+            clock_rules::effective_to.eq(rule.effective_to),
             clock_rules::supersedes.eq(supersedes),
             clock_rules::created_by.eq(by),
             clock_rules::created_at.eq(at),
@@ -195,6 +201,9 @@ pub fn add(
 pub enum ChangeError {
     #[error("no rule in force has this id")]
     NotFound,
+    /// The rule already ends on a date, or starts on or after the one given.
+    #[error("the rule already has a successor, or starts on or after that date")]
+    Dated,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -226,25 +235,8 @@ pub fn supersede(
         .set(clock_rules::retired_at.eq(Some(at)))
         .execute(conn)
         .map_err(DbError::from)?;
-    let new_id = insert(conn, &new, Some(id), Some(by), at)?;
-    super::events::append(
-        conn,
-        None,
-        actor,
-        &Event::RuleChanged(RuleChanged {
-            supersedes: id,
-            rule: Rule {
-                id: new_id,
-                ..new.clone()
-            },
-        }),
-        at,
-    )?;
-    let book = load(conn)?;
-    let rule = book
-        .get(new_id)
-        .cloned()
-        .ok_or_else(|| DbError::Corrupt("the new rule vanished".into()))?;
+    let (rule, book) = insert_successor(conn, id, &new, actor, by, at)?;
+    let new_id = rule.id;
     let clocks: Vec<OpenClock> = petition_clocks::table
         .filter(petition_clocks::rule_id.eq(Some(id)))
         .filter(petition_clocks::status.eq(crate::domain::clock::ClockStatus::Running))
@@ -276,6 +268,66 @@ pub fn supersede(
         book,
         recomputed,
     })
+}
+
+/// Replaces rule `id` with `next` from day `from` on: petitions received before `from` keep
+/// the old rule, which now ends there (`effective_to`); those received from then on get the
+/// successor. No running clock moves (DESIGN §3.1: a petition keeps the rules of its receipt).
+pub fn supersede_from(
+    conn: &mut DbConnection,
+    id: i64,
+    from: NaiveDate,
+    next: impl FnOnce(&Rule) -> Rule,
+    by: i64,
+    at: NaiveDateTime,
+) -> Result<(Rule, RuleBook), ChangeError> {
+    serialise(conn)?;
+    let old = load(conn)?.get(id).cloned().ok_or(ChangeError::NotFound)?;
+    if old.effective_to.is_some() || old.effective_from.is_some_and(|f| f >= from) {
+        return Err(ChangeError::Dated);
+    }
+    let new = Rule {
+        effective_from: Some(from),
+        effective_to: None,
+        ..next(&old)
+    };
+    diesel::update(clock_rules::table.find(id))
+        .set(clock_rules::effective_to.eq(Some(from)))
+        .execute(conn)
+        .map_err(DbError::from)?;
+    Ok(insert_successor(conn, id, &new, &Actor::Staff(by), by, at)?)
+}
+
+/// Stores `new` as the successor of rule `id`, records the change, and returns it as stored
+/// with the book it is now part of.
+fn insert_successor(
+    conn: &mut DbConnection,
+    id: i64,
+    new: &Rule,
+    actor: &Actor,
+    by: i64,
+    at: NaiveDateTime,
+) -> Result<(Rule, RuleBook), DbError> {
+    let new_id = insert(conn, new, Some(id), Some(by), at)?;
+    super::events::append(
+        conn,
+        None,
+        actor,
+        &Event::RuleChanged(RuleChanged {
+            supersedes: id,
+            rule: Rule {
+                id: new_id,
+                ..new.clone()
+            },
+        }),
+        at,
+    )?;
+    let book = load(conn)?;
+    let rule = book
+        .get(new_id)
+        .cloned()
+        .ok_or_else(|| DbError::Corrupt("the new rule vanished".into()))?;
+    Ok((rule, book))
 }
 
 /// Whether the commune is flagged remote (longer complaint periods).

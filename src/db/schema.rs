@@ -76,6 +76,8 @@ diesel::table! {
         priority -> Integer,
         reason -> Text,
         created_at -> Timestamp,
+        effective_from -> Nullable<Date>,
+        effective_to -> Nullable<Date>,
     }
 }
 
@@ -174,6 +176,8 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         retired_at -> Nullable<Timestamp>,
+        effective_from -> Nullable<Date>,
+        effective_to -> Nullable<Date>,
     }
 }
 
@@ -185,6 +189,7 @@ diesel::table! {
         name -> Text,
         changed_by -> Nullable<BigInt>,
         changed_at -> Timestamp,
+        recurring -> Bool,
     }
 }
 

@@ -571,6 +571,7 @@ struct Clocks<'a, C> {
     kind: Kind,
     province: &'a str,
     category: &'a str,
+    received_on: chrono::NaiveDate,
 }
 
 impl<'a, C: Calendar> Clocks<'a, C> {
@@ -587,6 +588,7 @@ impl<'a, C: Calendar> Clocks<'a, C> {
             complexity,
             province_code: self.province,
             category_code: self.category,
+            received_on: self.received_on,
         };
         self.rules
             .clocks(&case, starts)
@@ -795,6 +797,7 @@ fn draw_life<C: Calendar>(
         kind,
         province: &plan.provinces[commune.province].code,
         category: &p.category,
+        received_on: local_date(p.received_at),
     };
     let mut steps = Vec::new();
     let mut desk = p.first_desk(plan);
@@ -1171,6 +1174,7 @@ mod tests {
                             complexity: complexity.filter(|_| starts == Starts::Acceptance),
                             province_code: &plan.provinces[plan.communes[p.commune].province].code,
                             category_code: &p.category,
+                            received_on: local_date(p.received_at),
                         };
                         let rule = rules
                             .clocks(&case, starts)

@@ -24,9 +24,9 @@ impl CategoryCode {
     }
 }
 
-/// The categories every installation starts with (seeded by the first migration).
+/// The categories every installation starts with (seeded by the migrations).
 /// Kept here so that tests and documentation name the same list.
-pub const DEFAULT_CATEGORIES: [(&str, &str, &str); 10] = [
+pub const DEFAULT_CATEGORIES: [(&str, &str, &str); 11] = [
     ("land", "Đất đai, xây dựng", "Land and construction"),
     (
         "environment",
@@ -55,6 +55,13 @@ pub const DEFAULT_CATEGORIES: [(&str, &str, &str); 10] = [
         "officials_conduct",
         "Thái độ, hành vi của cán bộ",
         "Conduct of officials",
+    ),
+    // Feedback and recommendations on an administrative regulation are forwarded to the body
+    // that made it (Decree 20/2008/NĐ-CP art. 9(1)(d)).
+    (
+        "administrative_regulations",
+        "Quy định hành chính",
+        "Administrative regulations",
     ),
     ("other", "Khác", "Other"),
 ];

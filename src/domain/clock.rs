@@ -67,16 +67,21 @@ pub enum ClockName {
     Resolve,
     /// Denunciation: notify the denouncer of the acceptance.
     Notify,
+    /// Forward to the competent office: a denunciation the office found outside its
+    /// competence (Law on Denunciations art. 24(2)), or feedback on an administrative
+    /// regulation (Decree 20/2008/NĐ-CP art. 9(1)(d)). Met when it is transferred.
+    Forward,
 }
 
 impl ClockName {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Accept,
         Self::InitialProcessing,
         Self::Acknowledge,
         Self::Answer,
         Self::Resolve,
         Self::Notify,
+        Self::Forward,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -86,6 +91,7 @@ impl ClockName {
             Self::Answer => "answer",
             Self::Resolve => "resolve",
             Self::Notify => "notify",
+            Self::Forward => "forward",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {
@@ -344,6 +350,7 @@ mod tests {
             complexity: None,
             province_code: "01",
             category_code: "environment",
+            received_on: local_date(received),
         };
         let clocks = start_clocks(&WeekdayCalendar, &book, &case, Starts::Receipt, received);
         assert_eq!(clocks.len(), 2);
@@ -367,6 +374,7 @@ mod tests {
             complexity: None,
             province_code: "01",
             category_code: "environment",
+            received_on: local_date(received),
         };
         let feedback = start_clocks(
             &calendar,

@@ -28,6 +28,7 @@ pub enum EventKind {
     PetitionCompleted,
     PetitionAccepted,
     PetitionRejected,
+    PetitionNotCompetent,
     PetitionTransferred,
     PetitionExtended,
     PetitionAnswered,
@@ -59,11 +60,12 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::PetitionReceived,
         Self::PetitionCompleted,
         Self::PetitionAccepted,
         Self::PetitionRejected,
+        Self::PetitionNotCompetent,
         Self::PetitionTransferred,
         Self::PetitionExtended,
         Self::PetitionAnswered,
@@ -100,6 +102,7 @@ impl EventKind {
             Self::PetitionCompleted => "petition.completed",
             Self::PetitionAccepted => "petition.accepted",
             Self::PetitionRejected => "petition.rejected",
+            Self::PetitionNotCompetent => "petition.not_competent",
             Self::PetitionTransferred => "petition.transferred",
             Self::PetitionExtended => "petition.extended",
             Self::PetitionAnswered => "petition.answered",
@@ -143,7 +146,7 @@ impl EventKind {
             | Self::PetitionExtended
             | Self::PetitionEscalated
             | Self::IdentityRevealed => &["reason"],
-            Self::PetitionRejected => &["note"],
+            Self::PetitionRejected | Self::PetitionNotCompetent => &["note"],
             _ => &[],
         }
     }
@@ -204,6 +207,17 @@ pub struct Rejected {
     /// without one (and from every event before notes were kept), so they hash as they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A denunciation the office found outside its competence: it stays received there until it
+/// is transferred, which the `forward` clock measures (Law on Denunciations 25/2018/QH14 art.
+/// 24(2): within 5 working days of its receipt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotCompetent {
+    /// The official's note, when one was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub clocks: Vec<StartedClock>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -389,6 +403,7 @@ pub enum Event {
     PetitionCompleted(Completed),
     PetitionAccepted(Accepted),
     PetitionRejected(Rejected),
+    PetitionNotCompetent(NotCompetent),
     PetitionTransferred(Transferred),
     PetitionExtended(Extended),
     PetitionAnswered(Answered),
@@ -440,6 +455,7 @@ impl Event {
             Self::PetitionCompleted(_) => EventKind::PetitionCompleted,
             Self::PetitionAccepted(_) => EventKind::PetitionAccepted,
             Self::PetitionRejected(_) => EventKind::PetitionRejected,
+            Self::PetitionNotCompetent(_) => EventKind::PetitionNotCompetent,
             Self::PetitionTransferred(_) => EventKind::PetitionTransferred,
             Self::PetitionExtended(_) => EventKind::PetitionExtended,
             Self::PetitionAnswered(_) => EventKind::PetitionAnswered,
@@ -478,6 +494,7 @@ impl Event {
             Self::PetitionCompleted(p) => canonical(p),
             Self::PetitionAccepted(p) => canonical(p),
             Self::PetitionRejected(p) => canonical(p),
+            Self::PetitionNotCompetent(p) => canonical(p),
             Self::PetitionTransferred(p) => canonical(p),
             Self::PetitionExtended(p) => canonical(p),
             Self::PetitionAnswered(p) => canonical(p),
@@ -527,6 +544,7 @@ impl Event {
             EventKind::PetitionCompleted => Self::PetitionCompleted(read(kind, payload)?),
             EventKind::PetitionAccepted => Self::PetitionAccepted(read(kind, payload)?),
             EventKind::PetitionRejected => Self::PetitionRejected(read(kind, payload)?),
+            EventKind::PetitionNotCompetent => Self::PetitionNotCompetent(read(kind, payload)?),
             EventKind::PetitionTransferred => Self::PetitionTransferred(read(kind, payload)?),
             EventKind::PetitionExtended => Self::PetitionExtended(read(kind, payload)?),
             EventKind::PetitionAnswered => Self::PetitionAnswered(read(kind, payload)?),

@@ -7,6 +7,8 @@
 //! among those, the oldest. Since 1 July 2025 the district tier is gone, so what the law gave
 //! to districts goes to the province (Law on Organisation of Local Government 72/2025/QH15).
 
+use chrono::NaiveDate;
+
 use super::petition::Kind;
 
 /// Where a rule sends a petition.
@@ -33,6 +35,10 @@ pub struct Rule {
     pub second_time: Option<bool>,
     pub priority: i32,
     pub target: Target,
+    /// Routes petitions received from this day; since always when absent.
+    pub effective_from: Option<NaiveDate>,
+    /// Routes no petition received from this day on; absent while in force.
+    pub effective_to: Option<NaiveDate>,
 }
 
 /// What routing looks at in a petition.
@@ -44,6 +50,8 @@ pub struct Case<'a> {
     pub category: &'a str,
     pub subject: Option<&'a str>,
     pub second_time: bool,
+    /// The day (in Vietnam) it was received: the rules in force then route it.
+    pub received_on: NaiveDate,
 }
 
 impl Rule {
@@ -60,6 +68,10 @@ impl Rule {
                 .as_deref()
                 .is_none_or(|s| case.subject == Some(s))
             && fits(self.second_time.as_ref(), &case.second_time)
+            && self
+                .effective_from
+                .is_none_or(|from| from <= case.received_on)
+            && self.effective_to.is_none_or(|to| case.received_on < to)
     }
 
     /// How many matchers the rule sets.
@@ -151,6 +163,8 @@ mod tests {
             second_time: None,
             priority: 0,
             target: Target::CommuneOffice,
+            effective_from: None,
+            effective_to: None,
         }
     }
 
@@ -215,7 +229,29 @@ mod tests {
             category: "land",
             subject: None,
             second_time: false,
+            received_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
         }
+    }
+
+    #[test]
+    fn a_dated_rule_routes_only_petitions_received_in_its_time() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let mut rules = seeded();
+        rules.push(Rule {
+            kind: Some(Kind::Feedback),
+            target: Target::ProvinceOffice,
+            effective_from: Some(day(7, 1)),
+            effective_to: Some(day(9, 1)),
+            ..rule(4)
+        });
+        let on = |received_on| Case {
+            received_on,
+            ..case(Kind::Feedback)
+        };
+        assert_eq!(pick(&rules, &on(day(6, 30))).unwrap().id, 1);
+        assert_eq!(pick(&rules, &on(day(7, 1))).unwrap().id, 4);
+        assert_eq!(pick(&rules, &on(day(8, 31))).unwrap().id, 4);
+        assert_eq!(pick(&rules, &on(day(9, 1))).unwrap().id, 1);
     }
 
     #[test]

@@ -6,7 +6,13 @@
 //! supersedes it. For a given case every clock takes its most specific matching rule: the one
 //! with the most conditions set (province, category, second time, remote area, complexity),
 //! then the newest. The book's version is stored with every clock computed from it.
+//!
+//! A rule is in force from `effective_from` (when set) to the day before `effective_to` (when
+//! set): a law that changes a period on a date is a successor rule from that date, and the
+//! rule it replaces ends there. A petition is governed by the rules in force on the day it was
+//! received (in Vietnam), whatever the date its clocks start.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -21,6 +27,9 @@ pub enum Starts {
     Receipt,
     /// When the office accepts it for handling (thụ lý).
     Acceptance,
+    /// When the office finds a denunciation outside its competence (Law on Denunciations
+    /// art. 24(2)); the period still counts from the day it was received there.
+    NotCompetent,
 }
 
 impl Starts {
@@ -28,10 +37,11 @@ impl Starts {
         match self {
             Self::Receipt => "receipt",
             Self::Acceptance => "acceptance",
+            Self::NotCompetent => "not_competent",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Receipt, Self::Acceptance]
+        [Self::Receipt, Self::Acceptance, Self::NotCompetent]
             .into_iter()
             .find(|s| s.code() == code)
     }
@@ -63,6 +73,13 @@ pub struct Rule {
     /// Days each extension adds.
     pub extension_days: u32,
     pub legal_basis: String,
+    /// In force for petitions received on or after this day; since always when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<NaiveDate>,
+    /// No longer in force for petitions received on or after this day (its successor's
+    /// `effective_from`); absent while in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_to: Option<NaiveDate>,
 }
 
 /// What the rules are asked about.
@@ -74,11 +91,20 @@ pub struct Case<'a> {
     pub complexity: Option<Complexity>,
     pub province_code: &'a str,
     pub category_code: &'a str,
+    /// The day (in Vietnam) the petition was received: the rules in force then govern it.
+    pub received_on: NaiveDate,
 }
 
 impl Rule {
+    /// Whether the rule governs petitions received on `day`.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.effective_from.is_none_or(|from| from <= day)
+            && self.effective_to.is_none_or(|to| day < to)
+    }
+
     fn matches(&self, case: &Case, starts: Starts) -> bool {
-        self.kind == case.kind
+        self.in_force_on(case.received_on)
+            && self.kind == case.kind
             && self.starts == starts
             && self.second_time.is_none_or(|s| s == case.second_time)
             && self.remote.is_none_or(|r| r == case.remote)
@@ -187,11 +213,19 @@ pub fn defaults() -> Result<Vec<Rule>, TableError> {
 
 /// Rows added to the shipped table after databases had loaded it, a batch per file, each
 /// named so that every database loads it once, whether made before the batch or after.
-const ADDITIONS: [(&str, &str); 1] = [(
-    // Acceptance of a second-time complaint: art. 36, not art. 27.
-    "clock-rules-2026-12-03",
-    include_str!("../data/clock-rules-2026-12-03.csv"),
-)];
+const ADDITIONS: [(&str, &str); 2] = [
+    (
+        // Acceptance of a second-time complaint: art. 36, not art. 27.
+        "clock-rules-2026-12-03",
+        include_str!("../data/clock-rules-2026-12-03.csv"),
+    ),
+    (
+        // Forwarding: a denunciation outside the office's competence, and feedback or a
+        // recommendation on an administrative regulation.
+        "clock-rules-2026-12-03-forwarding",
+        include_str!("../data/clock-rules-2026-12-03-forwarding.csv"),
+    ),
+];
 
 /// The batches added to the shipped table, by name, oldest first.
 pub fn additions() -> Result<Vec<(&'static str, Vec<Rule>)>, TableError> {
@@ -202,7 +236,10 @@ pub fn additions() -> Result<Vec<(&'static str, Vec<Rule>)>, TableError> {
 }
 
 fn parse_table(text: &str) -> Result<Vec<Rule>, TableError> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    // A table may add `effective_from` (and `effective_to`) after `legal_basis`.
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rules = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let line = n + 2;
@@ -215,6 +252,14 @@ fn parse_table(text: &str) -> Result<Vec<Rule>, TableError> {
                 .map(|v| {
                     v.parse::<bool>()
                         .map_err(|_| bad(format!("not a boolean: {v}")))
+                })
+                .transpose()
+        };
+        let date = |i: usize| -> Result<Option<NaiveDate>, TableError> {
+            optional(i)
+                .map(|v| {
+                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .map_err(|_| bad(format!("not a date: {v}")))
                 })
                 .transpose()
         };
@@ -243,6 +288,8 @@ fn parse_table(text: &str) -> Result<Vec<Rule>, TableError> {
             max_extensions: number(10)?,
             extension_days: number(11)?,
             legal_basis: field(12).to_owned(),
+            effective_from: date(13)?,
+            effective_to: date(14)?,
         });
     }
     Ok(rules)
@@ -273,6 +320,7 @@ mod tests {
             complexity: None,
             province_code: "01",
             category_code: "land",
+            received_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
         }
     }
 
@@ -360,6 +408,50 @@ mod tests {
             lengths(&b, &notify, Starts::Acceptance),
             [(ClockName::Resolve, 30), (ClockName::Notify, 5)]
         );
+    }
+
+    #[test]
+    fn a_dated_successor_governs_petitions_received_from_its_date() {
+        let mut rules = book().rules().to_vec();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
+        let old = rules
+            .iter_mut()
+            .find(|r| r.kind == Kind::Feedback && r.clock == ClockName::Answer)
+            .unwrap();
+        old.effective_to = Some(day(1));
+        let successor = Rule {
+            id: 200,
+            days: 5,
+            effective_from: Some(day(1)),
+            effective_to: None,
+            ..old.clone()
+        };
+        rules.push(successor);
+        let b = RuleBook::new(rules, 200);
+        let received = |on| Case {
+            received_on: on,
+            ..case(Kind::Feedback)
+        };
+        let answer = |on| lengths(&b, &received(on), Starts::Receipt)[1];
+        assert_eq!(
+            answer(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+            (ClockName::Answer, 10)
+        );
+        assert_eq!(answer(day(1)), (ClockName::Answer, 5));
+        assert_eq!(answer(day(2)), (ClockName::Answer, 5));
+    }
+
+    #[test]
+    fn a_table_row_may_carry_its_dates() {
+        let table = "kind,clock,starts,second_time,remote,complexity,province_code,category_code,days,day_type,max_extensions,extension_days,legal_basis,effective_from,effective_to
+complaint,accept,receipt,,,,,,7,working,0,0,\"Decree 155/2026/NĐ-CP\",2026-07-01
+complaint,accept,receipt,,,,,,10,calendar,0,0,Law
+";
+        let rules = parse_table(table).unwrap();
+        assert_eq!(rules[0].effective_from, NaiveDate::from_ymd_opt(2026, 7, 1));
+        assert_eq!(rules[0].effective_to, None);
+        assert_eq!(rules[1].effective_from, None);
+        assert!(parse_table(&table.replace("2026-07-01", "1 July")).is_err());
     }
 
     #[test]

@@ -40,7 +40,14 @@ pub fn change_day(
     // calendar queue (`serialise_changes`), so none slips in between load and recomputation.
     stored::record_change(tx.conn, &change, by, at)?;
     let calendar = stored::load(tx.conn)?;
-    let moved = stored::recompute_around(tx.conn, &calendar, change.date, &Actor::Staff(by), at)?;
+    let moved = stored::recompute_around(
+        tx.conn,
+        &calendar,
+        change.date,
+        change.recurring,
+        &Actor::Staff(by),
+        at,
+    )?;
     Ok(DayChanged {
         change,
         calendar,

@@ -55,6 +55,7 @@ pub fn complete(
         province_code: &p.province_code,
         commune_code: &p.commune_code,
         category_code: &p.category_code,
+        received_on: crate::domain::clock::local_date(p.received_at.and_utc()),
     };
     let clocks = petitions::start_receipt_clocks(tx.conn, &tx.ctx.law(), id, &receipt, now)?;
     events::append(

@@ -1,11 +1,12 @@
 //! The clock rules (DESIGN §3.1): admins add a province's or a category's own rule, change a
 //! rule's terms (its running clocks are counted again), and flag remote communes.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{NotFound, ServiceError, Tx};
 use crate::db::events::Actor;
 use crate::db::rules::{self as stored, ChangeError, Changed};
+use crate::domain::clock::local_date;
 use crate::domain::petition::{Fault, Violation};
 use crate::domain::rules::{Rule, RuleBook};
 
@@ -17,6 +18,21 @@ pub struct Terms {
     pub max_extensions: u32,
     pub extension_days: u32,
     pub legal_basis: String,
+    /// The day a change of the law takes effect: petitions received from then on get the new
+    /// terms, earlier ones keep the old. Absent: a correction, applied at once to the clocks
+    /// running under the rule.
+    pub effective_from: Option<NaiveDate>,
+}
+
+/// A rule's start must lie ahead: a change in force from today or earlier would leave
+/// petitions already received under rules that were not in force when they came.
+fn future(from: Option<NaiveDate>, now: DateTime<Utc>) -> Result<(), ServiceError> {
+    match from {
+        Some(day) if day <= local_date(now) => {
+            Err(ServiceError::invalid("effective_from", Fault::Expired))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Adds `rule` (its id is given by the database), by admin `by`. Its province and category
@@ -42,11 +58,17 @@ pub fn add(
     if !violations.is_empty() {
         return Err(ServiceError::Invalid(violations));
     }
+    future(rule.effective_from, now)?;
+    let rule = Rule {
+        effective_to: None,
+        ..rule
+    };
     Ok(stored::add(tx.conn, &rule, by, now.naive_utc())?)
 }
 
-/// Replaces rule `id` with one of the same conditions and new `terms`; every running clock
-/// it governs is counted again from its start, in the same transaction.
+/// Replaces rule `id` with one of the same conditions and new `terms`. From a future
+/// `effective_from`, for petitions received from that day; otherwise at once, every running
+/// clock it governs counted again from its start, in the same transaction.
 pub fn change(
     tx: &mut Tx,
     by: i64,
@@ -54,28 +76,42 @@ pub fn change(
     terms: Terms,
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
+    future(terms.effective_from, now)?;
+    let successor = |old: &Rule| Rule {
+        id: 0,
+        days: terms.days,
+        day_type: terms.day_type,
+        max_extensions: terms.max_extensions,
+        extension_days: terms.extension_days,
+        legal_basis: terms.legal_basis.trim().to_owned(),
+        ..old.clone()
+    };
+    let refused = |e| match e {
+        ChangeError::NotFound => ServiceError::NotFound(NotFound::Rule(id)),
+        ChangeError::Dated => ServiceError::invalid("effective_from", Fault::NotPermitted),
+        ChangeError::Db(e) => e.into(),
+    };
+    if let Some(from) = terms.effective_from {
+        let (rule, book) =
+            stored::supersede_from(tx.conn, id, from, successor, by, now.naive_utc())
+                .map_err(refused)?;
+        return Ok(Changed {
+            rule,
+            book,
+            recomputed: Vec::new(),
+        });
+    }
     let calendar = tx.ctx.calendar.clone();
     stored::supersede(
         tx.conn,
         id,
-        |old| Rule {
-            id: 0,
-            days: terms.days,
-            day_type: terms.day_type,
-            max_extensions: terms.max_extensions,
-            extension_days: terms.extension_days,
-            legal_basis: terms.legal_basis.trim().to_owned(),
-            ..old.clone()
-        },
+        successor,
         calendar.as_ref(),
         &Actor::Staff(by),
         by,
         now.naive_utc(),
     )
-    .map_err(|e| match e {
-        ChangeError::NotFound => ServiceError::NotFound(NotFound::Rule(id)),
-        ChangeError::Db(e) => e.into(),
-    })
+    .map_err(refused)
 }
 
 /// Flags commune `code` as a remote area, or not: complaints accepted from then on get the

@@ -11,9 +11,9 @@ use crate::db::petitions::{self, PetitionRow};
 use crate::db::{events, workflow as stored};
 use crate::domain::clock::{self, ClockName, Complexity, end_of_day, local_date};
 use crate::domain::event::{
-    Accepted, Answered, Event, Extended, Rejected, StartedClock, Transferred,
+    Accepted, Answered, Event, Extended, NotCompetent, Rejected, StartedClock, Transferred,
 };
-use crate::domain::petition::{Fault, Violation, text_fault};
+use crate::domain::petition::{Fault, Kind, Violation, text_fault};
 use crate::domain::routing;
 use crate::domain::rules::{Case, Starts};
 use crate::domain::workflow::{self, Action, RejectReason, Status, WrongState};
@@ -42,8 +42,8 @@ pub(super) fn text(field: &str, value: &str, max: usize) -> Result<(), ServiceEr
 }
 
 /// Starts the clocks the rules give `p` at `starts`, replacing any of the same name that ran
-/// before (a transfer restarts them).
-fn start_clocks(
+/// before (a transfer restarts them), under the rules in force when `p` was received.
+pub(super) fn start_clocks(
     tx: &mut Tx,
     p: &PetitionRow,
     starts: Starts,
@@ -60,6 +60,7 @@ fn start_clocks(
         complexity,
         province_code: &p.province_code,
         category_code: &p.category_code,
+        received_on: local_date(p.received_at.and_utc()),
     };
     let clocks = clock::start_clocks(law.calendar, law.rules, &case, starts, now);
     crate::db::clocks::start(tx.conn, p.id, &clocks, true)?;
@@ -116,6 +117,12 @@ pub fn reject(
     if let Some(note) = note {
         text("note", note, 2_000)?;
     }
+    if p.kind == Kind::Denunciation
+        && reason == RejectReason::NotCompetent
+        && p.status == Status::Received
+    {
+        return not_competent(tx, by, p, note, now);
+    }
     let to = workflow::next(p.status, Action::Reject)?;
     let at = now.naive_utc();
     stored::set_status(tx.conn, &p, to, at)?;
@@ -132,6 +139,41 @@ pub fn reject(
         at,
     )?;
     stored::recount(tx.conn, &p, p.office_id, to)?;
+    Ok(stored::load(tx.conn, p.id)?)
+}
+
+/// A denunciation outside the office's competence is not refused but passed on: Law on
+/// Denunciations 25/2018/QH14 art. 24(2) has the office forward it to the competent one "trong
+/// thời hạn 05 ngày làm việc kể từ ngày nhận được đơn tố cáo" and tell the denouncer. Its
+/// initial processing ends; the `forward` clock starts, counted from the day it was received
+/// here, and is met when it is transferred. It stays received until then.
+fn not_competent(
+    tx: &mut Tx,
+    by: &OfficeStaff,
+    p: PetitionRow,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<PetitionRow, ServiceError> {
+    if stored::running_clock(tx.conn, p.id, ClockName::Forward)?.is_some() {
+        return Err(ServiceError::invalid("reason", Fault::Unchanged));
+    }
+    let received_here = stored::running_clock(tx.conn, p.id, ClockName::InitialProcessing)?
+        .map_or(now, |c| c.started_at.and_utc());
+    let at = now.naive_utc();
+    stored::end_clocks(tx.conn, p.id, Some(&[ClockName::InitialProcessing]), at)?;
+    let clocks = start_clocks(tx, &p, Starts::NotCompetent, None, received_here)?;
+    petitions::refresh_next_due(tx.conn, p.id)?;
+    stored::touch(tx.conn, p.id, at)?;
+    events::append(
+        tx.conn,
+        Some(p.id),
+        &by.actor(),
+        &Event::PetitionNotCompetent(NotCompetent {
+            note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+            clocks,
+        }),
+        at,
+    )?;
     Ok(stored::load(tx.conn, p.id)?)
 }
 
@@ -161,6 +203,8 @@ pub fn transfer(
     }
     workflow::next(p.status, Action::Transfer)?;
     let at = now.naive_utc();
+    // Forwarding is what a transfer does: that clock is met (or missed); the others stop.
+    stored::end_clocks(tx.conn, p.id, Some(&[ClockName::Forward]), at)?;
     stored::stop_clocks(tx.conn, p.id, at)?;
     stored::move_to_office(tx.conn, &p, to_office, at)?;
     let clocks = start_clocks(tx, &p, Starts::Receipt, None, now)?;

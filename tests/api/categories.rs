@@ -3,7 +3,7 @@ use tiengdan::domain::category::DEFAULT_CATEGORIES;
 use crate::helpers::spawn_app;
 
 #[actix_web::test]
-async fn lists_the_ten_seeded_categories_under_their_stable_codes() {
+async fn lists_the_seeded_categories_under_their_stable_codes() {
     let app = spawn_app().await;
     let page = app.get_json("/v1/categories").await;
     let items = page["items"].as_array().unwrap();

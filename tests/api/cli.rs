@@ -32,7 +32,7 @@ fn migrate_prepares_a_database_once() {
     assert_eq!(first["counts"]["provinces"], 34);
     assert_eq!(first["counts"]["communes"], 3321);
     assert_eq!(first["counts"]["offices"], 34 + 3321);
-    assert_eq!(first["counts"]["categories"], 10);
+    assert_eq!(first["counts"]["categories"], 11);
 
     let (ok, stdout, stderr) = tiengdan(&database, &["migrate", "--json"]);
     assert!(ok, "{stderr}");

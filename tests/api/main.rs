@@ -13,6 +13,7 @@ mod cli;
 mod clock;
 mod concurrency;
 mod confidentiality;
+mod dated;
 mod demo;
 mod docs;
 mod durability;

@@ -36,7 +36,7 @@ async fn working_days_after(app: &TestApp, start: &str, days: u32) -> String {
 async fn the_rule_table_cites_the_law_for_every_clock() {
     let w = world().await;
     let rules = w.app.get_json("/v1/rules").await;
-    assert_eq!(rules["rules"].as_array().unwrap().len(), 23, "{rules}");
+    assert_eq!(rules["rules"].as_array().unwrap().len(), 26, "{rules}");
     assert!(
         rules["rules_version"]
             .as_str()
@@ -115,7 +115,7 @@ async fn a_provincial_rule_governs_only_its_province() {
             .as_array()
             .unwrap()
             .len(),
-        24
+        27
     );
 }
 

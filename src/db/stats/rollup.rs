@@ -243,6 +243,9 @@ fn happening(event: Event) -> Option<Happening> {
             clocks: started(a.clocks),
         },
         Event::PetitionRejected(_) => Happening::Rejected,
+        Event::PetitionNotCompetent(n) => Happening::NotCompetent {
+            clocks: started(n.clocks),
+        },
         Event::PetitionTransferred(t) => Happening::Transferred {
             to_office: t.to_office,
             clocks: started(t.clocks),

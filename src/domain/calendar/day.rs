@@ -35,6 +35,26 @@ pub struct DayChange {
     pub kind: DayKind,
     /// Shown to users as given (both in Vietnamese and in English views).
     pub name: String,
+    /// Every year from `date`'s on, on the same day and month: a holiday the law adds from a
+    /// year (24 November, Vietnamese Culture Day), or, as `working`, a recurring holiday that
+    /// ends (its weekends stay weekends). Absent from changes of one day, so that their
+    /// events hash as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recurring: bool,
+}
+
+impl DayChange {
+    /// The days the change covers, up to the last year the calendar knows: `date` alone, or
+    /// the same day and month each year from it (a 29 February only in leap years).
+    pub fn days(&self, last_year: i32) -> Vec<NaiveDate> {
+        use chrono::Datelike;
+        if !self.recurring {
+            return vec![self.date];
+        }
+        (self.date.year()..=last_year)
+            .filter_map(|year| NaiveDate::from_ymd_opt(year, self.date.month(), self.date.day()))
+            .collect()
+    }
 }
 
 /// A day that differs from the plain Monday–Friday week, with its name.

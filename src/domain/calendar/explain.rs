@@ -335,6 +335,7 @@ mod tests {
                 date: base + Days::new(o),
                 kind: if holiday { DayKind::Holiday } else { DayKind::Working },
                 name: "x".into(),
+                recurring: false,
             }).collect();
             let cal = VietnamCalendar::new(changes, 1);
             let start = base + Days::new(offset);

@@ -99,41 +99,51 @@ impl VietnamCalendar {
     pub fn new(changes: Vec<DayChange>, revision: u32) -> Self {
         let mut days_off = BTreeMap::new();
         let mut working_weekends = BTreeMap::new();
-        let mut apply = |kind: DayKind, day: SpecialDay| match kind {
-            DayKind::Holiday => {
+        // `None`: no longer a day off, but not a worked weekend either (a recurring holiday
+        // that ends).
+        let mut apply = |kind: Option<DayKind>, day: SpecialDay| match kind {
+            Some(DayKind::Holiday) => {
                 working_weekends.remove(&day.date);
                 days_off.insert(day.date, day);
             }
-            DayKind::Working => {
+            Some(DayKind::Working) => {
                 days_off.remove(&day.date);
                 if day::is_weekend(day.date) {
                     working_weekends.insert(day.date, day);
                 }
+            }
+            None => {
+                days_off.remove(&day.date);
             }
         };
         for year in FIRST_YEAR..=LAST_YEAR {
             match official::year(year) {
                 Some(decisions) => {
                     for (kind, day) in decisions.days() {
-                        apply(kind, day);
+                        apply(Some(kind), day);
                     }
                 }
                 None => {
                     for day in holidays::rule_days(year) {
-                        apply(DayKind::Holiday, day);
+                        apply(Some(DayKind::Holiday), day);
                     }
                 }
             }
         }
         for change in changes {
-            if (FIRST_DATE..=LAST_DATE).contains(&change.date) {
+            for date in change.days(LAST_YEAR) {
+                if !(FIRST_DATE..=LAST_DATE).contains(&date) {
+                    continue;
+                }
                 let day = SpecialDay {
-                    date: change.date,
+                    date,
                     name_vi: change.name.clone(),
-                    name_en: change.name,
+                    name_en: change.name.clone(),
                     source: Source::Admin,
                 };
-                apply(change.kind, day);
+                // A recurring holiday that ends leaves its weekends weekends.
+                let ends = change.recurring && change.kind == DayKind::Working;
+                apply((!ends).then_some(change.kind), day);
             }
         }
 
@@ -373,40 +383,81 @@ mod tests {
     }
 
     #[test]
+    fn a_recurring_holiday_from_a_year_on_and_its_end() {
+        let culture_day = |year, kind| DayChange {
+            date: date(year, 11, 24),
+            kind,
+            name: "Ngày Văn hóa Việt Nam".into(),
+            recurring: true,
+        };
+        let cal = VietnamCalendar::new(vec![culture_day(2026, DayKind::Holiday)], 1);
+        assert!(
+            cal.is_working_day(date(2025, 11, 24)),
+            "not before its year"
+        );
+        for year in [2026, 2027, 2031, 2100] {
+            assert!(
+                cal.reason(date(year, 11, 24)).is_some(),
+                "24 November {year} is off"
+            );
+        }
+        assert!(!cal.is_working_day(date(2026, 11, 24)), "a Tuesday off");
+        assert!(cal.is_working_day(date(2026, 11, 25)));
+        // Ended from 2030: off until 2029, and 24 November 2030, a Sunday, stays a Sunday.
+        let cal = VietnamCalendar::new(
+            vec![
+                culture_day(2026, DayKind::Holiday),
+                culture_day(2030, DayKind::Working),
+            ],
+            2,
+        );
+        assert!(!cal.is_working_day(date(2029, 11, 24)));
+        assert!(cal.is_working_day(date(2031, 11, 24)), "a Monday worked");
+        assert!(!cal.is_working_day(date(2030, 11, 24)), "Sunday");
+        assert!(cal.year(2030).working_weekends.is_empty());
+    }
+
+    #[test]
     fn admin_changes_beat_official_data_and_later_changes_win() {
         let changes = vec![
             DayChange {
                 date: date(2026, 11, 24),
                 kind: DayKind::Holiday,
                 name: "Nghỉ đột xuất".into(),
+                recurring: false,
             },
             // Official day off made a working day.
             DayChange {
                 date: date(2026, 2, 20),
                 kind: DayKind::Working,
                 name: "Trực Tết".into(),
+                recurring: false,
             },
             // A Saturday worked, then the decision reversed.
             DayChange {
                 date: date(2026, 12, 5),
                 kind: DayKind::Working,
                 name: "Làm bù".into(),
+                recurring: false,
             },
             DayChange {
                 date: date(2026, 12, 5),
                 kind: DayKind::Holiday,
                 name: "Hủy làm bù".into(),
+                recurring: false,
             },
             DayChange {
                 date: date(2026, 12, 12),
                 kind: DayKind::Working,
                 name: "Làm bù".into(),
+                recurring: false,
             },
             // Ignored: outside the covered years.
             DayChange {
                 date: date(2150, 1, 5),
                 kind: DayKind::Holiday,
                 name: "x".into(),
+                recurring: false,
             },
         ];
         let cal = VietnamCalendar::new(changes, 7);

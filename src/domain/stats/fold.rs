@@ -146,6 +146,11 @@ pub enum Happening {
         clocks: Vec<(ClockName, DateTime<Utc>)>,
     },
     Rejected,
+    /// A denunciation found outside the office's competence (Law on Denunciations art.
+    /// 24(2)): its initial processing is done, the `forward` clock starts.
+    NotCompetent {
+        clocks: Vec<(ClockName, DateTime<Utc>)>,
+    },
     Transferred {
         to_office: i64,
         clocks: Vec<(ClockName, DateTime<Utc>)>,
@@ -351,6 +356,12 @@ impl Changes {
                 self.end_clocks(t, at, |name| {
                     (name == ClockName::Notify).then_some(End::Step)
                 });
+            }
+            Happening::NotCompetent { clocks } => {
+                self.end_clocks(t, at, |name| {
+                    (name == ClockName::InitialProcessing).then_some(End::Step)
+                });
+                start(t, clocks);
             }
             Happening::Rated { satisfied } => {
                 let answer = t
