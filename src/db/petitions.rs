@@ -159,6 +159,8 @@ pub fn submit(
         Some(public_id) => Some(earlier_complaint(conn, new.partner_id, public_id)?),
         None => None,
     };
+    // The rules in force on the day it was received govern it (routing and clocks alike).
+    let received_on = clock::local_date(new.received_at);
     let case = Case {
         province: &new.province_code,
         commune: &s.commune_code,
@@ -166,7 +168,7 @@ pub fn submit(
         category: &s.category,
         subject: s.subject.as_deref(),
         second_time: second_time_of.is_some(),
-        received_on: clock::local_date(new.received_at),
+        received_on,
     };
     let rows = super::routing::candidates(conn, &case)?;
     let rules: Vec<_> = rows.iter().filter_map(|r| r.to_rule()).collect();
@@ -257,19 +259,32 @@ pub fn submit(
             ))
             .execute(conn)?;
     }
-    // An incomplete denunciation waits for the denouncer's contact with no clock running.
+    // An incomplete denunciation waits for the denouncer's contact with no clock running
+    // (`service::citizen::complete` starts them).
     let clocks = if new.intake.incomplete {
         Vec::new()
     } else {
-        let receipt = Receipt {
+        let remote = law.rules.asks_remote(new.intake.kind, Starts::Receipt)
+            && super::rules::is_remote(conn, &s.commune_code)?;
+        let clock_case = RuleCase {
             kind: new.intake.kind,
             second_time: second_time_of.is_some(),
+            remote,
+            complexity: None,
             province_code: &new.province_code,
-            commune_code: &s.commune_code,
             category_code: &s.category,
-            received_on: clock::local_date(new.received_at),
+            received_on,
         };
-        start_receipt_clocks(conn, law, id, &receipt, new.received_at)?
+        let clocks = clock::start_clocks(
+            law.calendar,
+            law.rules,
+            &clock_case,
+            Starts::Receipt,
+            new.received_at,
+        );
+        super::clocks::start(conn, id, &clocks, false)?;
+        refresh_next_due(conn, id)?;
+        clocks
     };
     let stored = detail(conn, id)?.ok_or_else(|| DbError::Corrupt("petition vanished".into()))?;
     // Last, because every event takes the chain's head and every petition to an office bumps
@@ -296,43 +311,6 @@ pub fn submit(
     )?;
     super::inbox::recount(conn, None, Some((office.id, status.code())))?;
     Ok(stored)
-}
-
-/// What the clocks of a receipt depend on.
-pub struct Receipt<'a> {
-    pub kind: Kind,
-    pub second_time: bool,
-    pub province_code: &'a str,
-    pub commune_code: &'a str,
-    pub category_code: &'a str,
-    /// The day it was received, whose rules govern it.
-    pub received_on: NaiveDate,
-}
-
-/// Starts the clocks that run from a petition's receipt, at `at`: on intake, or when an
-/// incomplete denunciation is completed.
-pub fn start_receipt_clocks(
-    conn: &mut DbConnection,
-    law: &Law,
-    id: i64,
-    receipt: &Receipt,
-    at: DateTime<Utc>,
-) -> Result<Vec<clock::Clock>, DbError> {
-    let remote = law.rules.asks_remote(receipt.kind, Starts::Receipt)
-        && super::rules::is_remote(conn, receipt.commune_code)?;
-    let case = RuleCase {
-        kind: receipt.kind,
-        second_time: receipt.second_time,
-        remote,
-        complexity: None,
-        province_code: receipt.province_code,
-        category_code: receipt.category_code,
-        received_on: receipt.received_on,
-    };
-    let clocks = clock::start_clocks(law.calendar, law.rules, &case, Starts::Receipt, at);
-    super::clocks::start(conn, id, &clocks, false)?;
-    refresh_next_due(conn, id)?;
-    Ok(clocks)
 }
 
 /// Keeps `next_due_at` equal to the earliest running clock, for the inbox's order.

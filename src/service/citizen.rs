@@ -10,6 +10,7 @@ use crate::db::petitions::{self, PetitionRow};
 use crate::db::{events, workflow as stored};
 use crate::domain::event::{Completed, Event, Rated, Withdrawn};
 use crate::domain::petition::{Contact, Fault};
+use crate::domain::rules::Starts;
 use crate::domain::workflow::{self, Action};
 
 /// How long after the answer a citizen may rate it.
@@ -49,15 +50,8 @@ pub fn complete(
     petitions::reseal_identity(tx.conn, id, &sealed)?;
     let at = now.naive_utc();
     stored::set_status(tx.conn, &p, to, at)?;
-    let receipt = petitions::Receipt {
-        kind: p.kind,
-        second_time: false,
-        province_code: &p.province_code,
-        commune_code: &p.commune_code,
-        category_code: &p.category_code,
-        received_on: crate::domain::clock::local_date(p.received_at.and_utc()),
-    };
-    let clocks = petitions::start_receipt_clocks(tx.conn, &tx.ctx.law(), id, &receipt, now)?;
+    let clocks = super::workflow::start_clocks(tx, &p, Starts::Receipt, None, now)?;
+    petitions::refresh_next_due(tx.conn, id)?;
     events::append(
         tx.conn,
         Some(id),
@@ -67,7 +61,7 @@ pub fn complete(
             channel: p.channel,
             category: p.category_code.clone(),
             office_id: p.office_id,
-            clocks: crate::db::clocks::payload(&clocks),
+            clocks,
         }),
         at,
     )?;

@@ -130,7 +130,7 @@ async fn working_days_from_today(app: &TestApp, days: u32) -> NaiveDate {
     d["due_date"].as_str().unwrap().parse().unwrap()
 }
 
-async fn deadlines(app: &TestApp, auth: &str, id: &str) -> Value {
+pub async fn deadlines(app: &TestApp, auth: &str, id: &str) -> Value {
     let reply = app
         .get_with(
             &format!("/v1/petitions/{id}/deadlines"),

@@ -5,6 +5,7 @@
 use chrono::{Duration, FixedOffset, NaiveDate};
 use serde_json::{Value, json};
 
+use crate::calendar::deadlines;
 use crate::petitions::{complaint, feedback, submitted};
 use crate::rules::admin;
 use crate::workflow::{World, act, clock, world};
@@ -26,7 +27,7 @@ fn find(rules: &Value, id: i64) -> &Value {
 }
 
 /// The record of petition `id`, as its partner reads it.
-async fn events(w: &World, id: &str) -> String {
+pub async fn events(w: &World, id: &str) -> String {
     w.app
         .get_with(
             &format!("/v1/petitions/{id}/events"),
@@ -219,13 +220,7 @@ async fn a_holiday_added_from_a_year_on_moves_the_running_clocks() {
         "{answer}"
     );
     assert_eq!(answer["calendar_version"], changed["calendar_version"]);
-    let deadlines = app
-        .get_with(
-            &format!("/v1/petitions/{id}/deadlines"),
-            &[("authorization", &w.ba_dinh.official)],
-        )
-        .await
-        .text();
+    let deadlines = deadlines(app, &w.ba_dinh.official, id).await.to_string();
     assert!(deadlines.contains("Ngày Văn hóa Việt Nam"), "{deadlines}");
     let events = events(&w, id).await;
     assert!(events.contains("deadline.recomputed"), "{events}");
@@ -322,13 +317,7 @@ async fn a_denunciation_outside_the_office_s_competence_must_be_forwarded_in_fiv
     )
     .await;
     assert_eq!(moved.status, 200, "{}", moved.text());
-    let deadlines = app
-        .get_with(
-            &format!("/v1/petitions/{id}/deadlines"),
-            &[("x-api-key", &w.partner)],
-        )
-        .await
-        .json();
+    let deadlines = deadlines(app, &format!("Bearer {}", w.partner), id).await;
     let forwards: Vec<&Value> = deadlines["clocks"]
         .as_array()
         .unwrap()

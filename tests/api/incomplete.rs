@@ -180,12 +180,7 @@ async fn it_waits_without_clocks_until_the_denouncer_adds_a_contact() {
     let citizen = &revealed.json()["citizen"];
     assert_eq!(citizen["phone"], "0987 654 321");
     assert_eq!(citizen["full_name"], "Nguyễn Văn An");
-    let events = w
-        .app
-        .get_with(&format!("/v1/petitions/{id}/events"), &partner)
-        .await;
-    assert_eq!(events.status, 200, "{}", events.text());
-    let events = events.text();
+    let events = crate::dated::events(&w, &id).await;
     assert!(events.contains("petition.completed"), "{events}");
     assert!(
         !events.contains("0987"),
